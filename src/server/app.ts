@@ -1,0 +1,70 @@
+// buildApp(config): the Fastify instance with every plugin and module. It never listens: main.ts
+// does, and tests call app.inject() or listen on port 0 themselves.
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import packageJson from '../../package.json' with { type: 'json' };
+import { authPlugin } from './auth/auth-plugin.ts';
+import { chatRoutes } from './chat/chat-routes.ts';
+import type { Config } from './config.ts';
+import { databasePlugin } from './db/database-plugin.ts';
+import { installErrorHandling } from './errors.ts';
+import { healthRoutes } from './health-routes.ts';
+import { loggerOptions } from './logging.ts';
+import { providerRoutes } from './providers/provider-routes.ts';
+import { userRoutes } from './users/user-routes.ts';
+import { vaultPlugin } from './vault/vault-plugin.ts';
+import { vaultRoutes } from './vault/vault-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export const version = packageJson.version;
+
+/** Largest request body accepted (chat histories with long pastes fit; anything bigger is 413). */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+export interface BuildOptions {
+  /** Where log lines go (tests capture them to prove no secret is logged). Default: stdout. */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, options.logStream),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Request ids travel in logs; a client-sent one is kept so a support ticket can quote it.
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.decorate('config', config);
+
+  try {
+    // Order matters: the database first, then what needs it (vault, auth), then the routes.
+    await app.register(databasePlugin, { config });
+    await app.register(vaultPlugin, { config });
+    await app.register(authPlugin, { config });
+
+    await app.register(healthRoutes);
+    await app.register(userRoutes);
+    await app.register(providerRoutes);
+    await app.register(vaultRoutes);
+    await app.register(chatRoutes);
+
+    app.get('/', async () => ({ name: 'WeBox', version }));
+    await app.ready();
+  } catch (error) {
+    // Release what did open (the database, the embedded lock) before reporting the failure.
+    await app.close().catch(() => {});
+    throw error;
+  }
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,92 @@
+// The better-auth instance: email + password, cookie sessions, the admin plugin for roles and bans.
+// Every security-relevant option is set explicitly from Config, because better-auth relaxes its
+// origin check and rate limiting under NODE_ENV=test (which Vitest sets) and tests must see what
+// production does.
+import { drizzleAdapter } from '@better-auth/drizzle-adapter';
+import { betterAuth } from 'better-auth';
+import { APIError } from 'better-auth/api';
+import { admin } from 'better-auth/plugins';
+import { count } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import * as schema from '../db/schema/index.ts';
+
+/** Fastify's view of the client address is handed to better-auth in this header (and only ours). */
+export const CLIENT_IP_HEADER = 'x-webox-client-ip';
+
+/** Sign-in and sign-up attempts per client address per minute. */
+export const AUTH_ATTEMPTS_PER_MINUTE = 10;
+
+export function createAuth(options: { config: Config; db: Database; secret: string; logger: AuthLogger }) {
+  const { config, db, secret, logger } = options;
+  return betterAuth({
+    appName: 'WeBox',
+    baseURL: config.publicUrl,
+    basePath: '/api/auth',
+    secret,
+    trustedOrigins: [config.publicUrl],
+    database: drizzleAdapter(db, { provider: 'pg', schema }),
+    emailAndPassword: {
+      enabled: true,
+      autoSignIn: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 256,
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * 30,
+      updateAge: 60 * 60 * 24,
+    },
+    rateLimit: {
+      enabled: true,
+      storage: 'memory',
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/*': { window: 60, max: AUTH_ATTEMPTS_PER_MINUTE },
+        '/sign-up/*': { window: 60, max: AUTH_ATTEMPTS_PER_MINUTE },
+      },
+    },
+    advanced: {
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      useSecureCookies: config.publicUrl.startsWith('https://'),
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      cookiePrefix: 'webox',
+    },
+    telemetry: { enabled: false },
+    logger: {
+      level: 'warn',
+      log(level, message) {
+        if (level === 'error') logger.error(message);
+        else logger.warn(message);
+      },
+    },
+    plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] })],
+    databaseHooks: {
+      user: {
+        create: {
+          async before(user, context) {
+            const [row] = await db.select({ users: count() }).from(schema.user);
+            const isFirstAccount = (row?.users ?? 0) === 0;
+            // The first account runs the instance: it is always allowed and always admin.
+            if (isFirstAccount) return { data: { ...user, role: 'admin' } };
+            if (config.signup === 'closed' && context?.path?.startsWith('/sign-up')) {
+              throw new APIError('FORBIDDEN', {
+                code: 'SIGNUP_CLOSED',
+                message: 'Sign-up is closed on this WeBox: ask an administrator to create your account.',
+              });
+            }
+            return { data: user };
+          },
+        },
+      },
+    },
+  });
+}
+
+export interface AuthLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type Auth = ReturnType<typeof createAuth>;

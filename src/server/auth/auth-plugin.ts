@@ -1,0 +1,106 @@
+// Mounts better-auth at /api/auth/* and provides the guards every other route uses.
+import { fromNodeHeaders } from 'better-auth/node';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import type { Config } from '../config.ts';
+import { commonErrors } from '../errors.ts';
+import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
+import { authSecretPath } from '../vault/vault-plugin.ts';
+import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'user';
+}
+
+type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: Auth;
+    /** preHandler: 401 unless signed in. */
+    requireUser: Guard;
+    /** preHandler: 401 unless signed in, 403 unless admin. */
+    requireAdmin: Guard;
+  }
+  interface FastifyRequest {
+    sessionUser: SessionUser | null;
+  }
+}
+
+/** The signed-in user of a route guarded by requireUser or requireAdmin. */
+export function currentUser(request: FastifyRequest): SessionUser {
+  if (!request.sessionUser) throw commonErrors.unauthenticated();
+  return request.sessionUser;
+}
+
+export const authPlugin = fastifyPlugin<{ config: Config }>(
+  async (app, { config }) => {
+    const log = app.log.child({ module: 'auth' });
+    const secret =
+      config.authSecret ??
+      (await loadOrCreateSecretFile(authSecretPath(config), {
+        warn: (message) => log.warn(message),
+        info: (message) => log.info(message),
+      }));
+    const auth = createAuth({
+      config,
+      db: app.database.db,
+      secret,
+      logger: { warn: (message) => log.warn(message), error: (message) => log.error(message) },
+    });
+    app.decorate('auth', auth);
+    app.decorateRequest('sessionUser', null);
+
+    async function loadSessionUser(request: FastifyRequest): Promise<SessionUser | null> {
+      const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
+      if (!session || session.user.banned) return null;
+      return {
+        id: session.user.id,
+        email: session.user.email,
+        name: session.user.name,
+        role: session.user.role === 'admin' ? 'admin' : 'user',
+      };
+    }
+
+    app.decorate('requireUser', async (request: FastifyRequest) => {
+      request.sessionUser = await loadSessionUser(request);
+      if (!request.sessionUser) throw commonErrors.unauthenticated();
+    });
+    app.decorate('requireAdmin', async (request: FastifyRequest) => {
+      request.sessionUser = await loadSessionUser(request);
+      if (!request.sessionUser) throw commonErrors.unauthenticated();
+      if (request.sessionUser.role !== 'admin') throw commonErrors.forbidden();
+    });
+
+    // better-auth speaks the Fetch API: translate the Fastify request, answer with its Response.
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/api/auth/*',
+      async handler(request, reply) {
+        const headers = fromNodeHeaders(request.headers);
+        // Only Fastify's view of the client address counts (it honours trustProxy); a client
+        // cannot choose its own rate-limit bucket by sending this header.
+        headers.set(CLIENT_IP_HEADER, request.ip);
+        const url = new URL(request.url, config.publicUrl);
+        const response = await auth.handler(
+          new Request(url, {
+            method: request.method,
+            headers,
+            body: request.method === 'GET' || request.body === undefined ? undefined : JSON.stringify(request.body),
+          }),
+        );
+        reply.status(response.status);
+        for (const [name, value] of response.headers) {
+          if (name !== 'set-cookie') reply.header(name, value);
+        }
+        const cookies = response.headers.getSetCookie();
+        if (cookies.length > 0) reply.header('set-cookie', cookies);
+        return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
+      },
+    });
+  },
+  { name: 'webox-auth', dependencies: ['webox-database'] },
+);

@@ -1,0 +1,63 @@
+// POST /api/chat: Server-Sent Events by default, one JSON answer with stream: false (DESIGN §6).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { chatBody } from '../../shared/contracts.ts';
+import { currentUser } from '../auth/auth-plugin.ts';
+import { AppError } from '../errors.ts';
+import { type ChatEvent, createChatService } from './chat-service.ts';
+
+const sse = (event: ChatEvent) => `data: ${JSON.stringify(event)}\n\n`;
+
+export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
+  const chat = createChatService({
+    config: app.config,
+    vault: app.vault,
+    log: app.log.child({ module: 'chat' }),
+  });
+
+  app.post('/api/chat', { preHandler: app.requireUser, schema: { body: chatBody } }, async (request, reply) => {
+    const user = currentUser(request);
+    // Aborted when the client goes away, so the provider call stops too.
+    const abort = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+
+    // Everything up to the provider's first answer part may still become a plain JSON error.
+    const events = await chat.startChat({
+      userId: user.id,
+      provider: request.body.provider,
+      model: request.body.model,
+      messages: request.body.messages,
+      signal: abort.signal,
+    });
+
+    if (request.body.stream === false) {
+      let text = '';
+      for await (const event of events) {
+        if (event.type === 'delta') text += event.text;
+        else if (event.type === 'error') throw new AppError(502, event.code, event.message);
+        else return { text, source: event.source, usage: event.usage };
+      }
+      throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
+    }
+
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    try {
+      for await (const event of events) {
+        if (abort.signal.aborted) break;
+        reply.raw.write(sse(event));
+      }
+    } catch (error) {
+      request.log.error({ err: error }, 'chat stream failed');
+      reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' }));
+    } finally {
+      reply.raw.end();
+    }
+  });
+};

@@ -1,0 +1,116 @@
+// The only reader of process.env. The environment is parsed once at boot into a frozen, typed
+// Config that is passed to buildApp(); nothing else looks at process.env, so tests can build as
+// many differently configured apps as they like in one process.
+import path from 'node:path';
+import { z } from 'zod';
+import { baseUrlVariable, type ProviderId, providers } from './providers/registry.ts';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const urlWithoutTrailingSlash = (fallback: string) =>
+  z
+    .string()
+    .url()
+    .default(fallback)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+export const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  WEBOX_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+    'DATABASE_URL must start with postgres:// or postgresql://',
+  ),
+  REDIS_URL: optionalString,
+  WEBOX_MASTER_KEY: optionalString,
+  WEBOX_MASTER_KEYS: optionalString,
+  WEBOX_MASTER_KEY_ACTIVE: optionalString,
+  WEBOX_AUTH_SECRET: optionalString,
+  WEBOX_PUBLIC_URL: optionalString,
+  WEBOX_SIGNUP: z.enum(['open', 'closed']).default('open'),
+  WEBOX_RATE_LIMIT_RPM: positiveInt(120),
+  WEBOX_RATE_LIMIT_TPM: z.coerce.number().int().positive().optional(),
+  WEBOX_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'WEBOX_TIMEZONE must be an IANA time zone such as Europe/Paris'),
+  WEBOX_UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+// WEBOX_<PROVIDER>_BASE_URL for every provider in the registry, defaulting to the real API.
+const providerBaseUrlSchema = z.object(
+  Object.fromEntries(
+    providers.map((provider) => [baseUrlVariable(provider.id), urlWithoutTrailingSlash(provider.defaultBaseUrl)]),
+  ),
+);
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export function parseConfig(environment: Record<string, string | undefined>) {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
+  const env = parsed.data;
+  const baseUrls = providerBaseUrlSchema.safeParse(environment);
+  if (!baseUrls.success) throw invalidConfiguration(baseUrls.error);
+  if (env.WEBOX_MASTER_KEY && env.WEBOX_MASTER_KEYS) {
+    throw new ConfigError('Set either WEBOX_MASTER_KEY or WEBOX_MASTER_KEYS, not both.');
+  }
+  if (env.DATABASE_URL && !env.WEBOX_AUTH_SECRET) {
+    throw new ConfigError(
+      'WEBOX_AUTH_SECRET is required when DATABASE_URL is set (every instance must sign sessions with the same secret).',
+    );
+  }
+  if (env.WEBOX_AUTH_SECRET && env.WEBOX_AUTH_SECRET.length < 32) {
+    throw new ConfigError('WEBOX_AUTH_SECRET must be at least 32 characters long.');
+  }
+  const dataDir = path.resolve(env.WEBOX_DATA_DIR);
+  return Object.freeze({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    masterKey: env.WEBOX_MASTER_KEY,
+    masterKeys: env.WEBOX_MASTER_KEYS,
+    masterKeyActive: env.WEBOX_MASTER_KEY_ACTIVE,
+    authSecret: env.WEBOX_AUTH_SECRET,
+    publicUrl: (env.WEBOX_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    signup: env.WEBOX_SIGNUP,
+    providerBaseUrls: Object.freeze(
+      Object.fromEntries(providers.map((provider) => [provider.id, baseUrls.data[baseUrlVariable(provider.id)]])),
+    ) as Readonly<Record<ProviderId, string>>,
+    rateLimit: Object.freeze({
+      requestsPerMinute: env.WEBOX_RATE_LIMIT_RPM,
+      tokensPerMinute: env.WEBOX_RATE_LIMIT_TPM,
+    }),
+    timezone: env.WEBOX_TIMEZONE,
+    upstreamTimeoutMs: env.WEBOX_UPSTREAM_TIMEOUT_MS,
+    logLevel: env.LOG_LEVEL,
+  });
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+function invalidConfiguration(error: z.ZodError) {
+  const problems = error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+}
+
+/** A configuration the server refuses to start with; its message is shown to the operator as is. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,3 @@
+// Every table, for Drizzle's client and drizzle-kit. Each module owns its file here.
+export * from './auth.ts';
+export * from './vault.ts';

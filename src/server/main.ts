@@ -1,0 +1,129 @@
+// The `webox` command: serve | migrate | user promote EMAIL | vault rotate.
+import { parseArgs } from 'node:util';
+import { buildApp, version } from './app.ts';
+import { type Config, ConfigError, parseConfig } from './config.ts';
+import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
+import { promoteUserByEmail } from './users/user-service.ts';
+import { KeyringError } from './vault/crypto.ts';
+import { createKeyStore } from './vault/key-store.ts';
+import { loadKeyring } from './vault/keyring-source.ts';
+import { rotateVault } from './vault/vault-rotation.ts';
+
+const USAGE = `WeBox ${version}
+
+Usage: webox <command>
+
+  serve                 start the server (default)
+  migrate               apply database migrations and exit
+  user promote EMAIL    make the account with this email an admin
+  vault rotate          re-encrypt every stored key under the active master key
+`;
+
+const consoleLog = {
+  warn: (message: string) => console.warn(message),
+  info: (message: string) => console.log(message),
+};
+
+async function serve(config: Config) {
+  const app = await buildApp(config);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`WeBox ${version} ready at ${config.publicUrl} (${app.database.kind})`);
+}
+
+/** Opens the database for a one-off command: on the embedded default, only if no server holds it. */
+async function withDatabase<T>(config: Config, purpose: string, run: (database: DatabaseHandle) => Promise<T>) {
+  const release = config.databaseUrl ? null : await acquireEmbeddedLock(config.dataDir, purpose);
+  try {
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await database.migrate();
+      return await run(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await release?.();
+  }
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'serve', ...rest] = positionals;
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = parseConfig(process.env);
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      await withDatabase(config, 'webox migrate', async () => {});
+      console.log('Migrations applied.');
+      return;
+    case 'user': {
+      const [action, email] = rest;
+      if (action !== 'promote' || !email) throw new UsageError('Usage: webox user promote EMAIL');
+      const found = await withDatabase(config, 'webox user promote', (database) =>
+        promoteUserByEmail(database.db, email),
+      );
+      if (!found) throw new UsageError(`No account has the email ${email}.`);
+      console.log(`${email} is now an admin.`);
+      return;
+    }
+    case 'vault': {
+      if (rest[0] !== 'rotate') throw new UsageError('Usage: webox vault rotate');
+      const { keyring } = await loadKeyring({
+        masterKey: config.masterKey,
+        masterKeys: config.masterKeys,
+        activeKeyId: config.masterKeyActive,
+        dataDir: config.dataDir,
+        embedded: config.databaseUrl === undefined,
+        log: consoleLog,
+      });
+      const report = await withDatabase(config, 'webox vault rotate', (database) =>
+        rotateVault({ keyring, store: createKeyStore(database.db) }),
+      );
+      console.log(
+        `Re-encrypted ${report.rotated} key(s) under ${report.activeKeyId}; ${report.skipped} changed meanwhile (already current); ${report.unreadable} unreadable.`,
+      );
+      if (report.unreadable > 0) {
+        console.error('Some stored keys cannot be decrypted with any listed master key: they must be saved again.');
+        process.exitCode = 1;
+      }
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Operator-facing failures print their message alone; anything else prints its stack.
+  const known =
+    error instanceof ConfigError ||
+    error instanceof KeyringError ||
+    error instanceof EmbeddedDatabaseLockedError ||
+    error instanceof UsageError;
+  console.error(known ? `webox: ${(error as Error).message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { assertApiKey, type ProviderSpec, price } from './spec.ts';
+
+export const anthropic = {
+  id: 'anthropic',
+  name: 'Anthropic',
+  defaultBaseUrl: 'https://api.anthropic.com/v1',
+  keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"' },
+  openaiCompatible: false,
+  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+    assertApiKey(apiKey);
+    return createAnthropic({ apiKey, baseURL: baseUrl, fetch })(modelId);
+  },
+  listModelsRequest: (apiKey, baseUrl) => ({
+    url: `${baseUrl}/models`,
+    headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' },
+  }),
+  models: [
+    { id: 'claude-opus-4-5', name: 'Claude Opus 4.5', pricing: price(5, 25, 0.5) },
+    { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', pricing: price(3, 15, 0.3) },
+    { id: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', pricing: price(1, 5, 0.1) },
+    { id: 'claude-opus-4-1', name: 'Claude Opus 4.1', pricing: price(15, 75, 1.5) },
+  ],
+} as const satisfies ProviderSpec<'anthropic'>;

@@ -1,0 +1,21 @@
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { assertApiKey, type ProviderSpec, price } from './spec.ts';
+
+export const google = {
+  id: 'google',
+  name: 'Google Gemini',
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+  keyFormat: { pattern: /^AIza[A-Za-z0-9_-]{35}$/, hint: '"AIza" followed by 35 letters, digits, "-" or "_"' },
+  openaiCompatible: false,
+  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+    assertApiKey(apiKey);
+    return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(modelId);
+  },
+  // The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
+  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: { 'x-goog-api-key': apiKey } }),
+  models: [
+    { id: 'gemini-2.5-pro', name: 'Gemini 2.5 Pro', pricing: price(1.25, 10, 0.125) },
+    { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash', pricing: price(0.3, 2.5, 0.03) },
+    { id: 'gemini-2.5-flash-lite', name: 'Gemini 2.5 Flash-Lite', pricing: price(0.1, 0.4, 0.01) },
+  ],
+} as const satisfies ProviderSpec<'google'>;

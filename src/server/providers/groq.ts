@@ -1,0 +1,22 @@
+import { createGroq } from '@ai-sdk/groq';
+import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+
+export const groq = {
+  id: 'groq',
+  name: 'Groq',
+  defaultBaseUrl: 'https://api.groq.com/openai/v1',
+  keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
+  openaiCompatible: true,
+  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+    assertApiKey(apiKey);
+    return createGroq({ apiKey, baseURL: baseUrl, fetch })(modelId);
+  },
+  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
+  models: [
+    { id: 'openai/gpt-oss-120b', name: 'GPT-OSS 120B', pricing: price(0.15, 0.6, 0.075) },
+    { id: 'openai/gpt-oss-20b', name: 'GPT-OSS 20B', pricing: price(0.075, 0.3, 0.0375) },
+    { id: 'llama-3.3-70b-versatile', name: 'Llama 3.3 70B Versatile', pricing: price(0.59, 0.79) },
+    { id: 'llama-3.1-8b-instant', name: 'Llama 3.1 8B Instant', pricing: price(0.05, 0.08) },
+    { id: 'moonshotai/kimi-k2-instruct-0905', name: 'Kimi K2', pricing: price(1, 3, 0.5) },
+  ],
+} as const satisfies ProviderSpec<'groq'>;

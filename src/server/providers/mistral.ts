@@ -1,0 +1,22 @@
+import { createMistral } from '@ai-sdk/mistral';
+import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+
+export const mistral = {
+  id: 'mistral',
+  name: 'Mistral',
+  defaultBaseUrl: 'https://api.mistral.ai/v1',
+  keyFormat: { pattern: /^[A-Za-z0-9]{32}$/, hint: 'exactly 32 letters and digits' },
+  openaiCompatible: true,
+  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+    assertApiKey(apiKey);
+    return createMistral({ apiKey, baseURL: baseUrl, fetch })(modelId);
+  },
+  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
+  models: [
+    { id: 'mistral-large-latest', name: 'Mistral Large', pricing: price(2, 6) },
+    { id: 'mistral-medium-latest', name: 'Mistral Medium', pricing: price(0.4, 2) },
+    { id: 'mistral-small-latest', name: 'Mistral Small', pricing: price(0.1, 0.3) },
+    { id: 'codestral-latest', name: 'Codestral', pricing: price(0.3, 0.9) },
+    { id: 'ministral-8b-latest', name: 'Ministral 8B', pricing: price(0.1, 0.1) },
+  ],
+} as const satisfies ProviderSpec<'mistral'>;

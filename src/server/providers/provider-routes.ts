@@ -1,0 +1,17 @@
+// GET /api/providers: the registry as the UI and scripts see it.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { providers } from './registry.ts';
+
+export function describeProviders() {
+  return providers.map((provider) => ({
+    id: provider.id,
+    name: provider.name,
+    keyHint: provider.keyFormat.hint,
+    models: provider.models.map((model) => ({ id: model.id, name: model.name })),
+  }));
+}
+
+export const providerRoutes: FastifyPluginAsyncZod = async (app) => {
+  const body = { providers: describeProviders() };
+  app.get('/api/providers', { preHandler: app.requireUser }, async () => body);
+};

@@ -1,0 +1,31 @@
+// The one list of providers. ProviderId, the /api/providers answer and the UI's provider list all
+// derive from it: adding a provider is one file beside this one plus one line here.
+import { anthropic } from './anthropic.ts';
+import { google } from './google.ts';
+import { groq } from './groq.ts';
+import { mistral } from './mistral.ts';
+import { openai } from './openai.ts';
+import type { ProviderSpec } from './spec.ts';
+
+export const providers = [openai, anthropic, google, mistral, groq] as const;
+
+export type ProviderId = (typeof providers)[number]['id'];
+
+export const providerIds = providers.map((provider) => provider.id) as readonly ProviderId[];
+
+const byId = new Map<string, ProviderSpec<ProviderId>>(providers.map((provider) => [provider.id, provider]));
+
+export function isProviderId(value: string): value is ProviderId {
+  return byId.has(value);
+}
+
+export function getProvider(id: ProviderId): ProviderSpec<ProviderId> {
+  const provider = byId.get(id);
+  if (!provider) throw new Error(`Unknown provider ${id}`);
+  return provider;
+}
+
+/** The environment variable that overrides a provider's base URL (DESIGN §7). */
+export function baseUrlVariable(id: ProviderId) {
+  return `WEBOX_${id.toUpperCase()}_BASE_URL`;
+}

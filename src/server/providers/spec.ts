@@ -1,0 +1,75 @@
+// The provider adapter interface. It imports nothing from a provider: each provider file
+// implements it, and registry.ts is the one list of them.
+import type { LanguageModel } from 'ai';
+
+export interface ModelPricing {
+  /** Micro-dollars per million input tokens. */
+  inputMicrousdPerMtok: number;
+  /** Micro-dollars per million output tokens. */
+  outputMicrousdPerMtok: number;
+  /** Micro-dollars per million cached input tokens (null: the provider has no cache discount). */
+  cachedInputMicrousdPerMtok: number | null;
+}
+
+export interface ModelInfo {
+  /** The provider's own model id, as sent upstream (may contain slashes: Groq's `openai/gpt-oss-120b`). */
+  id: string;
+  name: string;
+  /** Public list price when the catalogue was written (seed for usage metering). */
+  pricing: ModelPricing;
+}
+
+export interface KeyFormat {
+  /** Checked on the trimmed key, after the common length and character checks. */
+  pattern: RegExp;
+  /** What an operator types: shown in the UI and in `invalid_key_format` errors. */
+  hint: string;
+}
+
+export interface LanguageModelOptions {
+  /** The resolved key, decrypted for this one call. Never undefined: see assertApiKey. */
+  apiKey: string;
+  baseUrl: string;
+  modelId: string;
+  /** A fetch with WeBox's timeouts; the SDK uses global fetch otherwise. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface ProviderSpec<Id extends string = string> {
+  id: Id;
+  /** Display name, used in messages such as "No API key available for OpenAI". */
+  name: string;
+  defaultBaseUrl: string;
+  keyFormat: KeyFormat;
+  /** Builds the AI SDK model for one request, with the key passed explicitly. */
+  languageModel(options: LanguageModelOptions): LanguageModel;
+  /** The list-models request that tells whether a key works (`verify: true`). */
+  listModelsRequest(apiKey: string, baseUrl: string): { url: string; headers: Record<string, string> };
+  /** True when the upstream speaks OpenAI's chat completions (the gateway passes those through). */
+  openaiCompatible: boolean;
+  models: readonly ModelInfo[];
+}
+
+/**
+ * A provider built with an undefined or empty apiKey silently reads OPENAI_API_KEY and friends
+ * from the environment: every adapter calls this first so that never happens.
+ */
+export function assertApiKey(apiKey: string | undefined): asserts apiKey is string {
+  if (typeof apiKey !== 'string' || apiKey.length === 0) {
+    throw new Error('A provider client was built without an API key.');
+  }
+}
+
+/** Prices are written in dollars per million tokens for readability and stored in micro-dollars. */
+export function price(inputUsd: number, outputUsd: number, cachedInputUsd: number | null = null): ModelPricing {
+  const micro = (usd: number) => Math.round(usd * 1_000_000);
+  return {
+    inputMicrousdPerMtok: micro(inputUsd),
+    outputMicrousdPerMtok: micro(outputUsd),
+    cachedInputMicrousdPerMtok: cachedInputUsd === null ? null : micro(cachedInputUsd),
+  };
+}
+
+export function bearer(apiKey: string) {
+  return { authorization: `Bearer ${apiKey}` };
+}

@@ -1,0 +1,130 @@
+// Every failure of a provider call becomes one UpstreamError carrying the provider, the status and
+// whether it may be retried, and then one AppError with the codes of DESIGN §10.
+import { APICallError } from 'ai';
+import { AppError } from '../errors.ts';
+import type { ProviderSpec } from './spec.ts';
+
+export type UpstreamFailure =
+  | 'rejected_key'
+  | 'rate_limited'
+  | 'bad_request'
+  | 'server_error'
+  | 'unreachable'
+  | 'timeout';
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  readonly provider: ProviderSpec;
+  readonly failure: UpstreamFailure;
+  readonly status: number | undefined;
+  /** Connection errors, 429 and 5xx: worth one more try before the client has seen a byte. */
+  readonly retryable: boolean;
+  /** From the provider's Retry-After, when it sent one. */
+  readonly retryAfterSeconds: number | undefined;
+  /** The provider's own words for a 400, trimmed; never contains our request headers. */
+  readonly providerMessage: string | undefined;
+
+  constructor(options: {
+    provider: ProviderSpec;
+    failure: UpstreamFailure;
+    status?: number;
+    retryAfterSeconds?: number;
+    providerMessage?: string;
+  }) {
+    super(`${options.provider.name} call failed: ${options.failure}${options.status ? ` (${options.status})` : ''}`);
+    this.provider = options.provider;
+    this.failure = options.failure;
+    this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.providerMessage = options.providerMessage;
+    this.retryable =
+      options.failure === 'rate_limited' || options.failure === 'server_error' || options.failure === 'unreachable';
+  }
+}
+
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Reads the human message out of the common provider error bodies. */
+function providerMessageFrom(body: string | undefined): string | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const message =
+      typeof parsed.error === 'object'
+        ? parsed.error?.message
+        : typeof parsed.error === 'string'
+          ? parsed.error
+          : parsed.message;
+    return typeof message === 'string' ? message.slice(0, 500) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function failureForStatus(status: number): UpstreamFailure {
+  if (status === 401 || status === 403) return 'rejected_key';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return 'bad_request';
+}
+
+/** Classifies anything a provider call threw. `timedOut` is our own timer's verdict. */
+export function toUpstreamError(error: unknown, provider: ProviderSpec, timedOut: boolean): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (timedOut) return new UpstreamError({ provider, failure: 'timeout' });
+  const candidates = [error, (error as { cause?: unknown } | undefined)?.cause];
+  for (const candidate of candidates) {
+    if (APICallError.isInstance(candidate) && candidate.statusCode !== undefined) {
+      return new UpstreamError({
+        provider,
+        failure: failureForStatus(candidate.statusCode),
+        status: candidate.statusCode,
+        retryAfterSeconds: parseRetryAfter(candidate.responseHeaders?.['retry-after']),
+        providerMessage: providerMessageFrom(candidate.responseBody),
+      });
+    }
+  }
+  return new UpstreamError({ provider, failure: 'unreachable' });
+}
+
+export function upstreamErrorToAppError(error: UpstreamError, source: 'personal' | 'global'): AppError {
+  const { provider } = error;
+  const details = { provider: provider.id, source };
+  switch (error.failure) {
+    case 'rejected_key':
+      return new AppError(502, 'provider_rejected_key', `${provider.name} rejected the ${source} API key.`, {
+        details,
+      });
+    case 'rate_limited':
+      return new AppError(
+        429,
+        'provider_rate_limited',
+        `${provider.name} is rate limiting requests; try again later.`,
+        {
+          details,
+          headers: error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) },
+        },
+      );
+    case 'bad_request':
+      return new AppError(
+        400,
+        'provider_bad_request',
+        `${provider.name} refused the request${error.providerMessage ? `: ${error.providerMessage}` : '.'}`,
+        { details },
+      );
+    case 'timeout':
+      return new AppError(504, 'provider_timeout', `${provider.name} did not answer in time.`, { details });
+    case 'server_error':
+      return new AppError(502, 'provider_error', `${provider.name} failed to answer (status ${error.status}).`, {
+        details,
+      });
+    case 'unreachable':
+      return new AppError(502, 'provider_error', `${provider.name} could not be reached.`, { details });
+  }
+}

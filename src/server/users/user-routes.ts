@@ -1,0 +1,32 @@
+// /api/me and the admin's account management.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createUserBody, idParams, updateUserBody } from '../../shared/contracts.ts';
+import { currentUser } from '../auth/auth-plugin.ts';
+import { createUserService } from './user-service.ts';
+
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
+  const users = createUserService({
+    db: app.database.db,
+    auth: app.auth,
+    personalProvidersByOwner: () => app.vault.personalProvidersByOwner(),
+  });
+
+  app.get('/api/me', { preHandler: app.requireUser }, async (request) => {
+    const { id, email, name, role } = currentUser(request);
+    return { id, email, name, role };
+  });
+
+  app.get('/api/admin/users', { preHandler: app.requireAdmin }, async () => ({ users: await users.list() }));
+
+  app.post(
+    '/api/admin/users',
+    { preHandler: app.requireAdmin, schema: { body: createUserBody } },
+    async (request, reply) => reply.status(201).send(await users.create(request.body)),
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    { preHandler: app.requireAdmin, schema: { params: idParams, body: updateUserBody } },
+    async (request) => users.update(currentUser(request).id, request.params.id, request.body),
+  );
+};

@@ -1,0 +1,36 @@
+// Loads the keyring (generating the master key on the embedded default's first start) and
+// decorates the app with the vault service.
+import path from 'node:path';
+import fastifyPlugin from 'fastify-plugin';
+import type { Config } from '../config.ts';
+import type { Keyring } from './crypto.ts';
+import { createKeyStore } from './key-store.ts';
+import { loadKeyring } from './keyring-source.ts';
+import { createVault, type Vault } from './vault-service.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    vault: Vault;
+    keyring: Keyring;
+  }
+}
+
+export const vaultPlugin = fastifyPlugin<{ config: Config }>(
+  async (app, { config }) => {
+    const log = app.log.child({ module: 'vault' });
+    const { keyring } = await loadKeyring({
+      masterKey: config.masterKey,
+      masterKeys: config.masterKeys,
+      activeKeyId: config.masterKeyActive,
+      dataDir: config.dataDir,
+      embedded: config.databaseUrl === undefined,
+      log: { warn: (message) => log.warn(message), info: (message) => log.info(message) },
+    });
+    app.decorate('keyring', keyring);
+    app.decorate('vault', createVault({ config, keyring, store: createKeyStore(app.database.db), log }));
+  },
+  { name: 'webox-vault', dependencies: ['webox-database'] },
+);
+
+/** Where the embedded default keeps the generated better-auth secret (beside master.key). */
+export const authSecretPath = (config: Config) => path.join(config.dataDir, 'auth.secret');

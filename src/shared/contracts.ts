@@ -1,0 +1,37 @@
+// Request bodies shared by the server (route schemas) and the web app (forms), written once.
+import { z } from 'zod';
+
+/** PUT /api/keys/:provider and PUT /api/admin/keys/:provider. Format checks happen in the vault. */
+export const saveKeyBody = z.object({
+  apiKey: z.string({ error: 'apiKey is required and must be a string' }).max(4096, 'apiKey is far too long'),
+  verify: z.boolean().optional(),
+});
+
+export const chatMessage = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string().max(1_000_000),
+});
+
+export const chatBody = z.object({
+  provider: z.string().min(1).max(64),
+  model: z.string().min(1).max(200),
+  messages: z.array(chatMessage).min(1, 'messages must hold at least one message').max(1000),
+  stream: z.boolean().optional(),
+});
+
+export const createUserBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  password: z.string().min(8, 'password must be at least 8 characters').max(256),
+  role: z.enum(['admin', 'user']).optional(),
+});
+
+export const updateUserBody = z
+  .object({
+    role: z.enum(['admin', 'user']).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role or disabled');
+
+export const providerParams = z.object({ provider: z.string().min(1).max(64) });
+export const idParams = z.object({ id: z.string().min(1).max(200) });

@@ -1,0 +1,59 @@
+// Builds a WeBox app for a test file: its own database, a fixed master key, providers pointed at
+// the fake upstreams, and every log line captured so tests can prove no secret is logged.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { type App, buildApp } from '../../src/server/app.ts';
+import { parseConfig } from '../../src/server/config.ts';
+import { createTestDatabase, dumpAllTables, type TestDatabase } from './database.ts';
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  logs: string[];
+  env: Record<string, string>;
+  /** Every row of every table, as text. */
+  dump(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const TEST_MASTER_KEY = randomBytes(32).toString('base64');
+
+export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const fullEnv: Record<string, string> = Object.fromEntries(
+    Object.entries({
+      WEBOX_DATA_DIR: database.dataDir,
+      DATABASE_URL: database.databaseUrl,
+      WEBOX_MASTER_KEY: TEST_MASTER_KEY,
+      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'debug',
+      WEBOX_UPSTREAM_TIMEOUT_MS: '5000',
+      ...env,
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const app = await buildApp(parseConfig(fullEnv), { logStream });
+  return {
+    app,
+    database,
+    logs,
+    env: fullEnv,
+    dump: () =>
+      dumpAllTables(async (text) => {
+        const result = await app.database.db.execute(sql.raw(text));
+        // node-postgres returns { rows }, PGlite returns { rows } too (drizzle passes them through).
+        return { rows: (result as unknown as { rows: Record<string, unknown>[] }).rows };
+      }),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
