@@ -114,7 +114,11 @@ describe('admin routes refuse the wrong role', () => {
     { method: 'PUT', url: '/api/admin/keys/openai', payload: { apiKey: 'sk-test-0123456789abcdefghij' } },
     { method: 'DELETE', url: '/api/admin/keys/openai' },
     { method: 'GET', url: '/api/admin/users' },
-    { method: 'POST', url: '/api/admin/users', payload: { name: 'X', email: 'x@example.com', password: 'password123' } },
+    {
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: { name: 'X', email: 'x@example.com', password: 'password123' },
+    },
     { method: 'PATCH', url: '/api/admin/users/some-id', payload: { role: 'admin' } },
   ];
 

@@ -141,7 +141,10 @@ describe('key resolution (personal → global → none)', () => {
   });
 
   it('lists, for the admin, which providers each user has personal keys for, never the keys', async () => {
-    const users = (await admin.get('/api/admin/users')).json().users as Array<{ email: string; personalKeys: string[] }>;
+    const users = (await admin.get('/api/admin/users')).json().users as Array<{
+      email: string;
+      personalKeys: string[];
+    }>;
     expect(users.find((row) => row.email === alice.email)?.personalKeys).toEqual(['groq']);
     expect(users.find((row) => row.email === bob.email)?.personalKeys).toEqual(['mistral']);
   });

@@ -13,7 +13,7 @@ import { healthRoutes } from './health-routes.ts';
 import { loggerOptions } from './logging.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
-import { vaultPlugin } from './vault/vault-plugin.ts';
+import { loadConfiguredKeyring, vaultPlugin } from './vault/vault-plugin.ts';
 import { vaultRoutes } from './vault/vault-routes.ts';
 
 declare module 'fastify' {
@@ -46,9 +46,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.decorate('config', config);
 
   try {
-    // Order matters: the database first, then what needs it (vault, auth), then the routes.
+    // Order matters: the keyring first (a bad key stops everything before the database opens),
+    // then the database, then what needs it (vault, auth), then the routes.
+    const keyring = await loadConfiguredKeyring(config, app.log.child({ module: 'vault' }));
     await app.register(databasePlugin, { config });
-    await app.register(vaultPlugin, { config });
+    await app.register(vaultPlugin, { config, keyring });
     await app.register(authPlugin, { config });
 
     await app.register(healthRoutes);

@@ -1,5 +1,6 @@
 // The `webox` command: serve | migrate | user promote EMAIL | vault rotate.
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
 import { type Config, ConfigError, parseConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
@@ -7,7 +8,7 @@ import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-
 import { promoteUserByEmail } from './users/user-service.ts';
 import { KeyringError } from './vault/crypto.ts';
 import { createKeyStore } from './vault/key-store.ts';
-import { loadKeyring } from './vault/keyring-source.ts';
+import { loadConfiguredKeyring } from './vault/vault-plugin.ts';
 import { rotateVault } from './vault/vault-rotation.ts';
 
 const USAGE = `WeBox ${version}
@@ -20,10 +21,8 @@ Usage: webox <command>
   vault rotate          re-encrypt every stored key under the active master key
 `;
 
-const consoleLog = {
-  warn: (message: string) => console.warn(message),
-  info: (message: string) => console.log(message),
-};
+/** One-off commands log warnings only (the keyring's notices), as JSON lines on stdout. */
+const cliLogger = pino({ level: 'warn' });
 
 async function serve(config: Config) {
   const app = await buildApp(config);
@@ -90,14 +89,7 @@ async function main(argv: string[]) {
     }
     case 'vault': {
       if (rest[0] !== 'rotate') throw new UsageError('Usage: webox vault rotate');
-      const { keyring } = await loadKeyring({
-        masterKey: config.masterKey,
-        masterKeys: config.masterKeys,
-        activeKeyId: config.masterKeyActive,
-        dataDir: config.dataDir,
-        embedded: config.databaseUrl === undefined,
-        log: consoleLog,
-      });
+      const keyring = await loadConfiguredKeyring(config, cliLogger);
       const report = await withDatabase(config, 'webox vault rotate', (database) =>
         rotateVault({ keyring, store: createKeyStore(database.db) }),
       );

@@ -36,7 +36,9 @@ export async function acquireEmbeddedLock(dataDir: string, purpose: string): Pro
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt((await readFile(lockPath, 'utf8').catch(() => '')).trim(), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      // Our own pid counts as a live holder: opening the same PGlite folder twice in one process
+      // would hang or corrupt it just the same.
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
         throw new EmbeddedDatabaseLockedError(
           `The embedded database in ${dataDir} is in use by WeBox process ${holder}. ` +
             `Stop that server before running "${purpose}" (or use the admin API while it runs).`,

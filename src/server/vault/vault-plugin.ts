@@ -1,6 +1,7 @@
 // Loads the keyring (generating the master key on the embedded default's first start) and
 // decorates the app with the vault service.
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import type { Keyring } from './crypto.ts';
@@ -15,19 +16,30 @@ declare module 'fastify' {
   }
 }
 
-export const vaultPlugin = fastifyPlugin<{ config: Config }>(
-  async (app, { config }) => {
-    const log = app.log.child({ module: 'vault' });
-    const { keyring } = await loadKeyring({
-      masterKey: config.masterKey,
-      masterKeys: config.masterKeys,
-      activeKeyId: config.masterKeyActive,
-      dataDir: config.dataDir,
-      embedded: config.databaseUrl === undefined,
-      log: { warn: (message) => log.warn(message), info: (message) => log.info(message) },
-    });
+/**
+ * Loads the keyring: from the environment, or from <data dir>/master.key on the embedded default
+ * (generated on first start). Called before the database opens, so a missing or malformed key
+ * stops the server before anything else happens.
+ */
+export async function loadConfiguredKeyring(config: Config, log: FastifyBaseLogger) {
+  const { keyring } = await loadKeyring({
+    masterKey: config.masterKey,
+    masterKeys: config.masterKeys,
+    activeKeyId: config.masterKeyActive,
+    dataDir: config.dataDir,
+    embedded: config.databaseUrl === undefined,
+    log: { warn: (message) => log.warn(message), info: (message) => log.info(message) },
+  });
+  return keyring;
+}
+
+export const vaultPlugin = fastifyPlugin<{ config: Config; keyring: Keyring }>(
+  async (app, { config, keyring }) => {
     app.decorate('keyring', keyring);
-    app.decorate('vault', createVault({ config, keyring, store: createKeyStore(app.database.db), log }));
+    app.decorate(
+      'vault',
+      createVault({ config, keyring, store: createKeyStore(app.database.db), log: app.log.child({ module: 'vault' }) }),
+    );
   },
   { name: 'webox-vault', dependencies: ['webox-database'] },
 );

@@ -1,0 +1,93 @@
+// Fake upstream providers for the test suite: one small node:http server per
+// provider wire format, on 127.0.0.1 and a free port. Point WeBox at them with
+// `env` (WEBOX_<PROVIDER>_BASE_URL) or an AI SDK provider with `baseUrls`.
+//
+//   const fakes = await startFakeUpstreams();
+//   fakes.byProvider.openai.rejectKeys.add('sk-revoked');
+//   fakes.byProvider.groq.setBehavior({ kind: 'rate_limited', retryAfterSeconds: 2 }, { times: 1 });
+//   … fakes.requests() …
+//   await fakes.close();
+
+import { anthropicWire } from './anthropic.ts';
+import type {
+  FakeProviderId,
+  FakeUpstream,
+  FakeUpstreamOptions,
+  ProviderWire,
+  RecordedRequest,
+} from './fake-server.ts';
+import { startFakeServer } from './fake-server.ts';
+import { googleWire } from './google.ts';
+import { groqWire, mistralWire, openaiWire } from './openai-compatible.ts';
+
+export type {
+  FakeBehavior,
+  FakeProviderId,
+  FakeUpstream,
+  FakeUpstreamOptions,
+  RecordedRequest,
+} from './fake-server.ts';
+export { defaultReplyFor, inputTokensFor, outputTokensFor } from './reply-text.ts';
+
+export interface FakeUpstreams {
+  byProvider: Record<FakeProviderId, FakeUpstream>;
+  baseUrls: Record<FakeProviderId, string>;
+  /** `{ WEBOX_OPENAI_BASE_URL: …, … }`, ready to merge into WeBox's environment. */
+  env: Record<string, string>;
+  /** Every provider's recorded requests, in arrival order. */
+  requests(): RecordedRequest[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const FAKE_PROVIDER_IDS: readonly FakeProviderId[] = ['openai', 'anthropic', 'google', 'mistral', 'groq'];
+
+const WIRES: Record<FakeProviderId, () => ProviderWire> = {
+  openai: openaiWire,
+  anthropic: anthropicWire,
+  google: googleWire,
+  mistral: mistralWire,
+  groq: groqWire,
+};
+
+/** The environment variable WeBox reads a provider's base URL from. */
+export function baseUrlEnvName(provider: FakeProviderId): string {
+  return `WEBOX_${provider.toUpperCase()}_BASE_URL`;
+}
+
+export function startFakeUpstream(provider: FakeProviderId, options?: FakeUpstreamOptions): Promise<FakeUpstream> {
+  return startFakeServer(WIRES[provider](), options);
+}
+
+export async function startFakeUpstreams(options?: FakeUpstreamOptions): Promise<FakeUpstreams> {
+  const settled = await Promise.allSettled(FAKE_PROVIDER_IDS.map((id) => startFakeUpstream(id, options)));
+  const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((upstream) => upstream.close()));
+    throw failed.reason;
+  }
+
+  const byProvider = Object.fromEntries(started.map((upstream) => [upstream.provider, upstream])) as Record<
+    FakeProviderId,
+    FakeUpstream
+  >;
+  const baseUrls = Object.fromEntries(started.map((upstream) => [upstream.provider, upstream.baseUrl])) as Record<
+    FakeProviderId,
+    string
+  >;
+  const env = Object.fromEntries(started.map((upstream) => [baseUrlEnvName(upstream.provider), upstream.baseUrl]));
+
+  return {
+    byProvider,
+    baseUrls,
+    env,
+    requests: () => started.flatMap((upstream) => upstream.requests).sort((a, b) => a.at - b.at),
+    reset() {
+      for (const upstream of started) upstream.reset();
+    },
+    async close() {
+      await Promise.all(started.map((upstream) => upstream.close()));
+    },
+  };
+}
