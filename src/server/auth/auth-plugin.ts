@@ -20,9 +20,9 @@ type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Auth;
-    /** preHandler: 401 unless signed in. */
+    /** onRequest hook (before the body is even parsed): 401 unless signed in. */
     requireUser: Guard;
-    /** preHandler: 401 unless signed in, 403 unless admin. */
+    /** onRequest hook (before the body is even parsed): 401 unless signed in, 403 unless admin. */
     requireAdmin: Guard;
   }
   interface FastifyRequest {

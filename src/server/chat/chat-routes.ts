@@ -14,7 +14,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     log: app.log.child({ module: 'chat' }),
   });
 
-  app.post('/api/chat', { preHandler: app.requireUser, schema: { body: chatBody } }, async (request, reply) => {
+  app.post('/api/chat', { onRequest: app.requireUser, schema: { body: chatBody } }, async (request, reply) => {
     const user = currentUser(request);
     // Aborted when the client goes away, so the provider call stops too.
     const abort = new AbortController();

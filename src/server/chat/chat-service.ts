@@ -2,7 +2,7 @@
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
 import { type ModelMessage, streamText, type TextStreamPart, type ToolSet } from 'ai';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { AppError, commonErrors } from '../errors.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from '../providers/upstream-error.ts';
 import { createUpstreamCall } from '../providers/upstream-fetch.ts';
@@ -42,6 +42,22 @@ function isFirstAnswerPart(part: Part) {
   );
 }
 
+/**
+ * The AI SDK takes system text as `instructions`, apart from the conversation: system messages are
+ * joined there in order, the rest stays the conversation.
+ */
+export function splitInstructions(messages: ChatMessage[]): {
+  instructions: string | undefined;
+  messages: ModelMessage[];
+} {
+  const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
+  const conversation = messages.filter((message) => message.role !== 'system') as ModelMessage[];
+  if (conversation.length === 0) {
+    throw commonErrors.invalidRequest('messages must hold at least one user or assistant message.');
+  }
+  return { instructions: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
+}
+
 export function createChatService(options: { config: Config; vault: Vault; log: ChatLogger }) {
   const { config, vault, log } = options;
 
@@ -61,6 +77,7 @@ export function createChatService(options: { config: Config; vault: Vault; log: 
     const resolved = await vault.resolveKey(request.userId, provider.id as ProviderId);
     if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
     const { source } = resolved;
+    const conversation = splitInstructions(request.messages);
 
     for (let attempt = 1; ; attempt++) {
       const call = createUpstreamCall(config.upstreamTimeoutMs);
@@ -71,7 +88,8 @@ export function createChatService(options: { config: Config; vault: Vault; log: 
           modelId: request.model,
           fetch: call.fetch,
         }),
-        messages: request.messages as ModelMessage[],
+        instructions: conversation.instructions,
+        messages: conversation.messages,
         // One retry layer, ours: the SDK's would retry after bytes reached the client.
         maxRetries: 0,
         abortSignal: request.signal,
@@ -93,6 +111,10 @@ export function createChatService(options: { config: Config; vault: Vault; log: 
       if (!first.done && first.value.type === 'error') {
         if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
         const upstream = toUpstreamError(first.value.error, provider, call.timedOut);
+        log.warn(
+          { provider: provider.id, failure: upstream.failure, status: upstream.status, err: first.value.error },
+          'provider call failed',
+        );
         if (upstream.retryable && attempt === 1) {
           const waitMs =
             upstream.retryAfterSeconds === undefined ? DEFAULT_RETRY_WAIT_MS : upstream.retryAfterSeconds * 1000;

@@ -13,5 +13,5 @@ export function describeProviders() {
 
 export const providerRoutes: FastifyPluginAsyncZod = async (app) => {
   const body = { providers: describeProviders() };
-  app.get('/api/providers', { preHandler: app.requireUser }, async () => body);
+  app.get('/api/providers', { onRequest: app.requireUser }, async () => body);
 };

@@ -67,30 +67,46 @@ function providerMessageFrom(body: string | undefined): string | undefined {
   }
 }
 
-function failureForStatus(status: number): UpstreamFailure {
+export function failureForStatus(status: number, body: string | undefined): UpstreamFailure {
   if (status === 401 || status === 403) return 'rejected_key';
+  // Google answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
+  if (status === 400 && body?.includes('API_KEY_INVALID')) return 'rejected_key';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
   return 'bad_request';
 }
 
-/** Classifies anything a provider call threw. `timedOut` is our own timer's verdict. */
+/**
+ * Classifies what a provider call threw. `timedOut` is our own timer's verdict. Errors that are not
+ * the provider's (an invalid prompt, a bug) are rethrown as they are.
+ */
 export function toUpstreamError(error: unknown, provider: ProviderSpec, timedOut: boolean): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (timedOut) return new UpstreamError({ provider, failure: 'timeout' });
   const candidates = [error, (error as { cause?: unknown } | undefined)?.cause];
   for (const candidate of candidates) {
-    if (APICallError.isInstance(candidate) && candidate.statusCode !== undefined) {
+    // A 2xx status here means the answer broke off after it started: a lost connection.
+    if (APICallError.isInstance(candidate) && candidate.statusCode !== undefined && candidate.statusCode >= 400) {
       return new UpstreamError({
         provider,
-        failure: failureForStatus(candidate.statusCode),
+        failure: failureForStatus(candidate.statusCode, candidate.responseBody),
         status: candidate.statusCode,
         retryAfterSeconds: parseRetryAfter(candidate.responseHeaders?.['retry-after']),
         providerMessage: providerMessageFrom(candidate.responseBody),
       });
     }
   }
-  return new UpstreamError({ provider, failure: 'unreachable' });
+  if (isConnectionFailure(error)) return new UpstreamError({ provider, failure: 'unreachable' });
+  // Anything else (an invalid prompt, a bug of ours) is not the provider's doing: let it surface
+  // as the internal error it is instead of blaming the provider.
+  throw error;
+}
+
+/** Fetch's network failures, aborted sockets and SDK errors raised without an HTTP answer. */
+function isConnectionFailure(error: unknown): boolean {
+  if (APICallError.isInstance(error)) return true;
+  const name = (error as Error | undefined)?.name;
+  return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || name === 'SocketError';
 }
 
 export function upstreamErrorToAppError(error: UpstreamError, source: 'personal' | 'global'): AppError {

@@ -11,22 +11,22 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     personalProvidersByOwner: () => app.vault.personalProvidersByOwner(),
   });
 
-  app.get('/api/me', { preHandler: app.requireUser }, async (request) => {
+  app.get('/api/me', { onRequest: app.requireUser }, async (request) => {
     const { id, email, name, role } = currentUser(request);
     return { id, email, name, role };
   });
 
-  app.get('/api/admin/users', { preHandler: app.requireAdmin }, async () => ({ users: await users.list() }));
+  app.get('/api/admin/users', { onRequest: app.requireAdmin }, async () => ({ users: await users.list() }));
 
   app.post(
     '/api/admin/users',
-    { preHandler: app.requireAdmin, schema: { body: createUserBody } },
+    { onRequest: app.requireAdmin, schema: { body: createUserBody } },
     async (request, reply) => reply.status(201).send(await users.create(request.body)),
   );
 
   app.patch(
     '/api/admin/users/:id',
-    { preHandler: app.requireAdmin, schema: { params: idParams, body: updateUserBody } },
+    { onRequest: app.requireAdmin, schema: { params: idParams, body: updateUserBody } },
     async (request) => users.update(currentUser(request).id, request.params.id, request.body),
   );
 };

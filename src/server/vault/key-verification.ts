@@ -1,6 +1,7 @@
 // `verify: true`: ask the provider's list-models endpoint whether a key works before storing it.
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { failureForStatus } from '../providers/upstream-error.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
 
 export async function verifyKeyWithProvider(options: {
@@ -30,11 +31,15 @@ export async function verifyKeyWithProvider(options: {
       { details: { provider: provider.id } },
     );
   }
-  // The body is not needed; drain it so the connection is reused.
-  await response.body?.cancel().catch(() => {});
-  if (response.ok) return;
-  if (response.status === 401 || response.status === 403) throw vaultErrors.providerRejectedKey(provider, source);
-  if (response.status === 429) {
+  if (response.ok) {
+    // The body is not needed; drain it so the connection is reused.
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  const body = await response.text().catch(() => '');
+  const failure = failureForStatus(response.status, body);
+  if (failure === 'rejected_key') throw vaultErrors.providerRejectedKey(provider, source);
+  if (failure === 'rate_limited') {
     throw new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting this key; try again later.`, {
       details: { provider: provider.id },
       headers: response.headers.get('retry-after') ? { 'retry-after': response.headers.get('retry-after') ?? '' } : {},

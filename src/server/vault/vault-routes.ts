@@ -4,38 +4,38 @@ import { providerParams, saveKeyBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 
 export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/api/keys', { preHandler: app.requireUser }, async (request) => ({
+  app.get('/api/keys', { onRequest: app.requireUser }, async (request) => ({
     providers: await app.vault.listKeysForUser(currentUser(request).id),
   }));
 
   app.put(
     '/api/keys/:provider',
-    { preHandler: app.requireUser, schema: { params: providerParams, body: saveKeyBody } },
+    { onRequest: app.requireUser, schema: { params: providerParams, body: saveKeyBody } },
     async (request) => app.vault.savePersonalKey(currentUser(request).id, request.params.provider, request.body),
   );
 
   app.delete(
     '/api/keys/:provider',
-    { preHandler: app.requireUser, schema: { params: providerParams } },
+    { onRequest: app.requireUser, schema: { params: providerParams } },
     async (request, reply) => {
       await app.vault.deletePersonalKey(currentUser(request).id, request.params.provider);
       return reply.status(204).send();
     },
   );
 
-  app.get('/api/admin/keys', { preHandler: app.requireAdmin }, async () => ({
+  app.get('/api/admin/keys', { onRequest: app.requireAdmin }, async () => ({
     providers: await app.vault.listGlobalKeys(),
   }));
 
   app.put(
     '/api/admin/keys/:provider',
-    { preHandler: app.requireAdmin, schema: { params: providerParams, body: saveKeyBody } },
+    { onRequest: app.requireAdmin, schema: { params: providerParams, body: saveKeyBody } },
     async (request) => app.vault.saveGlobalKey(currentUser(request).id, request.params.provider, request.body),
   );
 
   app.delete(
     '/api/admin/keys/:provider',
-    { preHandler: app.requireAdmin, schema: { params: providerParams } },
+    { onRequest: app.requireAdmin, schema: { params: providerParams } },
     async (request, reply) => {
       await app.vault.deleteGlobalKey(currentUser(request).id, request.params.provider);
       return reply.status(204).send();
