@@ -120,6 +120,7 @@ describe('admin routes refuse the wrong role', () => {
       payload: { name: 'X', email: 'x@example.com', password: 'password123' },
     },
     { method: 'PATCH', url: '/api/admin/users/some-id', payload: { role: 'admin' } },
+    { method: 'POST', url: '/api/admin/vault/rotate', payload: {} },
   ];
 
   for (const route of adminRoutes) {

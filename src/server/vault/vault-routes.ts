@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { providerParams, saveKeyBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
+import { createKeyStore } from './key-store.ts';
+import { rotateVault } from './vault-rotation.ts';
 
 export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/keys', { onRequest: app.requireUser }, async (request) => ({
@@ -41,4 +43,12 @@ export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.status(204).send();
     },
   );
+
+  // Online rotation from the admin API: the way to rotate the embedded database while its server
+  // runs (the CLI refuses to open it then). Idempotent, like `webox vault rotate`.
+  app.post('/api/admin/vault/rotate', { onRequest: app.requireAdmin }, async (request) => {
+    const report = await rotateVault({ keyring: app.keyring, store: createKeyStore(app.database.db) });
+    request.log.info({ ...report }, 'vault rotated');
+    return report;
+  });
 };
