@@ -1,7 +1,7 @@
 // The hybrid key system over HTTP: personal keys beat global keys, global keys serve everyone,
 // masks only, admins only for global keys, users isolated from each other, bad input refused and
 // nothing stored, and no key in clear in any response, log line or table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
 import { allProviders, expectedMask, makeKey } from './helpers/keys.ts';
@@ -252,5 +252,43 @@ describe('no key in clear anywhere', () => {
       expect(dump).not.toContain(value.slice(8, 28));
       expect(logs).not.toContain(value.slice(8, 28));
     }
+  });
+});
+
+describe('catalogue and health', () => {
+  it('lists the five providers with key hints and models', async () => {
+    const response = await alice.get('/api/providers');
+    expect(response.statusCode).toBe(200);
+    const { providers } = response.json() as {
+      providers: Array<{ id: string; name: string; keyHint: string; models: Array<{ id: string; name: string }> }>;
+    };
+    expect(providers.map((provider) => provider.id)).toEqual(allProviders);
+    expect(providers.map((provider) => provider.name)).toEqual([
+      'OpenAI',
+      'Anthropic',
+      'Google Gemini',
+      'Mistral',
+      'Groq',
+    ]);
+    for (const provider of providers) {
+      expect(provider.keyHint.length).toBeGreaterThan(5);
+      expect(provider.models.length).toBeGreaterThanOrEqual(3);
+    }
+    expect((await anonymous(test.app).get('/api/providers')).statusCode).toBe(401);
+  });
+
+  it('answers /healthz, /readyz and /', async () => {
+    const client = anonymous(test.app);
+    expect((await client.get('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await client.get('/readyz')).json()).toEqual({ status: 'ok' });
+    expect((await client.get('/')).json()).toEqual({ name: 'WeBox', version: expect.any(String) });
+  });
+
+  it('answers /readyz 503 when the database cannot be reached', async () => {
+    const spy = vi.spyOn(test.app.database, 'ping').mockRejectedValueOnce(new Error('connection refused'));
+    const response = await anonymous(test.app).get('/readyz');
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: 'unavailable' });
+    spy.mockRestore();
   });
 });
