@@ -19,6 +19,15 @@ export interface SealedRow {
   ciphertext: string;
 }
 
+/** The columns the vault needs to open a row (its place is part of the associated data). */
+const sealedColumns = {
+  id: providerKey.id,
+  scope: providerKey.scope,
+  ownerId: providerKey.ownerId,
+  provider: providerKey.provider,
+  ciphertext: providerKey.ciphertext,
+};
+
 function placeCondition(place: KeyPlace) {
   return place.scope === 'global'
     ? and(eq(providerKey.scope, 'global'), isNull(providerKey.ownerId), eq(providerKey.provider, place.provider))
@@ -104,13 +113,7 @@ export function createKeyStore(db: Database) {
     /** The user's personal row and the global row for one provider, in one query. */
     async findForResolution(ownerId: string, provider: string): Promise<SealedRow[]> {
       return db
-        .select({
-          id: providerKey.id,
-          scope: providerKey.scope,
-          ownerId: providerKey.ownerId,
-          provider: providerKey.provider,
-          ciphertext: providerKey.ciphertext,
-        })
+        .select(sealedColumns)
         .from(providerKey)
         .where(
           and(
@@ -135,13 +138,7 @@ export function createKeyStore(db: Database) {
     /** Rows not yet sealed under `activeKeyId`, in id order after `afterId` (rotation batches). */
     async findNotSealedWith(activeKeyId: string, afterId: string | null, limit: number): Promise<SealedRow[]> {
       return db
-        .select({
-          id: providerKey.id,
-          scope: providerKey.scope,
-          ownerId: providerKey.ownerId,
-          provider: providerKey.provider,
-          ciphertext: providerKey.ciphertext,
-        })
+        .select(sealedColumns)
         .from(providerKey)
         .where(
           and(ne(providerKey.masterKeyId, activeKeyId), afterId === null ? undefined : gt(providerKey.id, afterId)),
