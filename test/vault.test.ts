@@ -180,6 +180,8 @@ describe('ciphertexts fail closed', () => {
       expect(chat.json().error.code).toBe('vault_decrypt_failed');
       expect(fakes.requests()).toHaveLength(0);
       await app.database.db.execute(sql`update provider_key set ciphertext = ${original} where id = ${aliceRow?.id}`);
+      // Written behind the vault's back: tell its cache, as a save through the API would.
+      await app.bus.publish('provider-key', `personal|${aliceId}|openai`);
       expect(await app.vault.getApiKey(aliceId, 'openai')).toBe(keys.aliceOpenai);
     } finally {
       await app.close();

@@ -1,6 +1,6 @@
 // Rows of provider_key. Listing functions return masks and dates only; the ciphertext leaves
 // this file only towards the vault service, which alone decrypts.
-import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { providerKey } from '../db/schema/index.ts';
 import type { KeyPlace } from './crypto.ts';
@@ -110,20 +110,20 @@ export function createKeyStore(db: Database) {
       return byOwner;
     },
 
-    /** The user's personal row and the global row for one provider, in one query. */
-    async findForResolution(ownerId: string, provider: string): Promise<SealedRow[]> {
-      return db
+    async findPersonal(ownerId: string, provider: string): Promise<SealedRow | null> {
+      const [row] = await db
         .select(sealedColumns)
         .from(providerKey)
-        .where(
-          and(
-            eq(providerKey.provider, provider),
-            or(
-              and(eq(providerKey.scope, 'personal'), eq(providerKey.ownerId, ownerId)),
-              eq(providerKey.scope, 'global'),
-            ),
-          ),
-        );
+        .where(placeCondition({ scope: 'personal', ownerId, provider }));
+      return row ?? null;
+    },
+
+    async findGlobal(provider: string): Promise<SealedRow | null> {
+      const [row] = await db
+        .select(sealedColumns)
+        .from(providerKey)
+        .where(placeCondition({ scope: 'global', ownerId: null, provider }));
+      return row ?? null;
     },
 
     /** Global row presence per provider, for users who may only see "configured". */

@@ -38,7 +38,13 @@ export const vaultPlugin = fastifyPlugin<{ config: Config; keyring: Keyring }>(
     app.decorate('keyring', keyring);
     app.decorate(
       'vault',
-      createVault({ config, keyring, store: createKeyStore(app.database.db), log: app.log.child({ module: 'vault' }) }),
+      createVault({
+        config,
+        keyring,
+        store: createKeyStore(app.database.db),
+        bus: app.bus,
+        log: app.log.child({ module: 'vault' }),
+      }),
     );
   },
   { name: 'webox-vault', dependencies: ['webox-database'] },

@@ -1,12 +1,13 @@
 // The hybrid key system: personal keys first, then the global key, then none (DESIGN §5).
 // Only this service decrypts; plaintext lives in memory for the length of one provider call.
+import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
 import { getProvider, isProviderId, type ProviderId, providerIds } from '../providers/registry.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { type KeyPlace, type Keyring, mask, open, seal, VaultDecryptError } from './crypto.ts';
 import { checkKeyFormat } from './key-format.ts';
-import type { KeyStore } from './key-store.ts';
+import type { KeyStore, SealedRow } from './key-store.ts';
 import { verifyKeyWithProvider } from './key-verification.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
 
@@ -25,8 +26,19 @@ export function requireProvider(provider: string): ProviderSpec<ProviderId> {
 const personalPlace = (ownerId: string, provider: string): KeyPlace => ({ scope: 'personal', ownerId, provider });
 const globalPlace = (provider: string): KeyPlace => ({ scope: 'global', ownerId: null, provider });
 
-export function createVault(options: { config: Config; keyring: Keyring; store: KeyStore; log: VaultLogger }) {
-  const { config, keyring, store, log } = options;
+/** Change-bus channel for key changes: `personal|<ownerId>|<provider>` or `global|<provider>`. */
+const KEY_CHANNEL = 'provider-key';
+
+export function createVault(options: {
+  config: Config;
+  keyring: Keyring;
+  store: KeyStore;
+  bus: ChangeBus;
+  log: VaultLogger;
+}) {
+  const { config, keyring, store, bus, log } = options;
+  const cache = createSealedKeyCache(store);
+  bus.subscribe(KEY_CHANNEL, (message) => cache.invalidate(message));
 
   function openOrFail(ciphertext: string, place: KeyPlace): string {
     try {
@@ -61,6 +73,7 @@ export function createVault(options: { config: Config; keyring: Keyring; store: 
       { ciphertext: seal(keyring, apiKey, place), masterKeyId: keyring.active.id, mask: mask(apiKey) },
       actorId,
     );
+    await announceChange(place);
     log.info({ scope: place.scope, provider: provider.id, actorId }, 'provider key saved');
     return {
       provider: provider.id,
@@ -74,17 +87,36 @@ export function createVault(options: { config: Config; keyring: Keyring; store: 
     requireProvider(place.provider);
     const deleted = await store.remove(place);
     if (!deleted) throw commonErrors.notFound('The key');
+    await announceChange(place);
     log.info({ scope: place.scope, provider: place.provider, actorId }, 'provider key deleted');
   }
 
+  function announceChange(place: KeyPlace) {
+    return bus.publish(
+      KEY_CHANNEL,
+      place.scope === 'global' ? `global|${place.provider}` : `personal|${place.ownerId}|${place.provider}`,
+    );
+  }
+
+  /** Which rows a request would use, from memory when seen before (ciphertexts only). */
+  async function findRows(userId: string, provider: ProviderId) {
+    const personal = await cache.personal(userId, provider);
+    if (personal) return { personal, global: null };
+    return { personal: null, global: await cache.global(provider) };
+  }
+
   async function resolveKey(userId: string, provider: ProviderId): Promise<ResolvedKey> {
-    const rows = await store.findForResolution(userId, provider);
-    const personal = rows.find((row) => row.scope === 'personal');
-    if (personal)
+    const { personal, global } = await findRows(userId, provider);
+    if (personal) {
       return { source: 'personal', apiKey: openOrFail(personal.ciphertext, personalPlace(userId, provider)) };
-    const global = rows.find((row) => row.scope === 'global');
+    }
     if (global) return { source: 'global', apiKey: openOrFail(global.ciphertext, globalPlace(provider)) };
     return { source: 'none' };
+  }
+
+  async function sourceOf(userId: string, provider: ProviderId): Promise<KeySource | 'none'> {
+    const { personal, global } = await findRows(userId, provider);
+    return personal ? 'personal' : global ? 'global' : 'none';
   }
 
   return {
@@ -136,18 +168,52 @@ export function createVault(options: { config: Config; keyring: Keyring; store: 
     },
 
     /** Whether a chat with this provider would find a key (the seed's hasApiAccess); never decrypts. */
-    async hasApiAccess(userId: string, provider: ProviderId): Promise<boolean> {
-      return (await store.findForResolution(userId, provider)).length > 0;
-    },
+    hasApiAccess: async (userId: string, provider: ProviderId) => (await sourceOf(userId, provider)) !== 'none',
 
     /** 'personal' | 'global' | 'none' (the seed's getApiKeySource); never decrypts. */
-    async getApiKeySource(userId: string, provider: ProviderId): Promise<KeySource | 'none'> {
-      const rows = await store.findForResolution(userId, provider);
-      if (rows.some((row) => row.scope === 'personal')) return 'personal';
-      if (rows.some((row) => row.scope === 'global')) return 'global';
-      return 'none';
-    },
+    getApiKeySource: sourceOf,
   };
 }
 
 export type Vault = ReturnType<typeof createVault>;
+
+const CACHE_MAX_ENTRIES = 100_000;
+
+/**
+ * Sealed rows by place, so the hot path reads no database for a key it has seen (DESIGN §9). It
+ * holds ciphertexts, never plaintext. Every change clears the entries it concerns, here at once
+ * and elsewhere through the change bus; a load that raced with a change is not kept.
+ */
+function createSealedKeyCache(store: KeyStore) {
+  const personal = new Map<string, SealedRow | null>();
+  const global = new Map<string, SealedRow | null>();
+  let generation = 0;
+
+  async function through(map: Map<string, SealedRow | null>, key: string, load: () => Promise<SealedRow | null>) {
+    if (map.has(key)) return map.get(key) ?? null;
+    const startedAt = generation;
+    const row = await load();
+    if (startedAt === generation) {
+      if (map.size >= CACHE_MAX_ENTRIES) map.clear();
+      map.set(key, row);
+    }
+    return row;
+  }
+
+  return {
+    personal: (ownerId: string, provider: string) =>
+      through(personal, `${ownerId}|${provider}`, () => store.findPersonal(ownerId, provider)),
+    global: (provider: string) => through(global, provider, () => store.findGlobal(provider)),
+    invalidate(message: string) {
+      generation++;
+      if (message === RESYNC) {
+        personal.clear();
+        global.clear();
+        return;
+      }
+      const [scope, first, second] = message.split('|');
+      if (scope === 'global' && first) global.delete(first);
+      else if (scope === 'personal' && first && second) personal.delete(`${first}|${second}`);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// Personal access tokens for the OpenAI-compatible API: `wbx_` + 32 random bytes (base64url),
+// shown once, stored only as a SHA-256 hash. Authentication is on the gateway's hot path, so a
+// token seen once is served from memory until it changes (revocation clears it at once here and,
+// through the change bus, on every other instance).
+import { createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import type { Database } from '../db/client.ts';
+import { accessToken } from '../db/schema/index.ts';
+import { AppError, commonErrors } from '../errors.ts';
+
+export const TOKEN_PREFIX = 'wbx_';
+const TOKEN_RANDOM_BYTES = 32;
+/** Characters shown to tell tokens apart: `wbx_` and 8 of the random part. */
+const DISPLAY_PREFIX_LENGTH = 12;
+/** How often "last used" times are written: off the request path, in one batch. */
+const LAST_USED_FLUSH_MS = 5_000;
+/** A cached token is re-read after this long even without a change notice (a safety net). */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 50_000;
+const TOKEN_CHANNEL = 'access-token';
+
+export interface TokenIdentity {
+  tokenId: string;
+  userId: string;
+}
+
+interface CachedToken {
+  identity: TokenIdentity | null;
+  expiresAt: number | null;
+  cachedAt: number;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const tokenView = (row: typeof accessToken.$inferSelect) => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: row.createdAt.toISOString(),
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  expiresAt: row.expiresAt?.toISOString() ?? null,
+});
+
+export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
+  const { db, bus } = options;
+  const cache = new Map<string, CachedToken>();
+  const lastUsed = new Map<string, Date>();
+
+  // A revocation anywhere drops the token here (the message carries the hash, never the token).
+  bus.subscribe(TOKEN_CHANNEL, (tokenHash) => (tokenHash === RESYNC ? cache.clear() : cache.delete(tokenHash)));
+
+  const flushTimer = setInterval(() => void flushLastUsed(), LAST_USED_FLUSH_MS);
+  flushTimer.unref();
+
+  async function flushLastUsed() {
+    if (lastUsed.size === 0) return;
+    const batch = [...lastUsed];
+    lastUsed.clear();
+    for (const [tokenId, at] of batch) {
+      await db
+        .update(accessToken)
+        .set({ lastUsedAt: at })
+        .where(eq(accessToken.id, tokenId))
+        .catch(() => {});
+    }
+  }
+
+  async function load(tokenHash: string): Promise<CachedToken> {
+    const [row] = await db
+      .select({
+        id: accessToken.id,
+        userId: accessToken.userId,
+        expiresAt: accessToken.expiresAt,
+        revokedAt: accessToken.revokedAt,
+      })
+      .from(accessToken)
+      .where(eq(accessToken.tokenHash, tokenHash));
+    const entry: CachedToken = {
+      identity: row && !row.revokedAt ? { tokenId: row.id, userId: row.userId } : null,
+      expiresAt: row?.expiresAt?.getTime() ?? null,
+      cachedAt: Date.now(),
+    };
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(tokenHash, entry);
+    return entry;
+  }
+
+  return {
+    async create(userId: string, input: { name: string; expiresAt?: string | null }) {
+      const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+      if (expiresAt && expiresAt.getTime() <= Date.now()) {
+        throw new AppError(400, 'invalid_request', 'expiresAt must be in the future.');
+      }
+      const token = TOKEN_PREFIX + randomBytes(TOKEN_RANDOM_BYTES).toString('base64url');
+      const [row] = await db
+        .insert(accessToken)
+        .values({
+          userId,
+          name: input.name,
+          tokenHash: hashToken(token),
+          prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+          expiresAt,
+        })
+        .returning();
+      if (!row) throw new Error('token insert returned no row');
+      const { lastUsedAt: _unused, ...view } = tokenView(row);
+      return { ...view, token };
+    },
+
+    async list(userId: string) {
+      const rows = await db
+        .select()
+        .from(accessToken)
+        .where(and(eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
+        .orderBy(desc(accessToken.createdAt));
+      return rows.map(tokenView);
+    },
+
+    /** Another user's token answers 404, like a token that does not exist. */
+    async revoke(userId: string, tokenId: string) {
+      const [row] = await db
+        .update(accessToken)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(accessToken.id, tokenId), eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
+        .returning({ tokenHash: accessToken.tokenHash });
+      if (!row) throw commonErrors.notFound('The token');
+      cache.delete(row.tokenHash);
+      await bus.publish(TOKEN_CHANNEL, row.tokenHash);
+    },
+
+    /** The hot path: a token seen before costs one hash and one map lookup. */
+    async authenticate(token: string): Promise<TokenIdentity | null> {
+      if (!token.startsWith(TOKEN_PREFIX) || token.length < TOKEN_PREFIX.length + 43 || token.length > 200) return null;
+      const tokenHash = hashToken(token);
+      const now = Date.now();
+      let entry = cache.get(tokenHash);
+      if (!entry || now - entry.cachedAt > CACHE_TTL_MS) entry = await load(tokenHash);
+      if (!entry.identity) return null;
+      if (entry.expiresAt !== null && entry.expiresAt <= now) return null;
+      lastUsed.set(entry.identity.tokenId, new Date(now));
+      return entry.identity;
+    },
+
+    async close() {
+      clearInterval(flushTimer);
+      await flushLastUsed();
+    },
+  };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;
