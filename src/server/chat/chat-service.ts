@@ -1,11 +1,10 @@
 // The web chat: one completion streamed from the chosen provider with the key the vault resolves.
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
-import { type ModelMessage, streamText, type TextStreamPart, type ToolSet } from 'ai';
+import type { ModelMessage } from 'ai';
 import type { Config } from '../config.ts';
-import { AppError, commonErrors } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
+import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderId } from '../providers/registry.ts';
-import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from '../providers/upstream-error.ts';
-import { createUpstreamCall } from '../providers/upstream-fetch.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import type { Vault } from '../vault/vault-service.ts';
 import { requireProvider } from '../vault/vault-service.ts';
@@ -27,19 +26,6 @@ export type ChatEvent =
 
 export interface ChatLogger {
   warn(object: Record<string, unknown>, message: string): void;
-}
-
-/** Longest Retry-After we wait for inside one request before giving the 429 to the client. */
-const MAX_RETRY_WAIT_MS = 2_000;
-const DEFAULT_RETRY_WAIT_MS = 250;
-
-type Part = TextStreamPart<ToolSet>;
-
-/** Parts that prove the provider answered: after one of them, the request is never retried. */
-function isFirstAnswerPart(part: Part) {
-  return (
-    part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'finish' || part.type === 'error'
-  );
 }
 
 /**
@@ -79,100 +65,44 @@ export function createChatService(options: { config: Config; vault: Vault; log: 
     const { source } = resolved;
     const conversation = splitInstructions(request.messages);
 
-    for (let attempt = 1; ; attempt++) {
-      const call = createUpstreamCall(config.upstreamTimeoutMs);
-      const result = streamText({
-        model: provider.languageModel({
-          apiKey: resolved.apiKey,
-          baseUrl: config.providerBaseUrls[provider.id as ProviderId],
-          modelId: request.model,
-          fetch: call.fetch,
-        }),
-        instructions: conversation.instructions,
-        messages: conversation.messages,
-        // One retry layer, ours: the SDK's would retry after bytes reached the client.
-        maxRetries: 0,
-        abortSignal: request.signal,
-        // The SDK prints stream errors to the console by default; they reach us as parts instead.
-        onError: () => {},
-      });
-      const parts = result.fullStream[Symbol.asyncIterator]();
-      const buffered: Part[] = [];
-      let first: IteratorResult<Part>;
-      try {
-        do {
-          first = await parts.next();
-          if (!first.done) buffered.push(first.value);
-        } while (!first.done && !isFirstAnswerPart(first.value));
-      } catch (error) {
-        first = { done: false, value: { type: 'error', error } };
-        buffered.push(first.value);
-      }
-      if (!first.done && first.value.type === 'error') {
-        if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
-        const upstream = toUpstreamError(first.value.error, provider, call.timedOut);
-        log.warn(
-          { provider: provider.id, failure: upstream.failure, status: upstream.status, err: first.value.error },
-          'provider call failed',
-        );
-        if (upstream.retryable && attempt === 1) {
-          const waitMs =
-            upstream.retryAfterSeconds === undefined ? DEFAULT_RETRY_WAIT_MS : upstream.retryAfterSeconds * 1000;
-          if (waitMs <= MAX_RETRY_WAIT_MS) {
-            log.warn({ provider: provider.id, failure: upstream.failure, attempt }, 'retrying provider call');
-            await new Promise((resolve) => setTimeout(resolve, waitMs));
-            continue;
-          }
-        }
-        throw upstreamErrorToAppError(upstream, source);
-      }
-      return events(parts, buffered, { provider, source, timedOut: () => call.timedOut });
-    }
+    const stream = await startModelStream({
+      provider,
+      apiKey: resolved.apiKey,
+      source,
+      baseUrl: config.providerBaseUrls[provider.id as ProviderId],
+      modelId: request.model,
+      timeoutMs: config.upstreamTimeoutMs,
+      signal: request.signal,
+      settings: { instructions: conversation.instructions, messages: conversation.messages },
+      log,
+    });
+    return events(stream, source, provider.name);
   }
 
   async function* events(
-    parts: AsyncIterator<Part>,
-    buffered: Part[],
-    context: { provider: ReturnType<typeof requireProvider>; source: 'personal' | 'global'; timedOut: () => boolean },
+    stream: ModelStream,
+    source: 'personal' | 'global',
+    providerName: string,
   ): AsyncGenerator<ChatEvent> {
-    const next = async (): Promise<IteratorResult<Part>> => {
-      const part = buffered.shift();
-      if (part) return { done: false, value: part };
-      return parts.next();
-    };
-    for (;;) {
-      let item: IteratorResult<Part>;
-      try {
-        item = await next();
-      } catch (error) {
-        item = { done: false, value: { type: 'error', error } };
-      }
-      if (item.done) {
-        // A stream that ends without a finish part was cut short.
-        yield { type: 'error', code: 'provider_error', message: `${context.provider.name} ended the answer early.` };
-        return;
-      }
-      const part = item.value;
+    for await (const part of stream.parts) {
       if (part.type === 'text-delta' && part.text.length > 0) yield { type: 'delta', text: part.text };
       else if (part.type === 'error') {
-        const upstream =
-          part.error instanceof UpstreamError
-            ? part.error
-            : toUpstreamError(part.error, context.provider, context.timedOut());
-        const appError = upstreamErrorToAppError(upstream, context.source);
-        yield { type: 'error', code: appError.code, message: appError.message };
+        const error = stream.describe(part.error);
+        yield { type: 'error', code: error.code, message: error.message };
         return;
       } else if (part.type === 'abort') {
         return;
       } else if (part.type === 'finish') {
         yield {
           type: 'done',
-          source: context.source,
+          source,
           usage: { inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 },
         };
         return;
       }
     }
+    // A stream that ends without a finish part was cut short.
+    yield { type: 'error', code: 'provider_error', message: `${providerName} ended the answer early.` };
   }
 
   return { startChat };

@@ -7,6 +7,20 @@ export const anthropic = {
   defaultBaseUrl: 'https://api.anthropic.com/v1',
   keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"' },
   openaiCompatible: false,
+  // Translated through the AI SDK: these OpenAI parameters have no Anthropic equivalent there.
+  gateway: {
+    unsupported: [
+      'seed',
+      'user',
+      'n',
+      'logit_bias',
+      'logprobs',
+      'top_logprobs',
+      'response_format',
+      'presence_penalty',
+      'frequency_penalty',
+    ],
+  },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     return createAnthropic({ apiKey, baseURL: baseUrl, fetch })(modelId);

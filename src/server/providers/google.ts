@@ -7,6 +7,8 @@ export const google = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   keyFormat: { pattern: /^AIza[A-Za-z0-9_-]{35}$/, hint: '"AIza" followed by 35 letters, digits, "-" or "_"' },
   openaiCompatible: false,
+  // Translated through the AI SDK: these OpenAI parameters have no Gemini equivalent there.
+  gateway: { unsupported: ['user', 'n', 'logit_bias', 'logprobs', 'top_logprobs', 'response_format'] },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(modelId);

@@ -7,6 +7,8 @@ export const groq = {
   defaultBaseUrl: 'https://api.groq.com/openai/v1',
   keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
   openaiCompatible: true,
+  // Groq reports streamed usage under x_groq.usage without being asked.
+  gateway: { unsupported: ['logit_bias', 'logprobs', 'top_logprobs'], dropped: ['stream_options'] },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     return createGroq({ apiKey, baseURL: baseUrl, fetch })(modelId);

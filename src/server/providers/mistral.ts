@@ -7,6 +7,12 @@ export const mistral = {
   defaultBaseUrl: 'https://api.mistral.ai/v1',
   keyFormat: { pattern: /^[A-Za-z0-9]{32}$/, hint: 'exactly 32 letters and digits' },
   openaiCompatible: true,
+  // Mistral's chat completions: usage always comes in the last chunk; `seed` is `random_seed`.
+  gateway: {
+    renamed: { seed: 'random_seed', max_completion_tokens: 'max_tokens' },
+    unsupported: ['user', 'logit_bias', 'logprobs', 'top_logprobs'],
+    dropped: ['stream_options'],
+  },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     return createMistral({ apiKey, baseURL: baseUrl, fetch })(modelId);

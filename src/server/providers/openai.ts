@@ -9,6 +9,7 @@ export const openai = {
   // sk-, so it is refused here rather than failing later at the provider.
   keyFormat: { pattern: /^sk-(?!ant-)/, hint: 'starts with "sk-" (for example sk-proj-…)' },
   openaiCompatible: true,
+  gateway: { streamUsageOption: true },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.

@@ -35,6 +35,18 @@ export interface LanguageModelOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** How the OpenAI-compatible gateway adapts a chat-completions request for this provider. */
+export interface GatewayParameters {
+  /** OpenAI parameters this provider does not take: a request using one is refused with a 400. */
+  unsupported?: readonly string[];
+  /** OpenAI parameter → this provider's name for it. */
+  renamed?: Readonly<Record<string, string>>;
+  /** Protocol options the provider would refuse and does not need (removed silently). */
+  dropped?: readonly string[];
+  /** Streamed usage must be asked for with stream_options.include_usage (OpenAI). */
+  streamUsageOption?: boolean;
+}
+
 export interface ProviderSpec<Id extends string = string> {
   id: Id;
   /** Display name, used in messages such as "No API key available for OpenAI". */
@@ -47,6 +59,7 @@ export interface ProviderSpec<Id extends string = string> {
   listModelsRequest(apiKey: string, baseUrl: string): { url: string; headers: Record<string, string> };
   /** True when the upstream speaks OpenAI's chat completions (the gateway passes those through). */
   openaiCompatible: boolean;
+  gateway: GatewayParameters;
   models: readonly ModelInfo[];
 }
 

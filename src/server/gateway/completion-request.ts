@@ -1,0 +1,65 @@
+// Reads an OpenAI chat-completions request: just enough checking to route it and refuse what the
+// chosen provider cannot take. The rest is the provider's to judge (it answers 400, passed on as
+// provider_bad_request), so the hot path does no schema walk over a large body.
+import { AppError } from '../errors.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
+import { type ModelRoute, routeModel } from './model-id.ts';
+
+export type CompletionBody = Record<string, unknown> & { model: string; messages: unknown[]; stream?: boolean };
+
+const invalid = (message: string, param: string) =>
+  new AppError(400, 'invalid_request', message, { details: { param } });
+
+export function readCompletionRequest(body: unknown): { body: CompletionBody; route: ModelRoute; stream: boolean } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('The request body must be a JSON object.', 'body');
+  }
+  const candidate = body as Record<string, unknown>;
+  if (typeof candidate.model !== 'string' || candidate.model.length === 0) {
+    throw invalid('model is required: a string such as "openai/gpt-4o-mini".', 'model');
+  }
+  if (!Array.isArray(candidate.messages) || candidate.messages.length === 0) {
+    throw invalid('messages is required: a non-empty array of messages.', 'messages');
+  }
+  for (const [index, message] of candidate.messages.entries()) {
+    const role = (message as { role?: unknown } | null)?.role;
+    if (typeof role !== 'string') throw invalid(`messages[${index}].role is required.`, `messages[${index}].role`);
+  }
+  if (candidate.stream !== undefined && typeof candidate.stream !== 'boolean') {
+    throw invalid('stream must be a boolean.', 'stream');
+  }
+  return {
+    body: candidate as CompletionBody,
+    route: routeModel(candidate.model),
+    stream: candidate.stream === true,
+  };
+}
+
+/**
+ * The body sent upstream: the provider's own model id, its parameter names, and a 400 for an
+ * OpenAI parameter it does not take.
+ */
+export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, model: string, stream: boolean) {
+  const rules = provider.gateway;
+  const adapted: Record<string, unknown> = { ...body, model };
+  for (const name of rules.unsupported ?? []) {
+    if (adapted[name] !== undefined && adapted[name] !== null) {
+      throw new AppError(400, 'invalid_request', `The parameter ${name} is not supported for ${provider.name}.`, {
+        details: { param: name },
+      });
+    }
+  }
+  for (const name of rules.dropped ?? []) delete adapted[name];
+  for (const [from, to] of Object.entries(rules.renamed ?? {})) {
+    if (adapted[from] !== undefined) {
+      if (adapted[to] === undefined) adapted[to] = adapted[from];
+      delete adapted[from];
+    }
+  }
+  // Usage is metered for every request, so it is asked for even when the client did not.
+  if (stream && rules.streamUsageOption) {
+    const options = (adapted.stream_options ?? {}) as Record<string, unknown>;
+    adapted.stream_options = { ...options, include_usage: true };
+  }
+  return adapted;
+}

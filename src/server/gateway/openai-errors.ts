@@ -1,0 +1,48 @@
+// /v1 speaks OpenAI's error shape, {"error": {"message", "type", "code", "param"}}, with WeBox's
+// codes as `code`, so OpenAI clients raise their usual exceptions.
+import type { FastifyInstance } from 'fastify';
+import { AppError, toErrorResponse } from '../errors.ts';
+
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; code: string; param: string | null };
+}
+
+function typeForStatus(status: number) {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+export function toOpenAiError(error: unknown): {
+  statusCode: number;
+  body: OpenAiErrorBody;
+  headers?: Record<string, string>;
+} {
+  const { statusCode, body, headers } = toErrorResponse(error);
+  const param = error instanceof AppError && typeof error.details?.param === 'string' ? error.details.param : null;
+  return {
+    statusCode,
+    headers,
+    body: { error: { message: body.error.message, type: typeForStatus(statusCode), code: body.error.code, param } },
+  };
+}
+
+/** The /v1 scope's error and not-found handlers (the rest of WeBox keeps the common shape). */
+export function installOpenAiErrorHandling(scope: FastifyInstance) {
+  scope.setErrorHandler((error, request, reply) => {
+    const response = toOpenAiError(error);
+    if (response.statusCode >= 500) request.log.error({ err: error }, 'gateway request failed');
+    if (response.headers) reply.headers(response.headers);
+    return reply.status(response.statusCode).send(response.body);
+  });
+  scope.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(
+        toOpenAiError(new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`))
+          .body,
+      ),
+  );
+}

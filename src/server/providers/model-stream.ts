@@ -1,0 +1,126 @@
+// One provider call through the AI SDK, up to the first part of the answer: what the web chat and
+// the gateway's translated providers share. Until that part arrives a failure may still be
+// retried (once, ours: the SDK's own retries are off) or become a plain error response; after it,
+// the caller streams the parts on.
+import { streamText, type TextStreamPart, type ToolSet } from 'ai';
+import { AppError } from '../errors.ts';
+import type { ProviderSpec } from './spec.ts';
+import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
+import { createUpstreamCall } from './upstream-fetch.ts';
+
+export type ModelPart = TextStreamPart<ToolSet>;
+export type StreamTextSettings = Omit<
+  Parameters<typeof streamText>[0],
+  'model' | 'maxRetries' | 'abortSignal' | 'onError' | 'prompt'
+>;
+
+/** Longest Retry-After we wait for inside one request before giving the 429 to the client. */
+const MAX_RETRY_WAIT_MS = 2_000;
+const DEFAULT_RETRY_WAIT_MS = 250;
+
+/** How long to wait before the one retry, or null when the failure must go to the client. */
+export function retryDelayMs(error: UpstreamError, attempt: number): number | null {
+  if (!error.retryable || attempt > 1) return null;
+  const waitMs = error.retryAfterSeconds === undefined ? DEFAULT_RETRY_WAIT_MS : error.retryAfterSeconds * 1000;
+  return waitMs <= MAX_RETRY_WAIT_MS ? waitMs : null;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Parts that prove the provider answered: after one of them, the request is never retried. */
+function isFirstAnswerPart(part: ModelPart) {
+  return (
+    part.type === 'text-delta' ||
+    part.type === 'reasoning-delta' ||
+    part.type === 'tool-call' ||
+    part.type === 'finish' ||
+    part.type === 'error'
+  );
+}
+
+export interface ModelStreamRequest {
+  provider: ProviderSpec;
+  apiKey: string;
+  source: 'personal' | 'global';
+  baseUrl: string;
+  modelId: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  settings: StreamTextSettings;
+  log: { warn(object: Record<string, unknown>, message: string): void };
+}
+
+export interface ModelStream {
+  parts: AsyncGenerator<ModelPart>;
+  /** Maps a part's error (after the first byte) to the code the client is told. */
+  describe(error: unknown): AppError;
+}
+
+export async function startModelStream(request: ModelStreamRequest): Promise<ModelStream> {
+  const { provider, source, log } = request;
+  for (let attempt = 1; ; attempt++) {
+    const call = createUpstreamCall(request.timeoutMs);
+    const result = streamText({
+      ...request.settings,
+      model: provider.languageModel({
+        apiKey: request.apiKey,
+        baseUrl: request.baseUrl,
+        modelId: request.modelId,
+        fetch: call.fetch,
+      }),
+      maxRetries: 0,
+      abortSignal: request.signal,
+      // The SDK prints stream errors to the console by default; they reach us as parts instead.
+      onError: () => {},
+    } as Parameters<typeof streamText>[0]);
+    const iterator = result.fullStream[Symbol.asyncIterator]();
+    const buffered: ModelPart[] = [];
+    let first: IteratorResult<ModelPart>;
+    try {
+      do {
+        first = await iterator.next();
+        if (!first.done) buffered.push(first.value);
+      } while (!first.done && !isFirstAnswerPart(first.value));
+    } catch (error) {
+      // A dropped connection makes the iteration itself throw rather than yield an error part.
+      first = { done: false, value: { type: 'error', error } };
+      buffered.push(first.value);
+    }
+    const describe = (error: unknown) =>
+      upstreamErrorToAppError(
+        error instanceof UpstreamError ? error : toUpstreamError(error, provider, call.timedOut),
+        source,
+      );
+    if (!first.done && first.value.type === 'error') {
+      if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
+      const upstream = toUpstreamError(first.value.error, provider, call.timedOut);
+      log.warn(
+        { provider: provider.id, failure: upstream.failure, status: upstream.status, attempt, err: first.value.error },
+        'provider call failed',
+      );
+      const waitMs = retryDelayMs(upstream, attempt);
+      if (waitMs !== null) {
+        await sleep(waitMs);
+        continue;
+      }
+      throw upstreamErrorToAppError(upstream, source);
+    }
+    return { parts: replay(buffered, iterator), describe };
+  }
+}
+
+/** The parts already read, then the rest; a throw while reading becomes an error part. */
+async function* replay(buffered: ModelPart[], iterator: AsyncIterator<ModelPart>): AsyncGenerator<ModelPart> {
+  yield* buffered;
+  for (;;) {
+    let item: IteratorResult<ModelPart>;
+    try {
+      item = await iterator.next();
+    } catch (error) {
+      yield { type: 'error', error };
+      return;
+    }
+    if (item.done) return;
+    yield item.value;
+  }
+}
