@@ -277,11 +277,11 @@ describe('catalogue and health', () => {
     expect((await anonymous(test.app).get('/api/providers')).statusCode).toBe(401);
   });
 
-  it('answers /healthz, /readyz and /', async () => {
+  it('answers /healthz, /readyz and /api/info', async () => {
     const client = anonymous(test.app);
     expect((await client.get('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await client.get('/readyz')).json()).toEqual({ status: 'ok' });
-    expect((await client.get('/')).json()).toEqual({ name: 'WeBox', version: expect.any(String) });
+    expect((await client.get('/api/info')).json()).toEqual({ name: 'WeBox', version: expect.any(String) });
   });
 
   it('answers /readyz 503 when the database cannot be reached', async () => {

@@ -7,14 +7,18 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import type { Config } from './config.ts';
+import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { databasePlugin } from './db/database-plugin.ts';
 import { installErrorHandling } from './errors.ts';
+import { gatewayPlugin } from './gateway/gateway-routes.ts';
+import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { loggerOptions } from './logging.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { loadConfiguredKeyring, vaultPlugin } from './vault/vault-plugin.ts';
 import { vaultRoutes } from './vault/vault-routes.ts';
+import { webPlugin } from './web/web-plugin.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +34,8 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 export interface BuildOptions {
   /** Where log lines go (tests capture them to prove no secret is logged). Default: stdout. */
   logStream?: DestinationStream;
+  /** The built web app's folder (tests point it elsewhere). Default: dist/web. */
+  webRoot?: string;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -58,8 +64,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(providerRoutes);
     await app.register(vaultRoutes);
     await app.register(chatRoutes);
-
-    app.get('/', async () => ({ name: 'WeBox', version }));
+    await app.register(gatewayPlugin);
+    await app.register(tokenRoutes);
+    await app.register(conversationRoutes);
+    // The web app: its catch-all GET answers only paths no other route claims.
+    await app.register(webPlugin, { root: options.webRoot });
     await app.ready();
   } catch (error) {
     // Release what did open (the database, the embedded lock) before reporting the failure.

@@ -1,0 +1,132 @@
+// /api/conversations: the web chat's saved conversations (docs/conversations-api.md). The message
+// route streams like POST /api/chat and saves the question and the answer once the provider has
+// answered.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  type ConversationStreamEvent,
+  conversationParams,
+  createConversationBody,
+  sendMessageBody,
+  updateConversationBody,
+} from '../../shared/conversations.ts';
+import { currentUser } from '../auth/auth-plugin.ts';
+import { createChatService } from '../chat/chat-service.ts';
+import { createConversationService } from './conversation-service.ts';
+
+const sse = (event: ConversationStreamEvent) => `data: ${JSON.stringify(event)}\n\n`;
+
+export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const conversations = createConversationService({ db: app.database.db });
+  const chat = createChatService({
+    config: app.config,
+    vault: app.vault,
+    log: app.log.child({ module: 'conversations' }),
+  });
+
+  app.get('/api/conversations', { onRequest: app.requireUser }, async (request) => ({
+    conversations: await conversations.list(currentUser(request).id),
+  }));
+
+  app.post(
+    '/api/conversations',
+    { onRequest: app.requireUser, schema: { body: createConversationBody } },
+    async (request, reply) => reply.status(201).send(await conversations.create(currentUser(request).id, request.body)),
+  );
+
+  app.get(
+    '/api/conversations/:id',
+    { onRequest: app.requireUser, schema: { params: conversationParams } },
+    async (request) => conversations.get(currentUser(request).id, request.params.id),
+  );
+
+  app.patch(
+    '/api/conversations/:id',
+    { onRequest: app.requireUser, schema: { params: conversationParams, body: updateConversationBody } },
+    async (request) => conversations.update(currentUser(request).id, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/conversations/:id',
+    { onRequest: app.requireUser, schema: { params: conversationParams } },
+    async (request, reply) => {
+      await conversations.remove(currentUser(request).id, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/conversations/:id/messages',
+    { onRequest: app.requireUser, schema: { params: conversationParams, body: sendMessageBody } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const turn = await conversations.prepareTurn(user.id, request.params.id, request.body);
+      // Aborted when the client goes away (the stop button): the provider call stops too.
+      const abort = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+
+      // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway).
+      const expectedSource = await app.vault.getApiKeySource(user.id, turn.provider);
+      // Up to the provider's first answer part, any failure is a plain JSON error and nothing is saved.
+      const events = await chat.startChat({
+        userId: user.id,
+        provider: turn.provider,
+        model: turn.model,
+        messages: turn.messages,
+        signal: abort.signal,
+      });
+
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const write = (event: ConversationStreamEvent) => {
+        if (!reply.raw.destroyed) reply.raw.write(sse(event));
+      };
+
+      let answer = '';
+      let saved = false;
+      let source: 'personal' | 'global' = expectedSource === 'personal' ? 'personal' : 'global';
+      const save = async (usage?: { inputTokens: number; outputTokens: number }) => {
+        saved = true;
+        return conversations.saveTurn({
+          conversation: turn.conversation,
+          provider: turn.provider,
+          model: turn.model,
+          userContent: request.body.content,
+          answer,
+          source,
+          usage,
+        });
+      };
+      try {
+        for await (const event of events) {
+          if (event.type === 'delta') {
+            answer += event.text;
+            if (!abort.signal.aborted) write(event);
+          } else if (event.type === 'done') {
+            source = event.source;
+            const turnSaved = await save(event.usage);
+            write({ type: 'done', source: event.source, usage: event.usage, ...turnSaved });
+          } else {
+            // Failed midway: what the user already read is kept with the question.
+            if (answer.length > 0) await save();
+            write(event);
+          }
+          if (abort.signal.aborted) break;
+        }
+        // Stopped by the user: keep the part of the answer they saw.
+        if (!saved && answer.length > 0) await save();
+      } catch (error) {
+        request.log.error({ err: error }, 'conversation stream failed');
+        write({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' });
+      } finally {
+        reply.raw.end();
+      }
+    },
+  );
+};

@@ -1,0 +1,100 @@
+// Serves the built web app (dist/web, made by `vite build`) as a single-page app: files by path,
+// and index.html for any other GET that is not an API path, so that /profile or /c/<id> open the
+// app. /api/* and /v1/* never fall back to the app: unknown ones keep the JSON 404.
+// When the app has not been built (tests, a bare checkout), `/` keeps answering {name, version}.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import packageJson from '../../../package.json' with { type: 'json' };
+
+/** Where `vite build` writes the app (vite.config.ts). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web', import.meta.url));
+
+const API_PREFIXES = ['/api/', '/v1/'];
+const API_PATHS = new Set(['/api', '/v1', '/metrics', '/healthz', '/readyz']);
+
+// The app loads only its own scripts and styles; nothing may frame it.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+function isApiPath(urlPath: string) {
+  return API_PATHS.has(urlPath) || API_PREFIXES.some((prefix) => urlPath.startsWith(prefix));
+}
+
+async function isFile(file: string) {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface WebPluginOptions {
+  /** The built app's folder. Default: dist/web beside the package. */
+  root?: string;
+}
+
+export const webPlugin = fastifyPlugin<WebPluginOptions>(
+  async (app, options) => {
+    const root = path.resolve(options.root ?? DEFAULT_WEB_ROOT);
+    const indexFile = path.join(root, 'index.html');
+
+    // Always there, built or not: scripts that want the version need not parse HTML.
+    app.get('/api/info', async () => ({ name: 'WeBox', version: packageJson.version }));
+
+    // Only reply.sendFile; the routes below decide what is served.
+    await app.register(fastifyStatic, { root, serve: false });
+
+    const sendIndex = (reply: FastifyReply) =>
+      reply
+        .header('content-security-policy', CONTENT_SECURITY_POLICY)
+        .header('x-content-type-options', 'nosniff')
+        .header('x-frame-options', 'DENY')
+        .header('referrer-policy', 'same-origin')
+        // The index names the hashed bundles of the current build: never cache it.
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', { cacheControl: false });
+
+    app.get('/', async (_request, reply) => {
+      if (!(await isFile(indexFile))) return { name: 'WeBox', version: packageJson.version };
+      return sendIndex(reply);
+    });
+
+    app.get('/*', async (request, reply) => {
+      let urlPath: string;
+      try {
+        urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
+      } catch {
+        return reply.callNotFound();
+      }
+      if (isApiPath(urlPath)) return reply.callNotFound();
+      const relative = path.normalize(urlPath).replace(/^([/\\])+/, '');
+      const file = path.join(root, relative);
+      // A path that climbs out of the root is not ours to serve.
+      if (!file.startsWith(root + path.sep)) return reply.callNotFound();
+      if (await isFile(file)) {
+        reply.header('x-content-type-options', 'nosniff');
+        // Vite names bundles after their content: they can be cached for good.
+        if (relative.startsWith(`assets${path.sep}`)) {
+          return reply.sendFile(relative, { maxAge: '365d', immutable: true });
+        }
+        return reply.sendFile(relative, { maxAge: '1h' });
+      }
+      // A missing asset is a 404, not the app (a stale tab asking for an old bundle).
+      if (relative.startsWith(`assets${path.sep}`) || !(await isFile(indexFile))) return reply.callNotFound();
+      return sendIndex(reply);
+    });
+  },
+  { name: 'webox-web' },
+);
