@@ -35,3 +35,9 @@ export const updateUserBody = z
 
 export const providerParams = z.object({ provider: z.string().min(1).max(64) });
 export const idParams = z.object({ id: z.string().min(1).max(200) });
+
+/** POST /api/tokens. */
+export const createTokenBody = z.object({
+  name: z.string().trim().min(1, 'name is required').max(100),
+  expiresAt: z.iso.datetime({ offset: true }).nullish(),
+});

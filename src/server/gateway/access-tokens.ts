@@ -19,6 +19,7 @@ const LAST_USED_FLUSH_MS = 5_000;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 50_000;
 const TOKEN_CHANNEL = 'access-token';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenIdentity {
   tokenId: string;
@@ -119,6 +120,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
 
     /** Another user's token answers 404, like a token that does not exist. */
     async revoke(userId: string, tokenId: string) {
+      if (!UUID.test(tokenId)) throw commonErrors.notFound('The token');
       const [row] = await db
         .update(accessToken)
         .set({ revokedAt: new Date() })

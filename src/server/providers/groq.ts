@@ -8,7 +8,11 @@ export const groq = {
   keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
   openaiCompatible: true,
   // Groq reports streamed usage under x_groq.usage without being asked.
-  gateway: { unsupported: ['logit_bias', 'logprobs', 'top_logprobs'], dropped: ['stream_options'] },
+  gateway: {
+    unsupported: ['logit_bias', 'logprobs', 'top_logprobs'],
+    dropped: ['stream_options'],
+    streamUsageUnderXGroq: true,
+  },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     return createGroq({ apiKey, baseURL: baseUrl, fetch })(modelId);

@@ -45,6 +45,8 @@ export interface GatewayParameters {
   dropped?: readonly string[];
   /** Streamed usage must be asked for with stream_options.include_usage (OpenAI). */
   streamUsageOption?: boolean;
+  /** Streamed usage arrives under x_groq.usage: copied to `usage`, where OpenAI clients read it. */
+  streamUsageUnderXGroq?: boolean;
 }
 
 export interface ProviderSpec<Id extends string = string> {

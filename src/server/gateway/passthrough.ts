@@ -1,0 +1,219 @@
+// The hot path for OpenAI-compatible upstreams (OpenAI, Mistral, Groq): the request goes out with
+// only the model id, parameter names and authorization rewritten, over a pooled undici client, and
+// the answer's bytes come back untouched. Usage is read from the JSON answer, or from the last
+// chunks of the stream, without parsing the rest.
+import type { FastifyReply } from 'fastify';
+import type { Dispatcher } from 'undici';
+import type { AppError } from '../errors.ts';
+import { retryDelayMs, sleep } from '../providers/model-stream.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
+import { failureForStatus, UpstreamError, upstreamErrorToAppError } from '../providers/upstream-error.ts';
+import type { UpstreamPools } from './upstream-pool.ts';
+import type { GatewayUsage } from './usage.ts';
+
+/** Enough of the stream's end to hold its usage chunk. */
+const TAIL_BYTES = 8192;
+
+export interface ForwardRequest {
+  provider: ProviderSpec;
+  apiKey: string;
+  source: 'personal' | 'global';
+  baseUrl: string;
+  payload: Record<string, unknown>;
+  stream: boolean;
+  timeoutMs: number;
+  pools: UpstreamPools;
+  signal: AbortSignal;
+  log: { warn(object: Record<string, unknown>, message: string): void };
+}
+
+export interface ForwardResult {
+  usage: GatewayUsage | null;
+  /** Milliseconds until the first byte of the answer reached the client. */
+  firstByteMs: number | null;
+  /** Set when the stream failed after its first byte (the client got an error event). */
+  streamError: AppError | null;
+}
+
+function providerMessageOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const message =
+      typeof parsed.error === 'object'
+        ? parsed.error?.message
+        : typeof parsed.error === 'string'
+          ? parsed.error
+          : parsed.message;
+    return typeof message === 'string' ? message.slice(0, 500) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function connectionFailure(provider: ProviderSpec, error: unknown) {
+  const code = (error as { code?: string } | undefined)?.code;
+  const timedOut =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+  return new UpstreamError({ provider, failure: timedOut ? 'timeout' : 'unreachable' });
+}
+
+/** Reads `usage` (or Groq's `x_groq.usage`) from a chat.completion object or chunk. */
+export function usageOf(value: unknown): GatewayUsage | null {
+  const object = value as {
+    usage?: RawUsage | null;
+    x_groq?: { usage?: RawUsage | null };
+  } | null;
+  const usage = object?.usage ?? object?.x_groq?.usage;
+  if (!usage || typeof usage.prompt_tokens !== 'number') return null;
+  return {
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens ?? 0,
+    cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+  };
+}
+
+interface RawUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+}
+
+/** The usage of a stream, from the `data:` lines at its end. */
+export function usageFromStreamTail(tail: string): GatewayUsage | null {
+  const lines = tail.split('\n');
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const line = lines[index]?.trim() ?? '';
+    if (!line.startsWith('data:') || !line.includes('usage')) continue;
+    try {
+      const usage = usageOf(JSON.parse(line.slice(5)));
+      if (usage) return usage;
+    } catch {
+      // A line cut by the tail window: look further up.
+    }
+  }
+  return null;
+}
+
+export async function forwardCompletion(request: ForwardRequest, reply: FastifyReply): Promise<ForwardResult> {
+  const { provider, source, log } = request;
+  const { pool, basePath } = request.pools.forBaseUrl(request.baseUrl);
+  const body = JSON.stringify(request.payload);
+  const startedAt = performance.now();
+
+  let upstream: Dispatcher.ResponseData;
+  for (let attempt = 1; ; attempt++) {
+    let failure: UpstreamError;
+    try {
+      upstream = await pool.request({
+        path: `${basePath}/chat/completions`,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: request.stream ? 'text/event-stream' : 'application/json',
+          authorization: `Bearer ${request.apiKey}`,
+        },
+        body,
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+        signal: request.signal,
+      });
+      if (upstream.statusCode < 400) break;
+      const text = await upstream.body.text();
+      const retryAfter = Number(upstream.headers['retry-after']);
+      failure = new UpstreamError({
+        provider,
+        failure: failureForStatus(upstream.statusCode, text),
+        status: upstream.statusCode,
+        retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+        providerMessage: providerMessageOf(text),
+      });
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      failure = connectionFailure(provider, error);
+    }
+    log.warn(
+      { provider: provider.id, failure: failure.failure, status: failure.status, attempt },
+      'provider call failed',
+    );
+    const waitMs = retryDelayMs(failure, attempt);
+    if (waitMs === null) throw upstreamErrorToAppError(failure, source);
+    await sleep(waitMs);
+  }
+
+  if (!request.stream) {
+    const answer = Buffer.from(await upstream.body.arrayBuffer());
+    let usage: GatewayUsage | null = null;
+    try {
+      usage = usageOf(JSON.parse(answer.toString('utf8')));
+    } catch {
+      // Not JSON: passed on as it is, unmetered.
+    }
+    reply.status(200).header('content-type', 'application/json').send(answer);
+    return { usage, firstByteMs: performance.now() - startedAt, streamError: null };
+  }
+
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-request-id': String(reply.request.id),
+  });
+  let tail = '';
+  let firstByteMs: number | null = null;
+  let streamError: AppError | null = null;
+  const rewrite = provider.gateway.streamUsageUnderXGroq ? createXGroqUsageRewriter() : null;
+  try {
+    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      if (firstByteMs === null) firstByteMs = performance.now() - startedAt;
+      if (rewrite) raw.write(rewrite.push(chunk.toString('utf8')));
+      else raw.write(chunk);
+      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+    }
+    if (rewrite) raw.write(rewrite.flush());
+  } catch (error) {
+    if (!request.signal.aborted) {
+      streamError = upstreamErrorToAppError(connectionFailure(provider, error), source);
+      raw.write(
+        `data: ${JSON.stringify({ error: { message: streamError.message, type: 'api_error', code: streamError.code, param: null } })}\n\n`,
+      );
+    }
+  } finally {
+    raw.end();
+  }
+  return { usage: usageFromStreamTail(tail), firstByteMs, streamError };
+}
+
+/**
+ * Groq streams usage as `x_groq.usage` on its last chunk; OpenAI clients read `usage`. Events are
+ * re-assembled across network chunks and only the one carrying usage is re-written.
+ */
+function createXGroqUsageRewriter() {
+  let pending = '';
+  const rewriteEvent = (event: string) => {
+    if (!event.includes('x_groq') || !event.includes('usage')) return event;
+    const data = event.trim();
+    if (!data.startsWith('data:')) return event;
+    try {
+      const parsed = JSON.parse(data.slice(5)) as { usage?: unknown; x_groq?: { usage?: unknown } };
+      if (parsed.usage || !parsed.x_groq?.usage) return event;
+      return `data: ${JSON.stringify({ ...parsed, usage: parsed.x_groq.usage })}`;
+    } catch {
+      return event;
+    }
+  };
+  return {
+    push(text: string) {
+      pending += text;
+      const events = pending.split('\n\n');
+      pending = events.pop() ?? '';
+      return events.map((event) => `${rewriteEvent(event)}\n\n`).join('');
+    },
+    flush() {
+      const rest = pending;
+      pending = '';
+      return rest;
+    },
+  };
+}
