@@ -14,7 +14,7 @@ import { Pool } from 'undici';
 
 const quick = process.argv.includes('--quick');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DURATION_MS = quick ? 600 : 5_000;
+const DURATION_MS = quick ? 600 : 3_000;
 const WARMUP_MS = quick ? 200 : 1_500;
 const RUNS = quick ? 1 : 3;
 const CONCURRENCIES = quick ? [1, 16] : [1, 16, 64];
@@ -23,6 +23,15 @@ type Mode = (typeof MODES)[number];
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children: ChildProcess[] = [];
+/** V8 flags WeBox runs with in production (`npm start`); BENCH_NODE_FLAGS overrides them. */
+const weboxNodeFlags = (
+  process.env.BENCH_NODE_FLAGS ??
+  (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config
+    ?.nodeFlags ??
+  ''
+)
+  .split(' ')
+  .filter(Boolean);
 const hasTaskset = (() => {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
@@ -181,7 +190,7 @@ async function main() {
     const bare = await startChild('bench/bare-proxy.ts', { UPSTREAM: fakeOrigin });
     const port = await freePort();
     const weboxUrl = `http://127.0.0.1:${port}`;
-    const weboxProcess = spawnOnCoreZero(['src/server/main.ts', 'serve'], {
+    const weboxProcess = spawnOnCoreZero([...weboxNodeFlags, 'src/server/main.ts', 'serve'], {
       DATABASE_URL: databaseUrl,
       WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
       WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
