@@ -1,0 +1,83 @@
+// Two WeBox instances sharing one PostgreSQL database (the way WeBox scales out): a token revoked
+// or a key changed on one stops or changes on the other within a second, although each serves
+// what it has seen from memory. PostgreSQL only: the embedded PGlite database has one process.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, buildApp } from '../src/server/app.ts';
+import { parseConfig } from '../src/server/config.ts';
+import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { clientWithCookie, signUp } from './helpers/client.ts';
+import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
+import { makeKey } from './helpers/keys.ts';
+
+const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+};
+
+describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let fakes: FakeUpstreams;
+  let first: App;
+  let second: App;
+  let admin: Awaited<ReturnType<typeof signUp>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    fakes = await startFakeUpstreams();
+    const env = {
+      DATABASE_URL: database.databaseUrl,
+      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
+      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'silent',
+      ...fakes.env,
+    };
+    first = await buildApp(parseConfig(env));
+    second = await buildApp(parseConfig(env));
+    admin = await signUp(first);
+  });
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await fakes?.close();
+    await database?.drop();
+  });
+
+  const models = (app: App, token: string) =>
+    app.inject({ method: 'GET', url: '/v1/models', headers: { authorization: `Bearer ${token}` } });
+
+  it('a token revoked on one instance stops working on the other within a second', async () => {
+    const user = await signUp(first);
+    const created = (await user.post('/api/tokens', { name: 'shared' })).json();
+    // The second instance authenticates once, and from then on answers from its memory.
+    expect((await models(second, created.token)).statusCode).toBe(200);
+    expect((await models(second, created.token)).statusCode).toBe(200);
+
+    const revokedAt = Date.now();
+    expect((await user.delete(`/api/tokens/${created.id}`)).statusCode).toBe(204);
+    expect((await models(first, created.token)).statusCode).toBe(401);
+    const refusedAt = await waitFor(async () => (await models(second, created.token)).statusCode === 401, 1000);
+    expect(refusedAt - revokedAt).toBeLessThan(1000);
+  });
+
+  it('a key saved or deleted on one instance is used by the other within a second', async () => {
+    const userId = (await admin.get('/api/me')).json().id as string;
+    const globalKey = makeKey.openai();
+    expect(await second.vault.getApiKeySource(userId, 'openai')).toBe('none');
+    expect((await admin.put('/api/admin/keys/openai', { apiKey: globalKey })).statusCode).toBe(200);
+    await waitFor(async () => (await second.vault.getApiKey(userId, 'openai')) === globalKey, 1000);
+
+    const personal = makeKey.openai();
+    await clientWithCookie(second, admin.cookie).put('/api/keys/openai', { apiKey: personal });
+    await waitFor(async () => (await first.vault.getApiKey(userId, 'openai')) === personal, 1000);
+
+    await admin.delete('/api/keys/openai');
+    await admin.delete('/api/admin/keys/openai');
+    await waitFor(async () => (await second.vault.getApiKeySource(userId, 'openai')) === 'none', 1000);
+  });
+});
