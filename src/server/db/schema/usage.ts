@@ -1,0 +1,86 @@
+// Usage metering (owned by the usage module). Every request through /api/chat and
+// /v1/chat/completions leaves one usage_event (one per request id, never two), which keeps the
+// prices it was charged at; usage_daily rolls events up per day (in WEBOX_TIMEZONE), user,
+// provider, model and key source, so month-long statistics read thousands of rows, not millions.
+import { bigint, boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { user } from './auth.ts';
+
+const micro = (name: string) => bigint(name, { mode: 'number' });
+
+/** Dated list prices per provider and model; a price applies from effectiveFrom until the next. */
+export const modelPrice = pgTable(
+  'model_price',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+    inputMicrousdPerMtok: micro('input_microusd_per_mtok').notNull(),
+    outputMicrousdPerMtok: micro('output_microusd_per_mtok').notNull(),
+    cachedInputMicrousdPerMtok: micro('cached_input_microusd_per_mtok'),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
+  },
+  (table) => [index('model_price_lookup_idx').on(table.provider, table.model, table.effectiveFrom)],
+);
+
+export const usageEvent = pgTable(
+  'usage_event',
+  {
+    requestId: text('request_id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    tokenId: uuid('token_id'),
+    endpoint: text('endpoint', { enum: ['chat', 'gateway'] }).notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    keySource: text('key_source', { enum: ['personal', 'global', 'none'] }).notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+    costMicrousd: micro('cost_microusd').notNull().default(0),
+    /** The prices this row was charged at (null when unpriced or not charged). */
+    inputMicrousdPerMtok: micro('input_microusd_per_mtok'),
+    outputMicrousdPerMtok: micro('output_microusd_per_mtok'),
+    cachedInputMicrousdPerMtok: micro('cached_input_microusd_per_mtok'),
+    /** A model outside the catalogue, with no price: metered, costed at 0. */
+    unpriced: boolean('unpriced').notNull().default(false),
+    /** Tokens estimated locally because the provider's usage never arrived (a cut stream). */
+    estimated: boolean('estimated').notNull().default(false),
+    status: integer('status').notNull(),
+    errorCode: text('error_code'),
+    latencyMs: integer('latency_ms'),
+    firstTokenMs: integer('first_token_ms'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('usage_event_user_created_idx').on(table.userId, table.createdAt),
+    index('usage_event_created_idx').on(table.createdAt),
+  ],
+);
+
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    keySource: text('key_source').notNull(),
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cachedInputTokens: bigint('cached_input_tokens', { mode: 'number' }).notNull().default(0),
+    costMicrousd: micro('cost_microusd').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.day, table.userId, table.provider, table.model, table.keySource] }),
+    index('usage_daily_user_day_idx').on(table.userId, table.day),
+    index('usage_daily_day_idx').on(table.day),
+  ],
+);
+
