@@ -98,7 +98,7 @@ describe('conversations', () => {
       .map((event) => event.text)
       .join('');
     expect(text).toBe(defaultReplyFor('openai'));
-    const done = events.at(-1) as Record<string, any>;
+    const done = events.at(-1) as { assistantMessage: unknown; conversation: { title: string } };
     expect(done).toMatchObject({ type: 'done', source: 'global' });
     expect(done.assistantMessage).toMatchObject({ role: 'assistant', content: text, keySource: 'global' });
     expect(done.conversation.title).toBe('Tell me about the hybrid key system please');

@@ -1,0 +1,142 @@
+// The one way the web app talks to the server: JSON over fetch with the session cookie, errors
+// turned into ApiError (WeBox's {error: {code, message}} shape and better-auth's {code, message}).
+import type { ConversationStreamEvent, SendMessageBody } from '../../shared/conversations.ts';
+import { readEvents } from './sse.ts';
+import type {
+  AccessToken,
+  AdminUser,
+  ConversationDetail,
+  ConversationSummary,
+  CreatedAccessToken,
+  GlobalKeyState,
+  Me,
+  ProviderInfo,
+  SavedKey,
+  UserKeyState,
+} from './types.ts';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Reads an error body of either shape; a body that is neither still gives a usable error. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's HTML page): the status alone must do.
+  }
+  const record = (body ?? {}) as Record<string, unknown>;
+  const inner = record.error;
+  if (inner && typeof inner === 'object') {
+    const { code, message, ...details } = inner as Record<string, unknown>;
+    return new ApiError(response.status, String(code ?? 'unknown'), String(message ?? ''), details);
+  }
+  if (typeof record.code === 'string') {
+    return new ApiError(response.status, record.code, String(record.message ?? ''));
+  }
+  return new ApiError(response.status, response.status === 404 ? 'not_found' : 'http_error', response.statusText);
+}
+
+async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network_error', String(error));
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const get = <T>(url: string) => request<T>('GET', url);
+const send = <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+  request<T>(method, url, body);
+
+export const api = {
+  me: () => get<Me>('/api/me'),
+  signIn: (body: { email: string; password: string }) => send<unknown>('POST', '/api/auth/sign-in/email', body),
+  signUp: (body: { name: string; email: string; password: string }) =>
+    send<unknown>('POST', '/api/auth/sign-up/email', body),
+  signOut: () => send<unknown>('POST', '/api/auth/sign-out', {}),
+
+  providers: () => get<{ providers: ProviderInfo[] }>('/api/providers'),
+  keys: () => get<{ providers: UserKeyState[] }>('/api/keys'),
+  savePersonalKey: (provider: string, apiKey: string, verify = false) =>
+    send<SavedKey>('PUT', `/api/keys/${encodeURIComponent(provider)}`, { apiKey, verify }),
+  deletePersonalKey: (provider: string) => send<void>('DELETE', `/api/keys/${encodeURIComponent(provider)}`),
+  globalKeys: () => get<{ providers: GlobalKeyState[] }>('/api/admin/keys'),
+  saveGlobalKey: (provider: string, apiKey: string) =>
+    send<SavedKey>('PUT', `/api/admin/keys/${encodeURIComponent(provider)}`, { apiKey }),
+  deleteGlobalKey: (provider: string) => send<void>('DELETE', `/api/admin/keys/${encodeURIComponent(provider)}`),
+
+  conversations: () => get<{ conversations: ConversationSummary[] }>('/api/conversations'),
+  conversation: (id: string) => get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
+  createConversation: (body: { provider: string; model: string; title?: string }) =>
+    send<ConversationSummary>('POST', '/api/conversations', body),
+  updateConversation: (id: string, body: { title?: string; provider?: string; model?: string }) =>
+    send<ConversationSummary>('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body),
+  deleteConversation: (id: string) => send<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}`),
+
+  users: () => get<{ users: AdminUser[] }>('/api/admin/users'),
+  createUser: (body: { name: string; email: string; password: string; role?: 'admin' | 'user' }) =>
+    send<AdminUser>('POST', '/api/admin/users', body),
+  updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean }) =>
+    send<AdminUser>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, body),
+
+  tokens: () => get<{ tokens: AccessToken[] }>('/api/tokens'),
+  createToken: (body: { name: string; expiresAt?: string }) => send<CreatedAccessToken>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => send<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
+
+  /**
+   * Sends a message and yields the answer's events as they stream in. An error before the answer
+   * starts throws ApiError; one after it arrives as an `error` event. Abort with `signal`.
+   */
+  async *sendMessage(
+    conversationId: string,
+    body: SendMessageBody,
+    signal: AbortSignal,
+  ): AsyncGenerator<ConversationStreamEvent> {
+    let response: Response;
+    try {
+      response = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      throw new ApiError(0, 'network_error', String(error));
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.body) throw new ApiError(response.status, 'provider_error', 'Empty answer.');
+    try {
+      for await (const event of readEvents(response.body)) yield event as ConversationStreamEvent;
+    } catch (error) {
+      if (signal.aborted) return;
+      throw new ApiError(0, 'network_error', String(error));
+    }
+  },
+};

@@ -1,0 +1,80 @@
+// Routes. Signed-out visitors see the sign-in and sign-up pages only; everything else needs a
+// session, and the admin pages an admin.
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Layout } from './components/layout.tsx';
+import { AdminUsersPage } from './pages/admin-users-page.tsx';
+import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
+import { ChatPage } from './pages/chat-page.tsx';
+import { ForbiddenPage, NotFoundPage } from './pages/not-found-page.tsx';
+import { ProfilePage } from './pages/profile-page.tsx';
+import { useSession } from './session.tsx';
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div className="page-loading" role="status">
+      {t('app.loading')}
+    </div>
+  );
+}
+
+function RequireUser({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+  const { user } = useSession();
+  const location = useLocation();
+  if (user === undefined) return <Loading />;
+  if (user === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  if (admin && user.role !== 'admin') return <ForbiddenPage />;
+  return <>{children}</>;
+}
+
+function SignedOutOnly({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  if (user === undefined) return <Loading />;
+  if (user) return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route
+        path="/sign-in"
+        element={
+          <SignedOutOnly>
+            <SignInPage />
+          </SignedOutOnly>
+        }
+      />
+      <Route
+        path="/sign-up"
+        element={
+          <SignedOutOnly>
+            <SignUpPage />
+          </SignedOutOnly>
+        }
+      />
+      <Route
+        element={
+          <RequireUser>
+            <Layout />
+          </RequireUser>
+        }
+      >
+        <Route index element={<ChatPage />} />
+        <Route path="c/:conversationId" element={<ChatPage />} />
+        <Route path="profile" element={<ProfilePage />} />
+        <Route
+          path="admin/users"
+          element={
+            <RequireUser admin>
+              <AdminUsersPage />
+            </RequireUser>
+          }
+        />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,54 @@
+// The signed-in frame: a top bar (brand, navigation, language, sign out) and the page.
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSession } from '../session.tsx';
+import { LanguageSwitcher } from './language-switcher.tsx';
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { user, signOut } = useSession();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  if (!user) return null;
+  const chatActive = pathname === '/' || pathname.startsWith('/c/');
+
+  const onSignOut = async () => {
+    await signOut();
+    navigate('/sign-in');
+  };
+
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="top-bar">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>{t('app.name')}</span>
+        </Link>
+        <nav aria-label={t('nav.main')} className="top-nav">
+          <Link to="/" className={chatActive ? 'active' : ''} aria-current={chatActive ? 'page' : undefined}>
+            {t('nav.chat')}
+          </Link>
+          <NavLink to="/profile">{t('nav.profile')}</NavLink>
+          {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+        </nav>
+        <div className="top-actions">
+          <LanguageSwitcher />
+          <span className="user-chip" title={t('nav.signedInAs', { name: user.name })}>
+            <span className="visually-hidden">{t('nav.signedInAs', { name: user.name })}</span>
+            <span aria-hidden="true">{user.name}</span>
+            {user.role === 'admin' && <span className="badge badge-admin">{t('nav.adminBadge')}</span>}
+          </span>
+          <button type="button" className="button button-ghost" onClick={onSignOut}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="app-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
