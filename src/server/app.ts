@@ -15,6 +15,8 @@ import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { loggerOptions } from './logging.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
+import { usagePlugin } from './usage/usage-plugin.ts';
+import { usageRoutes } from './usage/usage-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { loadConfiguredKeyring, vaultPlugin } from './vault/vault-plugin.ts';
 import { vaultRoutes } from './vault/vault-routes.ts';
@@ -58,6 +60,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(databasePlugin, { config });
     await app.register(vaultPlugin, { config, keyring });
     await app.register(authPlugin, { config });
+    await app.register(usagePlugin);
 
     await app.register(healthRoutes);
     await app.register(userRoutes);
@@ -66,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(chatRoutes);
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
+    await app.register(usageRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

@@ -41,3 +41,22 @@ export const createTokenBody = z.object({
   name: z.string().trim().min(1, 'name is required').max(100),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
 });
+
+/** GET /api/usage and /api/admin/usage: a range of days (inclusive, operator's time zone). */
+export const usageQuery = z.object({
+  from: z.string().optional(),
+  to: z.string().optional(),
+  groupBy: z.enum(['day', 'provider', 'model', 'source', 'user']).default('day'),
+  userId: z.string().max(200).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+/** POST /api/admin/prices: a price that applies from a date (history is never rewritten). */
+export const addPriceBody = z.object({
+  provider: z.string().min(1).max(64),
+  model: z.string().min(1).max(200),
+  effectiveFrom: z.iso.datetime({ offset: true }),
+  inputMicrousdPerMtok: z.number().int().min(0).max(1e12),
+  outputMicrousdPerMtok: z.number().int().min(0).max(1e12),
+  cachedInputMicrousdPerMtok: z.number().int().min(0).max(1e12).nullish(),
+});

@@ -11,53 +11,68 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
   const chat = createChatService({
     config: app.config,
     vault: app.vault,
+    ledger: app.usageLedger,
     log: app.log.child({ module: 'chat' }),
   });
 
-  app.post('/api/chat', { onRequest: app.requireUser, schema: { body: chatBody } }, async (request, reply) => {
-    const user = currentUser(request);
-    // Aborted when the client goes away, so the provider call stops too.
-    const abort = new AbortController();
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    });
-
-    // Everything up to the provider's first answer part may still become a plain JSON error.
-    const events = await chat.startChat({
-      userId: user.id,
-      provider: request.body.provider,
-      model: request.body.model,
-      messages: request.body.messages,
-      signal: abort.signal,
-    });
-
-    if (request.body.stream === false) {
-      let text = '';
-      for await (const event of events) {
-        if (event.type === 'delta') text += event.text;
-        else if (event.type === 'error') throw new AppError(502, event.code, event.message);
-        else return { text, source: event.source, usage: event.usage };
+  app.post(
+    '/api/chat',
+    { onRequest: app.requireUser, schema: { body: chatBody }, attachValidation: true },
+    async (request, reply) => {
+      const user = currentUser(request);
+      if (request.validationError) {
+        // Refused before reaching a provider, and counted as such.
+        const body = (request.body ?? {}) as { provider?: unknown; model?: unknown };
+        chat.meterRefusal(
+          { requestId: String(request.id), userId: user.id, provider: body.provider, model: body.model },
+          new AppError(400, 'invalid_request', request.validationError.message),
+        );
+        throw request.validationError;
       }
-      throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
-    }
+      // Aborted when the client goes away, so the provider call stops too.
+      const abort = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
 
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    try {
-      for await (const event of events) {
-        if (abort.signal.aborted) break;
-        reply.raw.write(sse(event));
+      // Everything up to the provider's first answer part may still become a plain JSON error.
+      const events = await chat.startChat({
+        userId: user.id,
+        provider: request.body.provider,
+        model: request.body.model,
+        messages: request.body.messages,
+        signal: abort.signal,
+        requestId: String(request.id),
+      });
+
+      if (request.body.stream === false) {
+        let text = '';
+        for await (const event of events) {
+          if (event.type === 'delta') text += event.text;
+          else if (event.type === 'error') throw new AppError(502, event.code, event.message);
+          else return { text, source: event.source, usage: event.usage };
+        }
+        throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
       }
-    } catch (error) {
-      request.log.error({ err: error }, 'chat stream failed');
-      reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' }));
-    } finally {
-      reply.raw.end();
-    }
-  });
+
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      try {
+        for await (const event of events) {
+          if (abort.signal.aborted) break;
+          reply.raw.write(sse(event));
+        }
+      } catch (error) {
+        request.log.error({ err: error }, 'chat stream failed');
+        reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' }));
+      } finally {
+        reply.raw.end();
+      }
+    },
+  );
 };

@@ -1,10 +1,13 @@
 // The web chat: one completion streamed from the chosen provider with the key the vault resolves.
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
+import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
 import type { Config } from '../config.ts';
-import { commonErrors } from '../errors.ts';
+import { AppError, commonErrors } from '../errors.ts';
 import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderId } from '../providers/registry.ts';
+import { estimateTokens, type TokenCounts } from '../usage/cost.ts';
+import type { UsageLedger } from '../usage/usage-ledger.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import type { Vault } from '../vault/vault-service.ts';
 import { requireProvider } from '../vault/vault-service.ts';
@@ -44,13 +47,13 @@ export function splitInstructions(messages: ChatMessage[]): {
   return { instructions: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
 }
 
-export function createChatService(options: { config: Config; vault: Vault; log: ChatLogger }) {
-  const { config, vault, log } = options;
+export function createChatService(options: { config: Config; vault: Vault; ledger: UsageLedger; log: ChatLogger }) {
+  const { config, vault, ledger, log } = options;
 
   /**
    * Resolves the key and calls the provider, up to the first part of its answer. Errors until then
    * throw (the route answers with a plain JSON error); after it, the returned iterator yields
-   * events and ends with `done` or `error`.
+   * events and ends with `done` or `error`. Every call leaves one usage record, refusals included.
    */
   async function startChat(request: {
     userId: string;
@@ -58,54 +61,149 @@ export function createChatService(options: { config: Config; vault: Vault; log: 
     model: string;
     messages: ChatMessage[];
     signal: AbortSignal;
+    /** The usage row's id (the HTTP request id); one is made up when absent. */
+    requestId?: string;
   }): Promise<AsyncGenerator<ChatEvent>> {
-    const provider = requireProvider(request.provider);
-    const resolved = await vault.resolveKey(request.userId, provider.id as ProviderId);
-    if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
-    const { source } = resolved;
-    const conversation = splitInstructions(request.messages);
+    const startedAt = performance.now();
+    const usage: Metering = {
+      requestId: request.requestId ?? randomUUID(),
+      userId: request.userId,
+      provider: request.provider,
+      model: request.model,
+      source: 'none',
+      inputCharacters: request.messages.reduce((sum, message) => sum + message.content.length, 0),
+      startedAt,
+    };
+    try {
+      const provider = requireProvider(request.provider);
+      const resolved = await vault.resolveKey(request.userId, provider.id as ProviderId);
+      if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
+      const { source } = resolved;
+      usage.source = source;
+      const conversation = splitInstructions(request.messages);
 
-    const stream = await startModelStream({
-      provider,
-      apiKey: resolved.apiKey,
-      source,
-      baseUrl: config.providerBaseUrls[provider.id as ProviderId],
-      modelId: request.model,
-      timeoutMs: config.upstreamTimeoutMs,
-      signal: request.signal,
-      settings: { instructions: conversation.instructions, messages: conversation.messages },
-      log,
+      const stream = await startModelStream({
+        provider,
+        apiKey: resolved.apiKey,
+        source,
+        baseUrl: config.providerBaseUrls[provider.id as ProviderId],
+        modelId: request.model,
+        timeoutMs: config.upstreamTimeoutMs,
+        signal: request.signal,
+        settings: { instructions: conversation.instructions, messages: conversation.messages },
+        log,
+      });
+      return events(stream, source, provider.name, usage);
+    } catch (error) {
+      const refused = error instanceof AppError ? error : null;
+      meter(usage, { status: refused?.statusCode ?? 500, errorCode: refused?.code ?? 'internal_error' });
+      throw error;
+    }
+  }
+
+  interface Metering {
+    requestId: string;
+    userId: string;
+    provider: string;
+    model: string;
+    source: 'personal' | 'global' | 'none';
+    inputCharacters: number;
+    startedAt: number;
+    firstTokenMs?: number;
+  }
+
+  function meter(
+    usage: Metering,
+    outcome: { status: number; errorCode?: string; tokens?: TokenCounts; outputCharacters?: number },
+  ) {
+    ledger.record({
+      requestId: usage.requestId,
+      userId: usage.userId,
+      endpoint: 'chat',
+      provider: usage.provider,
+      model: usage.model,
+      keySource: usage.source,
+      tokens: outcome.tokens ?? null,
+      // An answer cut after it started is still charged, on a local estimate.
+      estimatedTokens:
+        !outcome.tokens && outcome.outputCharacters !== undefined
+          ? {
+              inputTokens: estimateTokens(usage.inputCharacters),
+              outputTokens: estimateTokens(outcome.outputCharacters),
+              cachedInputTokens: 0,
+            }
+          : null,
+      status: outcome.status,
+      errorCode: outcome.errorCode ?? null,
+      latencyMs: performance.now() - usage.startedAt,
+      firstTokenMs: usage.firstTokenMs ?? null,
     });
-    return events(stream, source, provider.name);
   }
 
   async function* events(
     stream: ModelStream,
     source: 'personal' | 'global',
     providerName: string,
+    usage: Metering,
   ): AsyncGenerator<ChatEvent> {
-    for await (const part of stream.parts) {
-      if (part.type === 'text-delta' && part.text.length > 0) yield { type: 'delta', text: part.text };
-      else if (part.type === 'error') {
-        const error = stream.describe(part.error);
-        yield { type: 'error', code: error.code, message: error.message };
-        return;
-      } else if (part.type === 'abort') {
-        return;
-      } else if (part.type === 'finish') {
-        yield {
-          type: 'done',
-          source,
-          usage: { inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 },
-        };
-        return;
+    let outputCharacters = 0;
+    let metered = false;
+    try {
+      for await (const part of stream.parts) {
+        if (part.type === 'text-delta' && part.text.length > 0) {
+          usage.firstTokenMs ??= performance.now() - usage.startedAt;
+          outputCharacters += part.text.length;
+          yield { type: 'delta', text: part.text };
+        } else if (part.type === 'error') {
+          const error = stream.describe(part.error);
+          meter(usage, { status: error.statusCode, errorCode: error.code, outputCharacters });
+          metered = true;
+          yield { type: 'error', code: error.code, message: error.message };
+          return;
+        } else if (part.type === 'abort') {
+          break;
+        } else if (part.type === 'finish') {
+          const tokens = {
+            inputTokens: part.totalUsage.inputTokens ?? 0,
+            outputTokens: part.totalUsage.outputTokens ?? 0,
+            cachedInputTokens: part.totalUsage.inputTokenDetails?.cacheReadTokens ?? 0,
+          };
+          meter(usage, { status: 200, tokens });
+          metered = true;
+          yield { type: 'done', source, usage: { inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens } };
+          return;
+        }
       }
+      // A stream that ends without a finish part was cut short.
+      meter(usage, { status: 502, errorCode: 'provider_error', outputCharacters });
+      metered = true;
+      yield { type: 'error', code: 'provider_error', message: `${providerName} ended the answer early.` };
+    } finally {
+      // The client went away (or the consumer stopped reading): charged on the estimate.
+      if (!metered) meter(usage, { status: 499, errorCode: 'client_closed', outputCharacters });
     }
-    // A stream that ends without a finish part was cut short.
-    yield { type: 'error', code: 'provider_error', message: `${providerName} ended the answer early.` };
   }
 
-  return { startChat };
+  /** A request refused before any provider was chosen (malformed input) is metered too. */
+  function meterRefusal(
+    request: { requestId: string; userId: string; provider: unknown; model: unknown },
+    error: AppError,
+  ) {
+    meter(
+      {
+        requestId: request.requestId,
+        userId: request.userId,
+        provider: typeof request.provider === 'string' ? request.provider.slice(0, 64) : 'unknown',
+        model: typeof request.model === 'string' ? request.model.slice(0, 200) : 'unknown',
+        source: 'none',
+        inputCharacters: 0,
+        startedAt: performance.now(),
+      },
+      { status: error.statusCode, errorCode: error.code },
+    );
+  }
+
+  return { startChat, meterRefusal };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

@@ -20,6 +20,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   const chat = createChatService({
     config: app.config,
     vault: app.vault,
+    ledger: app.usageLedger,
     log: app.log.child({ module: 'conversations' }),
   });
 

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { getProvider, providers } from '../providers/registry.ts';
+import { estimateTokens } from '../usage/cost.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import { adaptForProvider, readCompletionRequest } from './completion-request.ts';
@@ -12,13 +13,10 @@ import { installOpenAiErrorHandling } from './openai-errors.ts';
 import { type ForwardResult, forwardCompletion } from './passthrough.ts';
 import { translateCompletion } from './translate.ts';
 import { createUpstreamPools } from './upstream-pool.ts';
-import type { GatewayRequestRecord } from './usage.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     accessTokens: ReturnType<typeof createAccessTokens>;
-    /** Receives one record per gateway request (the usage ledger subscribes here). */
-    gatewayRecords: Set<(record: GatewayRequestRecord) => void>;
   }
 }
 
@@ -47,7 +45,6 @@ export const gatewayPlugin = fastifyPlugin(
     const accessTokens = createAccessTokens({ db: app.database.db, bus: app.bus });
     const pools = createUpstreamPools();
     app.decorate('accessTokens', accessTokens);
-    app.decorate('gatewayRecords', new Set<(record: GatewayRequestRecord) => void>());
     app.addHook('onClose', async () => {
       await accessTokens.close();
       await pools.close();
@@ -80,64 +77,85 @@ export const gatewayPlugin = fastifyPlugin(
         scope.post('/chat/completions', async (request, reply) => {
           const startedAt = performance.now();
           const identity = await authenticate(app, request);
-          const { body, route, stream } = readCompletionRequest(request.body);
-          const provider = getProvider(route.provider);
-          const resolved = await app.vault.resolveKey(identity.userId, route.provider);
-          if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
-
-          // The provider call stops when the client goes away.
-          const abort = new AbortController();
-          reply.raw.on('close', () => {
-            if (!reply.raw.writableFinished) abort.abort();
-          });
-          const common = {
-            provider,
-            apiKey: resolved.apiKey,
-            source: resolved.source,
-            baseUrl: app.config.providerBaseUrls[route.provider],
-            stream,
-            timeoutMs: app.config.upstreamTimeoutMs,
-            signal: abort.signal,
-            log: request.log,
+          // Filled in as the request goes; recorded whatever happens (refusals included).
+          const outcome: {
+            provider: string;
+            model: string;
+            source: 'personal' | 'global' | 'none';
+            stream: boolean;
+            messages: unknown;
+            result: ForwardResult | null;
+            failure: unknown;
+          } = {
+            provider: 'unknown',
+            model: String((request.body as { model?: unknown } | null)?.model ?? 'unknown').slice(0, 200),
+            source: 'none',
+            stream: false,
+            messages: null,
+            result: null,
+            failure: null,
           };
-          let result: ForwardResult | null = null;
-          let failure: AppError | null = null;
           try {
-            result = provider.openaiCompatible
-              ? await forwardCompletion(
-                  { ...common, payload: adaptForProvider(provider, body, route.model, stream), pools },
-                  reply,
-                )
+            const { body, route, stream } = readCompletionRequest(request.body);
+            Object.assign(outcome, { provider: route.provider, model: route.model, stream, messages: body.messages });
+            const provider = getProvider(route.provider);
+            const resolved = await app.vault.resolveKey(identity.userId, route.provider);
+            if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
+            outcome.source = resolved.source;
+
+            // The provider call stops when the client goes away.
+            const abort = new AbortController();
+            reply.raw.on('close', () => {
+              if (!reply.raw.writableFinished) abort.abort();
+            });
+            const common = {
+              provider,
+              apiKey: resolved.apiKey,
+              source: resolved.source,
+              baseUrl: app.config.providerBaseUrls[route.provider],
+              stream,
+              timeoutMs: app.config.upstreamTimeoutMs,
+              signal: abort.signal,
+              log: request.log,
+            };
+            const payload = adaptForProvider(provider, body, route.model, stream);
+            outcome.result = provider.openaiCompatible
+              ? await forwardCompletion({ ...common, payload, pools }, reply)
               : await translateCompletion(
-                  {
-                    ...common,
-                    body: adaptForProvider(provider, body, route.model, stream) as typeof body,
-                    modelId: route.model,
-                    clientModel: body.model,
-                  },
+                  { ...common, body: payload as typeof body, modelId: route.model, clientModel: body.model },
                   reply,
                 );
           } catch (error) {
-            failure = error instanceof AppError ? error : null;
+            outcome.failure = error;
             throw error;
           } finally {
-            if (app.gatewayRecords.size > 0) {
-              const record: GatewayRequestRecord = {
-                requestId: String(request.id),
-                userId: identity.userId,
-                tokenId: identity.tokenId,
-                provider: route.provider,
-                model: route.model,
-                source: resolved.source,
-                stream,
-                usage: result?.usage ?? null,
-                status: failure?.statusCode ?? result?.streamError?.statusCode ?? 200,
-                errorCode: failure?.code ?? result?.streamError?.code ?? null,
-                latencyMs: performance.now() - startedAt,
-                firstByteMs: result?.firstByteMs ?? null,
-              };
-              for (const listener of app.gatewayRecords) listener(record);
-            }
+            const { result, failure } = outcome;
+            const failed = failure instanceof AppError ? failure : null;
+            const error = failed ?? result?.streamError ?? null;
+            // Off the request's path: the ledger queues it and writes in batches.
+            app.usageLedger.record({
+              requestId: String(request.id),
+              userId: identity.userId,
+              tokenId: identity.tokenId,
+              endpoint: 'gateway',
+              provider: outcome.provider,
+              model: outcome.model,
+              keySource: outcome.source,
+              tokens: result?.usage ?? null,
+              // A stream cut before its usage arrived is charged on a local estimate.
+              estimatedTokens:
+                result && !result.usage
+                  ? {
+                      inputTokens: estimateTokens(JSON.stringify(outcome.messages ?? '').length),
+                      outputTokens: result.estimatedOutputTokens,
+                      cachedInputTokens: 0,
+                    }
+                  : null,
+              status: failure ? (failed?.statusCode ?? 500) : (error?.statusCode ?? 200),
+              errorCode: failure ? (failed?.code ?? 'internal_error') : (error?.code ?? null),
+              latencyMs: performance.now() - startedAt,
+              firstTokenMs: result?.firstByteMs ?? null,
+            });
           }
           return reply;
         });
@@ -145,5 +163,5 @@ export const gatewayPlugin = fastifyPlugin(
       { prefix: '/v1' },
     );
   },
-  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault'] },
+  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-usage'] },
 );

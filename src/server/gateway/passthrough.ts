@@ -33,6 +33,8 @@ export interface ForwardResult {
   firstByteMs: number | null;
   /** Set when the stream failed after its first byte (the client got an error event). */
   streamError: AppError | null;
+  /** Output tokens guessed from what was streamed, for when the provider's usage never came. */
+  estimatedOutputTokens: number;
 }
 
 function providerMessageOf(body: string): string | undefined {
@@ -149,7 +151,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       // Not JSON: passed on as it is, unmetered.
     }
     reply.status(200).header('content-type', 'application/json').send(answer);
-    return { usage, firstByteMs: performance.now() - startedAt, streamError: null };
+    return { usage, firstByteMs: performance.now() - startedAt, streamError: null, estimatedOutputTokens: 0 };
   }
 
   reply.hijack();
@@ -163,10 +165,13 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   let tail = '';
   let firstByteMs: number | null = null;
   let streamError: AppError | null = null;
+  // Each content chunk carries about one token: counting events is the estimate for a cut stream.
+  let events = 0;
   const rewrite = provider.gateway.streamUsageUnderXGroq ? createXGroqUsageRewriter() : null;
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       if (firstByteMs === null) firstByteMs = performance.now() - startedAt;
+      events += countEvents(chunk);
       if (rewrite) raw.write(rewrite.push(chunk.toString('utf8')));
       else raw.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
@@ -182,7 +187,14 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   } finally {
     raw.end();
   }
-  return { usage: usageFromStreamTail(tail), firstByteMs, streamError };
+  return { usage: usageFromStreamTail(tail), firstByteMs, streamError, estimatedOutputTokens: events };
+}
+
+const DATA = Buffer.from('data:');
+function countEvents(chunk: Buffer) {
+  let count = 0;
+  for (let index = chunk.indexOf(DATA); index !== -1; index = chunk.indexOf(DATA, index + DATA.length)) count++;
+  return count;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
 import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { estimateTokens } from '../usage/cost.ts';
 import type { CompletionBody } from './completion-request.ts';
 import type { ForwardResult } from './passthrough.ts';
 import type { GatewayUsage } from './usage.ts';
@@ -271,7 +272,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
           ],
           usage: toOpenAiUsage(usage),
         });
-        return { usage, firstByteMs: performance.now() - startedAt, streamError: null };
+        return { usage, firstByteMs: performance.now() - startedAt, streamError: null, estimatedOutputTokens: 0 };
       }
     }
     throw new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`);
@@ -290,12 +291,15 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
   const firstByteMs = performance.now() - startedAt;
   raw.write(chunk({ role: 'assistant', content: '' }));
   let toolIndex = 0;
+  let streamedCharacters = 0;
   let usage: GatewayUsage | null = null;
   let streamError: AppError | null = null;
   try {
     for await (const part of modelStream.parts) {
-      if (part.type === 'text-delta' && part.text) raw.write(chunk({ content: part.text }));
-      else if (part.type === 'tool-call') {
+      if (part.type === 'text-delta' && part.text) {
+        streamedCharacters += part.text.length;
+        raw.write(chunk({ content: part.text }));
+      } else if (part.type === 'tool-call') {
         raw.write(
           chunk({
             tool_calls: [
@@ -334,7 +338,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
   } finally {
     raw.end();
   }
-  return { usage, firstByteMs, streamError };
+  return { usage, firstByteMs, streamError, estimatedOutputTokens: estimateTokens(streamedCharacters) };
 }
 
 function usageOfFinish(usage: {

@@ -83,4 +83,3 @@ export const usageDaily = pgTable(
     index('usage_daily_day_idx').on(table.day),
   ],
 );
-

@@ -1,0 +1,127 @@
+// Dated prices per provider and model, held in memory (a few hundred rows) and reloaded when an
+// admin adds one (here at once, elsewhere through the change bus). The catalogue's list prices are
+// seeded once, effective from CATALOGUE_PRICES_FROM; a later row replaces them from its date on.
+import { and, asc, eq } from 'drizzle-orm';
+import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import type { Database } from '../db/client.ts';
+import { modelPrice } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
+import { isProviderId, providers } from '../providers/registry.ts';
+import type { Price } from './cost.ts';
+
+export const CATALOGUE_PRICES_FROM = new Date('2025-01-01T00:00:00Z');
+const PRICE_CHANNEL = 'model-price';
+
+type PriceRow = typeof modelPrice.$inferSelect;
+
+export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
+  const { db, bus } = options;
+  /** `${provider}/${model}` → rows by effectiveFrom ascending. */
+  let byModel = new Map<string, PriceRow[]>();
+
+  async function reload() {
+    const rows = await db.select().from(modelPrice).orderBy(asc(modelPrice.effectiveFrom));
+    const next = new Map<string, PriceRow[]>();
+    for (const row of rows) {
+      const key = `${row.provider}/${row.model}`;
+      next.set(key, [...(next.get(key) ?? []), row]);
+    }
+    byModel = next;
+  }
+
+  bus.subscribe(PRICE_CHANNEL, (message) => {
+    if (message === RESYNC || message === 'changed') void reload().catch(() => {});
+  });
+
+  return {
+    /** Inserts the catalogue's list prices that are not there yet; idempotent. */
+    async seedCatalogue() {
+      for (const provider of providers) {
+        for (const model of provider.models) {
+          const existing = await db
+            .select({ id: modelPrice.id })
+            .from(modelPrice)
+            .where(and(eq(modelPrice.provider, provider.id), eq(modelPrice.model, model.id)))
+            .limit(1);
+          if (existing.length > 0) continue;
+          await db.insert(modelPrice).values({
+            provider: provider.id,
+            model: model.id,
+            effectiveFrom: CATALOGUE_PRICES_FROM,
+            ...model.pricing,
+            createdBy: 'catalogue',
+          });
+        }
+      }
+      await reload();
+    },
+
+    reload,
+
+    /** The price in force at `at`, or null for a model with no price (metered as unpriced). */
+    priceAt(provider: string, model: string, at: Date): Price | null {
+      const rows = byModel.get(`${provider}/${model}`);
+      if (!rows) return null;
+      let found: PriceRow | null = null;
+      for (const row of rows) {
+        if (row.effectiveFrom.getTime() <= at.getTime()) found = row;
+        else break;
+      }
+      return found
+        ? {
+            id: found.id,
+            inputMicrousdPerMtok: found.inputMicrousdPerMtok,
+            outputMicrousdPerMtok: found.outputMicrousdPerMtok,
+            cachedInputMicrousdPerMtok: found.cachedInputMicrousdPerMtok,
+          }
+        : null;
+    },
+
+    list() {
+      return [...byModel.values()].flat().map((row) => ({
+        id: row.id,
+        provider: row.provider,
+        model: row.model,
+        effectiveFrom: row.effectiveFrom.toISOString(),
+        inputMicrousdPerMtok: row.inputMicrousdPerMtok,
+        outputMicrousdPerMtok: row.outputMicrousdPerMtok,
+        cachedInputMicrousdPerMtok: row.cachedInputMicrousdPerMtok,
+        createdBy: row.createdBy,
+      }));
+    },
+
+    /** An admin's new price, applying from its date; history is never rewritten. */
+    async add(
+      adminId: string,
+      input: {
+        provider: string;
+        model: string;
+        effectiveFrom: string;
+        inputMicrousdPerMtok: number;
+        outputMicrousdPerMtok: number;
+        cachedInputMicrousdPerMtok?: number | null;
+      },
+    ) {
+      if (!isProviderId(input.provider)) {
+        throw new AppError(400, 'unknown_provider', `Unknown provider "${input.provider.slice(0, 40)}".`);
+      }
+      const [row] = await db
+        .insert(modelPrice)
+        .values({
+          provider: input.provider,
+          model: input.model,
+          effectiveFrom: new Date(input.effectiveFrom),
+          inputMicrousdPerMtok: input.inputMicrousdPerMtok,
+          outputMicrousdPerMtok: input.outputMicrousdPerMtok,
+          cachedInputMicrousdPerMtok: input.cachedInputMicrousdPerMtok ?? null,
+          createdBy: adminId,
+        })
+        .returning();
+      await reload();
+      await bus.publish(PRICE_CHANNEL, 'changed');
+      return row;
+    },
+  };
+}
+
+export type PriceBook = ReturnType<typeof createPriceBook>;

@@ -1,0 +1,55 @@
+// Usage statistics: each user reads their own (/api/usage); admins read everyone's
+// (/api/admin/usage, with groupBy=user for what each user cost on the global keys) and manage
+// prices (/api/admin/prices). `format=csv` exports the same series the JSON answer holds.
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { addPriceBody, usageQuery } from '../../shared/contracts.ts';
+import { currentUser } from '../auth/auth-plugin.ts';
+import { AppError } from '../errors.ts';
+import { resolveRange, toCsv } from './usage-stats.ts';
+
+type UsageQuery = z.infer<typeof usageQuery>;
+
+export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
+  async function answer(reply: FastifyReply, query: UsageQuery, userId: string | undefined) {
+    const range = resolveRange(app.config.timezone, query.from, query.to);
+    const result = await app.usageStats.query({ userId, ...range, groupBy: query.groupBy });
+    if (query.format === 'csv') {
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="webox-usage-${range.from}-${range.to}-by-${query.groupBy}.csv"`,
+        )
+        .send(toCsv(query.groupBy, result.series));
+    }
+    return reply.send({ ...range, timezone: app.config.timezone, groupBy: query.groupBy, ...result });
+  }
+
+  app.get('/api/usage', { onRequest: app.requireUser, schema: { querystring: usageQuery } }, async (request, reply) => {
+    if (request.query.groupBy === 'user') {
+      throw new AppError(400, 'invalid_request', 'groupBy=user is for admins (/api/admin/usage).', {
+        details: { param: 'groupBy' },
+      });
+    }
+    return answer(reply, request.query, currentUser(request).id);
+  });
+
+  app.get(
+    '/api/admin/usage',
+    { onRequest: app.requireAdmin, schema: { querystring: usageQuery } },
+    async (request, reply) => answer(reply, request.query, request.query.userId),
+  );
+
+  app.get('/api/admin/prices', { onRequest: app.requireAdmin }, async () => ({ prices: app.prices.list() }));
+
+  app.post(
+    '/api/admin/prices',
+    { onRequest: app.requireAdmin, schema: { body: addPriceBody } },
+    async (request, reply) => {
+      const row = await app.prices.add(currentUser(request).id, request.body);
+      return reply.status(201).send(row);
+    },
+  );
+};

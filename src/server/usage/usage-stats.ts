@@ -1,0 +1,142 @@
+// Statistics from the daily rollups: totals and series by day, provider, model, key source or
+// user over a range of days (in the operator's time zone). Indexed by (user, day) and (day), so a
+// month stays fast however many events the ledger holds.
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { usageDaily, user } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
+import { dayIn } from './usage-ledger.ts';
+
+export const GROUPINGS = ['day', 'provider', 'model', 'source', 'user'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+export interface UsageTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costMicrousd: number;
+  /** What the operator pays: cost on global keys. */
+  globalCostMicrousd: number;
+  personalCostMicrousd: number;
+}
+
+export interface UsageRow extends UsageTotals {
+  key: string;
+  /** With groupBy=user. */
+  name?: string;
+  email?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function resolveRange(timezone: string, from?: string, to?: string) {
+  const today = dayIn(timezone)(new Date());
+  const range = { from: from ?? `${today.slice(0, 8)}01`, to: to ?? today };
+  for (const [name, value] of Object.entries(range)) {
+    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+      throw new AppError(400, 'invalid_request', `${name} must be a date written YYYY-MM-DD.`, {
+        details: { param: name },
+      });
+    }
+  }
+  if (range.from > range.to) throw new AppError(400, 'invalid_request', 'from must not be after to.');
+  return range;
+}
+
+const sums = {
+  requests: sql<number>`coalesce(sum(${usageDaily.requests}), 0)::float8`,
+  errors: sql<number>`coalesce(sum(${usageDaily.errors}), 0)::float8`,
+  inputTokens: sql<number>`coalesce(sum(${usageDaily.inputTokens}), 0)::float8`,
+  outputTokens: sql<number>`coalesce(sum(${usageDaily.outputTokens}), 0)::float8`,
+  cachedInputTokens: sql<number>`coalesce(sum(${usageDaily.cachedInputTokens}), 0)::float8`,
+  costMicrousd: sql<number>`coalesce(sum(${usageDaily.costMicrousd}), 0)::float8`,
+  globalCostMicrousd: sql<number>`coalesce(sum(${usageDaily.costMicrousd}) filter (where ${usageDaily.keySource} = 'global'), 0)::float8`,
+  personalCostMicrousd: sql<number>`coalesce(sum(${usageDaily.costMicrousd}) filter (where ${usageDaily.keySource} = 'personal'), 0)::float8`,
+};
+
+const groupColumn = {
+  day: sql<string>`${usageDaily.day}::text`,
+  provider: sql<string>`${usageDaily.provider}`,
+  model: sql<string>`${usageDaily.provider} || '/' || ${usageDaily.model}`,
+  source: sql<string>`${usageDaily.keySource}`,
+  user: sql<string>`${usageDaily.userId}`,
+} satisfies Record<Grouping, unknown>;
+
+const numeric = (row: Record<string, unknown>): UsageTotals => ({
+  requests: Number(row.requests),
+  errors: Number(row.errors),
+  inputTokens: Number(row.inputTokens),
+  outputTokens: Number(row.outputTokens),
+  cachedInputTokens: Number(row.cachedInputTokens),
+  costMicrousd: Number(row.costMicrousd),
+  globalCostMicrousd: Number(row.globalCostMicrousd),
+  personalCostMicrousd: Number(row.personalCostMicrousd),
+});
+
+export function createUsageStats(db: Database) {
+  return {
+    async query(options: { userId?: string; from: string; to: string; groupBy: Grouping }) {
+      const where = and(
+        gte(usageDaily.day, options.from),
+        lte(usageDaily.day, options.to),
+        options.userId ? eq(usageDaily.userId, options.userId) : undefined,
+      );
+      const [totalsRow] = await db.select(sums).from(usageDaily).where(where);
+      const key = groupColumn[options.groupBy];
+      let series: UsageRow[];
+      if (options.groupBy === 'user') {
+        const rows = await db
+          .select({ key, name: user.name, email: user.email, ...sums })
+          .from(usageDaily)
+          .innerJoin(user, eq(user.id, usageDaily.userId))
+          .where(where)
+          .groupBy(usageDaily.userId, user.name, user.email)
+          // Top spenders of the operator's money first.
+          .orderBy(desc(sums.globalCostMicrousd), desc(sums.costMicrousd));
+        series = rows.map((row) => ({ key: row.key, name: row.name, email: row.email, ...numeric(row) }));
+      } else {
+        const rows = await db
+          .select({ key, ...sums })
+          .from(usageDaily)
+          .where(where)
+          .groupBy(key)
+          .orderBy(options.groupBy === 'day' ? key : desc(sums.costMicrousd));
+        series = rows.map((row) => ({ key: row.key, ...numeric(row) }));
+      }
+      return { totals: numeric(totalsRow ?? {}), series };
+    },
+  };
+}
+
+export type UsageStats = ReturnType<typeof createUsageStats>;
+
+const CSV_COLUMNS = [
+  'key',
+  'name',
+  'email',
+  'requests',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'cachedInputTokens',
+  'costMicrousd',
+  'globalCostMicrousd',
+  'personalCostMicrousd',
+] as const;
+
+const csvCell = (value: unknown) => {
+  const text = value === undefined || value === null ? '' : String(value);
+  // Quote what needs it, and defuse spreadsheet formulas in user-provided names.
+  const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
+
+export function toCsv(groupBy: Grouping, series: UsageRow[]) {
+  const columns =
+    groupBy === 'user' ? CSV_COLUMNS : CSV_COLUMNS.filter((column) => column !== 'name' && column !== 'email');
+  const header = columns.map((column) => (column === 'key' ? groupBy : column)).join(',');
+  const lines = series.map((row) => columns.map((column) => csvCell(row[column as keyof UsageRow])).join(','));
+  return `${[header, ...lines].join('\r\n')}\r\n`;
+}
