@@ -199,6 +199,10 @@ for (const language of ['fr', 'en'] as const) {
       await user.setViewportSize({ width: 390, height: 844 });
       await user.getByRole('button', { name: t.chat.toggleSidebar }).waitFor();
       await shot(user, '07-chat-phone');
+      await user.getByRole('button', { name: t.chat.toggleSidebar }).click();
+      await user.getByRole('link', { name: conversationTitle }).waitFor();
+      await shot(user, '07-chat-phone-conversations');
+      await user.getByRole('button', { name: t.common.close }).click();
       await user.setViewportSize({ width: 1280, height: 860 });
 
       // 8. Sign out; a wrong password is said in words; the right one signs in.

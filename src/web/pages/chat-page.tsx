@@ -243,10 +243,22 @@ export function ChatPage() {
 
   return (
     <div className={`chat-page ${sidebarOpen ? 'sidebar-open' : ''}`}>
-      <aside className="chat-sidebar" aria-label={t('chat.sidebarTitle')} id="conversation-sidebar">
-        <button type="button" className="button button-primary new-conversation" onClick={newConversation}>
-          + {t('chat.newConversation')}
-        </button>
+      <aside
+        className="chat-sidebar"
+        aria-label={t('chat.sidebarTitle')}
+        id="conversation-sidebar"
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') setSidebarOpen(false);
+        }}
+      >
+        <div className="sidebar-top">
+          <button type="button" className="button button-primary new-conversation" onClick={newConversation}>
+            + {t('chat.newConversation')}
+          </button>
+          <button type="button" className="button button-ghost sidebar-close" onClick={() => setSidebarOpen(false)}>
+            {t('common.close')}
+          </button>
+        </div>
         <ConversationList
           conversations={conversations}
           currentId={current?.id ?? null}
