@@ -9,6 +9,7 @@ import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
 import { ChatPage } from './pages/chat-page.tsx';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
+import { UsagePage } from './pages/usage-page.tsx';
 import { useSession } from './session.tsx';
 
 function Loading() {
@@ -65,6 +66,15 @@ export function App() {
         <Route index element={<ChatPage />} />
         <Route path="c/:conversationId" element={<ChatPage />} />
         <Route path="profile" element={<ProfilePage />} />
+        <Route path="usage" element={<UsagePage scope="mine" />} />
+        <Route
+          path="admin/usage"
+          element={
+            <RequireUser admin>
+              <UsagePage scope="admin" />
+            </RequireUser>
+          }
+        />
         <Route
           path="admin/users"
           element={

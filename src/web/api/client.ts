@@ -1,6 +1,7 @@
 // The one way the web app talks to the server: JSON over fetch with the session cookie, errors
 // turned into ApiError (WeBox's {error: {code, message}} shape and better-auth's {code, message}).
 import type { ConversationStreamEvent, SendMessageBody } from '../../shared/conversations.ts';
+import { type UsageReport, usageUrl } from '../components/usage-data.ts';
 import { readEvents } from './sse.ts';
 import type {
   AccessToken,
@@ -103,6 +104,9 @@ export const api = {
     send<AdminUser>('POST', '/api/admin/users', body),
   updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean }) =>
     send<AdminUser>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, body),
+
+  usage: (scope: 'mine' | 'admin', options: { from: string; to: string; groupBy: string; userId?: string }) =>
+    get<UsageReport>(usageUrl(scope, options)),
 
   tokens: () => get<{ tokens: AccessToken[] }>('/api/tokens'),
   createToken: (body: { name: string; expiresAt?: string }) => send<CreatedAccessToken>('POST', '/api/tokens', body),

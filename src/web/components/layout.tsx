@@ -32,7 +32,9 @@ export function Layout() {
             {t('nav.chat')}
           </Link>
           <NavLink to="/profile">{t('nav.profile')}</NavLink>
+          <NavLink to="/usage">{t('nav.usage')}</NavLink>
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />
