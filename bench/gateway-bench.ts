@@ -17,9 +17,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_MS = quick ? 600 : 3_000;
 const WARMUP_MS = quick ? 200 : 1_500;
 const RUNS = quick ? 1 : 3;
-const CONCURRENCIES = quick ? [1, 16] : [1, 16, 64];
-const MODES = ['json', 'stream'] as const;
-type Mode = (typeof MODES)[number];
+/** BENCH_ONLY=json:64 narrows a run to one mode and concurrency (for profiling). */
+const only = process.env.BENCH_ONLY?.split(':');
+const CONCURRENCIES = only?.[1] ? [Number(only[1])] : quick ? [1, 16] : [1, 16, 64];
+const ALL_MODES = ['json', 'stream'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES = only?.[0] ? ALL_MODES.filter((mode) => mode === only[0]) : ALL_MODES;
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children: ChildProcess[] = [];

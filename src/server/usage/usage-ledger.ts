@@ -3,9 +3,7 @@
 // that inserts the events (a request id already written is skipped: one row per request, never
 // two) and adds the inserted ones to the daily rollups. A graceful shutdown flushes the queue; a
 // crash loses at most one interval's records.
-import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { usageDaily, usageEvent } from '../db/schema/index.ts';
+import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
 import type { PriceBook } from './price-book.ts';
 
@@ -33,6 +31,70 @@ export interface UsageRecord {
   at?: Date;
 }
 
+/** A usage_event row as queued, with its day in the operator's time zone. */
+interface QueuedEvent {
+  requestId: string;
+  userId: string;
+  tokenId: string | null;
+  endpoint: 'chat' | 'gateway';
+  provider: string;
+  model: string;
+  keySource: 'personal' | 'global' | 'none';
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costMicrousd: number;
+  inputMicrousdPerMtok: number | null;
+  outputMicrousdPerMtok: number | null;
+  cachedInputMicrousdPerMtok: number | null;
+  unpriced: boolean;
+  estimated: boolean;
+  status: number;
+  errorCode: string | null;
+  latencyMs: number | null;
+  firstTokenMs: number | null;
+  createdAt: Date;
+  day: string;
+}
+
+const INSERT_BATCH = `
+with input as (
+  select distinct on (request_id) *
+  from unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::int[], $9::int[], $10::int[], $11::int8[], $12::int8[], $13::int8[], $14::int8[],
+              $15::bool[], $16::bool[], $17::int[], $18::text[], $19::int[], $20::int[],
+              $21::timestamptz[], $22::date[])
+    as t(request_id, user_id, token_id, endpoint, provider, model, key_source,
+         input_tokens, output_tokens, cached_input_tokens, cost_microusd,
+         input_microusd_per_mtok, output_microusd_per_mtok, cached_input_microusd_per_mtok,
+         unpriced, estimated, status, error_code, latency_ms, first_token_ms, created_at, day)
+), inserted as (
+  insert into usage_event (request_id, user_id, token_id, endpoint, provider, model, key_source,
+    input_tokens, output_tokens, cached_input_tokens, cost_microusd,
+    input_microusd_per_mtok, output_microusd_per_mtok, cached_input_microusd_per_mtok,
+    unpriced, estimated, status, error_code, latency_ms, first_token_ms, created_at)
+  select request_id, user_id, token_id, endpoint, provider, model, key_source,
+    input_tokens, output_tokens, cached_input_tokens, cost_microusd,
+    input_microusd_per_mtok, output_microusd_per_mtok, cached_input_microusd_per_mtok,
+    unpriced, estimated, status, error_code, latency_ms, first_token_ms, created_at
+  from input
+  on conflict (request_id) do nothing
+  returning request_id
+)
+insert into usage_daily as daily (day, user_id, provider, model, key_source, requests, errors,
+  input_tokens, output_tokens, cached_input_tokens, cost_microusd)
+select day, user_id, provider, model, key_source, count(*), count(*) filter (where status >= 400),
+  sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cost_microusd)
+from input join inserted using (request_id)
+group by day, user_id, provider, model, key_source
+on conflict (day, user_id, provider, model, key_source) do update set
+  requests = daily.requests + excluded.requests,
+  errors = daily.errors + excluded.errors,
+  input_tokens = daily.input_tokens + excluded.input_tokens,
+  output_tokens = daily.output_tokens + excluded.output_tokens,
+  cached_input_tokens = daily.cached_input_tokens + excluded.cached_input_tokens,
+  cost_microusd = daily.cost_microusd + excluded.cost_microusd`;
+
 interface LedgerLogger {
   warn(object: Record<string, unknown>, message: string): void;
   error(object: Record<string, unknown>, message: string): void;
@@ -44,15 +106,20 @@ export function dayIn(timeZone: string) {
   return (at: Date) => format.format(at);
 }
 
-export function createUsageLedger(options: { db: Database; prices: PriceBook; timezone: string; log: LedgerLogger }) {
-  const { db, prices, log } = options;
+export function createUsageLedger(options: {
+  query: DatabaseHandle['query'];
+  prices: PriceBook;
+  timezone: string;
+  log: LedgerLogger;
+}) {
+  const { query, prices, log } = options;
   const toDay = dayIn(options.timezone);
-  let queue: (typeof usageEvent.$inferInsert)[] = [];
+  let queue: QueuedEvent[] = [];
   let flushing: Promise<void> | null = null;
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
 
-  function toRow(record: UsageRecord): typeof usageEvent.$inferInsert {
+  function toRow(record: UsageRecord): QueuedEvent {
     const at = record.at ?? new Date();
     const tokens = record.tokens ?? record.estimatedTokens ?? null;
     const price = tokens ? prices.priceAt(record.provider, record.model, at) : null;
@@ -79,60 +146,42 @@ export function createUsageLedger(options: { db: Database; prices: PriceBook; ti
       firstTokenMs:
         record.firstTokenMs === undefined || record.firstTokenMs === null ? null : Math.round(record.firstTokenMs),
       createdAt: at,
+      day: toDay(at),
     };
   }
 
-  async function writeBatch(batch: (typeof usageEvent.$inferInsert)[]) {
-    await db.transaction(async (transaction) => {
-      const inserted = await transaction
-        .insert(usageEvent)
-        .values(batch)
-        .onConflictDoNothing({ target: usageEvent.requestId })
-        .returning({ requestId: usageEvent.requestId });
-      const written = new Set(inserted.map((row) => row.requestId));
-      const rollups = new Map<string, typeof usageDaily.$inferInsert>();
-      for (const row of batch) {
-        if (!written.has(row.requestId)) continue;
-        written.delete(row.requestId);
-        const day = toDay(row.createdAt as Date);
-        const key = [day, row.userId, row.provider, row.model, row.keySource].join('\u0000');
-        const rollup = rollups.get(key) ?? {
-          day,
-          userId: row.userId,
-          provider: row.provider,
-          model: row.model,
-          keySource: row.keySource,
-          requests: 0,
-          errors: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cachedInputTokens: 0,
-          costMicrousd: 0,
-        };
-        rollup.requests = (rollup.requests ?? 0) + 1;
-        rollup.errors = (rollup.errors ?? 0) + (row.status >= 400 ? 1 : 0);
-        rollup.inputTokens = (rollup.inputTokens ?? 0) + (row.inputTokens ?? 0);
-        rollup.outputTokens = (rollup.outputTokens ?? 0) + (row.outputTokens ?? 0);
-        rollup.cachedInputTokens = (rollup.cachedInputTokens ?? 0) + (row.cachedInputTokens ?? 0);
-        rollup.costMicrousd = (rollup.costMicrousd ?? 0) + (row.costMicrousd ?? 0);
-        rollups.set(key, rollup);
-      }
-      if (rollups.size === 0) return;
-      await transaction
-        .insert(usageDaily)
-        .values([...rollups.values()])
-        .onConflictDoUpdate({
-          target: [usageDaily.day, usageDaily.userId, usageDaily.provider, usageDaily.model, usageDaily.keySource],
-          set: {
-            requests: sql`${usageDaily.requests} + excluded.requests`,
-            errors: sql`${usageDaily.errors} + excluded.errors`,
-            inputTokens: sql`${usageDaily.inputTokens} + excluded.input_tokens`,
-            outputTokens: sql`${usageDaily.outputTokens} + excluded.output_tokens`,
-            cachedInputTokens: sql`${usageDaily.cachedInputTokens} + excluded.cached_input_tokens`,
-            costMicrousd: sql`${usageDaily.costMicrousd} + excluded.cost_microusd`,
-          },
-        });
-    });
+  /**
+   * One statement per batch: the events go in (a request id already written is skipped, also
+   * within the batch) and only the events actually inserted are added to the daily rollups. The
+   * rows travel as one array per column (unnest), so the statement's size does not grow with the
+   * batch and building it costs next to nothing.
+   */
+  async function writeBatch(batch: QueuedEvent[]) {
+    const column = <K extends keyof QueuedEvent>(key: K) => batch.map((row) => row[key]);
+    await query(INSERT_BATCH, [
+      column('requestId'),
+      column('userId'),
+      column('tokenId'),
+      column('endpoint'),
+      column('provider'),
+      column('model'),
+      column('keySource'),
+      column('inputTokens'),
+      column('outputTokens'),
+      column('cachedInputTokens'),
+      column('costMicrousd'),
+      column('inputMicrousdPerMtok'),
+      column('outputMicrousdPerMtok'),
+      column('cachedInputMicrousdPerMtok'),
+      column('unpriced'),
+      column('estimated'),
+      column('status'),
+      column('errorCode'),
+      column('latencyMs'),
+      column('firstTokenMs'),
+      batch.map((row) => row.createdAt.toISOString()),
+      column('day'),
+    ]);
   }
 
   async function flushOnce() {

@@ -18,7 +18,7 @@ export const usagePlugin = fastifyPlugin(
     const prices = createPriceBook({ db: app.database.db, bus: app.bus });
     await prices.seedCatalogue();
     const ledger = createUsageLedger({
-      db: app.database.db,
+      query: app.database.query,
       prices,
       timezone: app.config.timezone,
       log: app.log.child({ module: 'usage' }),
