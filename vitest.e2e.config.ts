@@ -11,5 +11,8 @@ export default defineConfig({
     pool: 'forks',
     // One browser at a time: two journeys in parallel would only compete for the two cores.
     fileParallelism: false,
+    // A browser test that fails is tried once more before it counts: on a loaded 2-core machine a
+    // page can miss a 15 s wait without anything being wrong. A real failure fails twice.
+    retry: 1,
   },
 });
