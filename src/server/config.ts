@@ -105,6 +105,9 @@ export function parseConfig(environment: Record<string, string | undefined>) {
 
 export type Config = ReturnType<typeof parseConfig>;
 
+/** The running process's configuration: the one place WeBox reads its environment. */
+export const loadConfig = () => parseConfig(process.env);
+
 function invalidConfiguration(error: z.ZodError) {
   const problems = error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   return new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
-import { type Config, ConfigError, parseConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
 import { promoteUserByEmail } from './users/user-service.ts';
@@ -69,7 +69,7 @@ async function main(argv: string[]) {
     process.stdout.write(USAGE);
     return;
   }
-  const config = parseConfig(process.env);
+  const config = loadConfig();
   switch (command) {
     case 'serve':
       return serve(config);
