@@ -15,7 +15,7 @@ beforeAll(async () => {
   [browser, server] = await Promise.all([launchBrowser(), startE2eServer()]);
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 860 } });
   page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   await page.goto(`${server.baseUrl}/sign-up`);
   await page.getByLabel(en.auth.name).fill('Ada');
   await page.getByLabel(en.auth.email).fill('ada@example.com');

@@ -3,7 +3,7 @@
 // second account chats on the global key, saves a personal key, chats on it, and never sees the
 // admin section or a global mask. Every page is saved as a screenshot in test/e2e/artifacts/.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { defaultReplyFor } from '../fakes/index.ts';
@@ -54,12 +54,14 @@ for (const language of ['fr', 'en'] as const) {
     const adminEmail = `admin-${language}@example.com`;
     const userEmail = `camille-${language}@example.com`;
 
-    beforeAll(async () => {
+    // A fresh server (and fresh accounts) for every attempt, so that a retried journey starts
+    // again from the first sign-up.
+    beforeEach(async () => {
       server = await startE2eServer();
     });
 
-    afterAll(async () => {
-      for (const context of contexts) await context.close();
+    afterEach(async () => {
+      for (const context of contexts.splice(0)) await context.close();
       await server?.close();
     });
 
@@ -67,7 +69,7 @@ for (const language of ['fr', 'en'] as const) {
       const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
       contexts.push(context);
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      page.setDefaultTimeout(30_000);
       return page;
     }
 

@@ -42,7 +42,7 @@ describe('usage dashboards', () => {
   it('shows each user their usage and the admin who spent what', async () => {
     const adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
-    admin.setDefaultTimeout(15_000);
+    admin.setDefaultTimeout(30_000);
     await signUp(admin, en, 'Ada Admin', 'ada@example.com');
     for (const provider of ['openai', 'anthropic'] as const) {
       const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/${provider}`, {
@@ -54,7 +54,7 @@ describe('usage dashboards', () => {
 
     const userContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const user = await userContext.newPage();
-    user.setDefaultTimeout(15_000);
+    user.setDefaultTimeout(30_000);
     await signUp(user, fr, 'Camille', 'camille@example.com');
     await chat(user, 'openai', 'gpt-4o-mini');
     await chat(user, 'anthropic', 'claude-sonnet-4-5');

@@ -58,9 +58,6 @@ export function ChatPage() {
   const abortRef = useRef<AbortController | null>(null);
   const endRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  // The conversation send() just created: the address changes to it, but its state is already
-  // here, and reloading it would race with the answer (and clear an error the answer brought).
-  const createdHereRef = useRef<string | null>(null);
 
   useDocumentTitle(current?.title || t('nav.chat'));
   const nameOf = useCallback((provider: string) => providerName(catalog, provider), [catalog]);
@@ -84,7 +81,7 @@ export function ChatPage() {
       setMessages([]);
       return;
     }
-    if (current?.id === conversationId || createdHereRef.current === conversationId) return;
+    if (current?.id === conversationId) return;
     let cancelled = false;
     setError(null);
     api
@@ -163,7 +160,6 @@ export function ChatPage() {
     try {
       if (!conversation) {
         conversation = await api.createConversation(choice);
-        createdHereRef.current = conversation.id;
         setCurrent(conversation);
         setConversations((list) => [conversation as ConversationSummary, ...(list ?? [])]);
         navigate(`/c/${conversation.id}`, { replace: true });
