@@ -7,9 +7,16 @@ import type { Dispatcher } from 'undici';
 import type { AppError } from '../errors.ts';
 import { retryDelayMs, sleep } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { failureForStatus, UpstreamError, upstreamErrorToAppError } from '../providers/upstream-error.ts';
+import {
+  failureForStatus,
+  parseRetryAfter,
+  providerMessageFrom,
+  UpstreamError,
+  upstreamErrorToAppError,
+} from '../providers/upstream-error.ts';
+import type { TokenCounts } from '../usage/cost.ts';
+import { errorEvent, headerText, openEventStream } from './event-stream.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
-import type { GatewayUsage } from './usage.ts';
 
 /** Enough of the stream's end to hold its usage chunk. */
 const TAIL_BYTES = 8192;
@@ -28,28 +35,13 @@ export interface ForwardRequest {
 }
 
 export interface ForwardResult {
-  usage: GatewayUsage | null;
+  usage: TokenCounts | null;
   /** Milliseconds until the first byte of the answer reached the client. */
   firstByteMs: number | null;
   /** Set when the stream failed after its first byte (the client got an error event). */
   streamError: AppError | null;
   /** Output tokens guessed from what was streamed, for when the provider's usage never came. */
   estimatedOutputTokens: number;
-}
-
-function providerMessageOf(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
-    const message =
-      typeof parsed.error === 'object'
-        ? parsed.error?.message
-        : typeof parsed.error === 'string'
-          ? parsed.error
-          : parsed.message;
-    return typeof message === 'string' ? message.slice(0, 500) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function connectionFailure(provider: ProviderSpec, error: unknown) {
@@ -60,7 +52,7 @@ function connectionFailure(provider: ProviderSpec, error: unknown) {
 }
 
 /** Reads `usage` (or Groq's `x_groq.usage`) from a chat.completion object or chunk. */
-export function usageOf(value: unknown): GatewayUsage | null {
+export function usageOf(value: unknown): TokenCounts | null {
   const object = value as {
     usage?: RawUsage | null;
     x_groq?: { usage?: RawUsage | null };
@@ -81,7 +73,7 @@ interface RawUsage {
 }
 
 /** The usage of a stream, from the `data:` lines at its end. */
-export function usageFromStreamTail(tail: string): GatewayUsage | null {
+export function usageFromStreamTail(tail: string): TokenCounts | null {
   const lines = tail.split('\n');
   for (let index = lines.length - 1; index >= 0; index--) {
     const line = lines[index]?.trim() ?? '';
@@ -121,13 +113,12 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       });
       if (upstream.statusCode < 400) break;
       const text = await upstream.body.text();
-      const retryAfter = Number(upstream.headers['retry-after']);
       failure = new UpstreamError({
         provider,
         failure: failureForStatus(upstream.statusCode, text),
         status: upstream.statusCode,
-        retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
-        providerMessage: providerMessageOf(text),
+        retryAfterSeconds: parseRetryAfter(headerText(upstream.headers['retry-after'])),
+        providerMessage: providerMessageFrom(text),
       });
     } catch (error) {
       if (request.signal.aborted) throw error;
@@ -144,7 +135,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
 
   if (!request.stream) {
     const answer = Buffer.from(await upstream.body.arrayBuffer());
-    let usage: GatewayUsage | null = null;
+    let usage: TokenCounts | null = null;
     try {
       usage = usageOf(JSON.parse(answer.toString('utf8')));
     } catch {
@@ -154,14 +145,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
     return { usage, firstByteMs: performance.now() - startedAt, streamError: null, estimatedOutputTokens: 0 };
   }
 
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-request-id': String(reply.request.id),
-  });
+  const raw = openEventStream(reply);
   let tail = '';
   let firstByteMs: number | null = null;
   let streamError: AppError | null = null;
@@ -180,9 +164,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   } catch (error) {
     if (!request.signal.aborted) {
       streamError = upstreamErrorToAppError(connectionFailure(provider, error), source);
-      raw.write(
-        `data: ${JSON.stringify({ error: { message: streamError.message, type: 'api_error', code: streamError.code, param: null } })}\n\n`,
-      );
+      raw.write(errorEvent(streamError));
     }
   } finally {
     raw.end();

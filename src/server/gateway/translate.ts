@@ -7,10 +7,10 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
 import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { estimateTokens } from '../usage/cost.ts';
+import { estimateTokens, type TokenCounts } from '../usage/cost.ts';
 import type { CompletionBody } from './completion-request.ts';
+import { errorEvent, openEventStream } from './event-stream.ts';
 import type { ForwardResult } from './passthrough.ts';
-import type { GatewayUsage } from './usage.ts';
 
 interface OpenAiToolCall {
   id: string;
@@ -198,7 +198,7 @@ function finishReasonOf(reason: FinishReason | undefined) {
   }
 }
 
-const toOpenAiUsage = (usage: GatewayUsage) => ({
+const toOpenAiUsage = (usage: TokenCounts) => ({
   prompt_tokens: usage.inputTokens,
   completion_tokens: usage.outputTokens,
   total_tokens: usage.inputTokens + usage.outputTokens,
@@ -278,21 +278,14 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
     throw new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`);
   }
 
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-request-id': String(reply.request.id),
-  });
+  const raw = openEventStream(reply);
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.clientModel, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`;
   const firstByteMs = performance.now() - startedAt;
   raw.write(chunk({ role: 'assistant', content: '' }));
   let toolIndex = 0;
   let streamedCharacters = 0;
-  let usage: GatewayUsage | null = null;
+  let usage: TokenCounts | null = null;
   let streamError: AppError | null = null;
   try {
     for await (const part of modelStream.parts) {
@@ -331,9 +324,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
       streamError = new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`);
     }
     if (streamError) {
-      raw.write(
-        `data: ${JSON.stringify({ error: { message: streamError.message, type: 'api_error', code: streamError.code, param: null } })}\n\n`,
-      );
+      raw.write(errorEvent(streamError));
     }
   } finally {
     raw.end();
@@ -345,7 +336,7 @@ function usageOfFinish(usage: {
   inputTokens: number | undefined;
   outputTokens: number | undefined;
   inputTokenDetails?: { cacheReadTokens: number | undefined };
-}): GatewayUsage {
+}): TokenCounts {
   return {
     inputTokens: usage.inputTokens ?? 0,
     outputTokens: usage.outputTokens ?? 0,

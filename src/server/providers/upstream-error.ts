@@ -42,7 +42,8 @@ export class UpstreamError extends Error {
   }
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
+/** Seconds from a Retry-After header (a number of seconds or an HTTP date). */
+export function parseRetryAfter(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds;
@@ -51,7 +52,7 @@ function parseRetryAfter(value: string | undefined): number | undefined {
 }
 
 /** Reads the human message out of the common provider error bodies. */
-function providerMessageFrom(body: string | undefined): string | undefined {
+export function providerMessageFrom(body: string | undefined): string | undefined {
   if (!body) return undefined;
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };

@@ -2,6 +2,7 @@
 // user over a range of days (in the operator's time zone). Indexed by (user, day) and (day), so a
 // month stays fast however many events the ledger holds.
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
 import { usageDaily, user } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -9,25 +10,6 @@ import { dayIn } from './usage-ledger.ts';
 
 export const GROUPINGS = ['day', 'provider', 'model', 'source', 'user'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
-
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costMicrousd: number;
-  /** What the operator pays: cost on global keys. */
-  globalCostMicrousd: number;
-  personalCostMicrousd: number;
-}
-
-export interface UsageRow extends UsageTotals {
-  key: string;
-  /** With groupBy=user. */
-  name?: string;
-  email?: string;
-}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

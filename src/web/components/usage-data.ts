@@ -1,31 +1,9 @@
 // The logic behind the usage pages, kept out of the components so it can be tested alone: date
 // ranges, filling the days that had no traffic, and money written from integer micro-dollars.
 
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costMicrousd: number;
-  globalCostMicrousd: number;
-  personalCostMicrousd: number;
-}
+import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 
-export interface UsageRow extends UsageTotals {
-  key: string;
-  name?: string;
-  email?: string;
-}
-
-export interface UsageReport {
-  from: string;
-  to: string;
-  timezone: string;
-  groupBy: string;
-  totals: UsageTotals;
-  series: UsageRow[];
-}
+export type { UsageReport, UsageRow, UsageTotals } from '../../shared/usage.ts';
 
 export type RangePreset = 'thisMonth' | 'lastMonth' | 'last7' | 'last30' | 'custom';
 

@@ -1,0 +1,22 @@
+// What both gateway paths (pass-through and translated) write around an OpenAI event stream.
+import type { FastifyReply } from 'fastify';
+import type { AppError } from '../errors.ts';
+
+/** Takes the response over from Fastify and sends the event-stream headers. */
+export function openEventStream(reply: FastifyReply) {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-request-id': String(reply.request.id),
+  });
+  return reply.raw;
+}
+
+/** An error after the first byte: OpenAI streams it as a `data:` event carrying its error shape. */
+export const errorEvent = (error: AppError) =>
+  `data: ${JSON.stringify({ error: { message: error.message, type: 'api_error', code: error.code, param: null } })}\n\n`;
+
+/** A header value as one string (undici gives string | string[]). */
+export const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
