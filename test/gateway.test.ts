@@ -63,6 +63,7 @@ describe('access tokens', () => {
       prefix: token.slice(0, 12),
       createdAt: expect.any(String),
       expiresAt: null,
+      requestsPerMinute: null,
     });
     const listed = (await user.get('/api/tokens')).json().tokens as Array<Record<string, unknown>>;
     const entry = listed.find((row) => row.id === body.id);
@@ -73,6 +74,7 @@ describe('access tokens', () => {
       createdAt: expect.any(String),
       lastUsedAt: null,
       expiresAt: null,
+      requestsPerMinute: null,
     });
     expect(JSON.stringify(listed)).not.toContain(token);
 

@@ -86,6 +86,7 @@ describe('usage durability', () => {
           WEBOX_PUBLIC_URL: url,
           PORT: String(port),
           LOG_LEVEL: 'warn',
+          WEBOX_RATE_LIMIT_RPM: '1000000',
           ...fakes.env,
         },
         stdio: 'ignore',

@@ -1,5 +1,6 @@
 // buildApp(config): the Fastify instance with every plugin and module. It never listens: main.ts
 // does, and tests call app.inject() or listen on port 0 themselves.
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -13,6 +14,9 @@ import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { limitsPlugin } from './limits/limits-plugin.ts';
+import { limitsRoutes } from './limits/limits-routes.ts';
+import { rateLimitsPlugin } from './limits/rate-limits-plugin.ts';
 import { loggerOptions } from './logging.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
 import { usagePlugin } from './usage/usage-plugin.ts';
@@ -44,14 +48,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
-    // Request ids travel in logs; a client-sent one is kept so a support ticket can quote it.
-    requestIdHeader: 'x-request-id',
+    // Every request gets a fresh UUID: it keys the usage row and the quota hold, so it must be
+    // unique across restarts and instances, and never taken from the client (a replayed id would
+    // make the ledger skip the row). Answers carry it in x-request-id for support tickets.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   app.decorate('config', config);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   try {
     // Order matters: the keyring first (a bad key stops everything before the database opens),
@@ -59,8 +69,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const keyring = await loadConfiguredKeyring(config, app.log.child({ module: 'vault' }));
     await app.register(databasePlugin, { config });
     await app.register(vaultPlugin, { config, keyring });
+    await app.register(rateLimitsPlugin);
     await app.register(authPlugin, { config });
     await app.register(usagePlugin);
+    await app.register(limitsPlugin);
 
     await app.register(healthRoutes);
     await app.register(userRoutes);
@@ -70,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
+    await app.register(limitsRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

@@ -28,6 +28,10 @@ export const environmentSchema = z.object({
     'DATABASE_URL must start with postgres:// or postgresql://',
   ),
   REDIS_URL: optionalString,
+  WEBOX_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'WEBOX_REDIS_PREFIX: letters, digits and _ . : - only')
+    .default('webox'),
   WEBOX_MASTER_KEY: optionalString,
   WEBOX_MASTER_KEYS: optionalString,
   WEBOX_MASTER_KEY_ACTIVE: optionalString,
@@ -48,6 +52,7 @@ export const environmentSchema = z.object({
       }
     }, 'WEBOX_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   WEBOX_UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
+  WEBOX_QUOTA_HOLD_TTL_MS: positiveInt(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +89,8 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     dataDir,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    /** Prefix of every Redis key (deployments sharing one Redis keep apart). */
+    redisPrefix: env.WEBOX_REDIS_PREFIX,
     masterKey: env.WEBOX_MASTER_KEY,
     masterKeys: env.WEBOX_MASTER_KEYS,
     masterKeyActive: env.WEBOX_MASTER_KEY_ACTIVE,
@@ -98,6 +105,8 @@ export function parseConfig(environment: Record<string, string | undefined>) {
       tokensPerMinute: env.WEBOX_RATE_LIMIT_TPM,
     }),
     timezone: env.WEBOX_TIMEZONE,
+    /** How long a budget hold outlives a process that stopped renewing it (a crash) before it is charged. */
+    quotaHoldTtlMs: env.WEBOX_QUOTA_HOLD_TTL_MS,
     upstreamTimeoutMs: env.WEBOX_UPSTREAM_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   });

@@ -40,6 +40,8 @@ export const idParams = z.object({ id: z.string().min(1).max(200) });
 export const createTokenBody = z.object({
   name: z.string().trim().min(1, 'name is required').max(100),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  /** The token's own limit, under its owner's: for a script that must not use up the owner's minute. */
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).nullish(),
 });
 
 /** GET /api/usage and /api/admin/usage: a range of days (inclusive, operator's time zone). */
@@ -59,4 +61,25 @@ export const addPriceBody = z.object({
   inputMicrousdPerMtok: z.number().int().min(0).max(1e12),
   outputMicrousdPerMtok: z.number().int().min(0).max(1e12),
   cachedInputMicrousdPerMtok: z.number().int().min(0).max(1e12).nullish(),
+});
+
+const limitAmount = z.number().int().min(0).max(1e15).nullable();
+
+/** One key source's budgets: micro-dollars and tokens per day and month, null for no limit. */
+export const budgetLimitsBody = z.object({
+  dayMicrousd: limitAmount,
+  monthMicrousd: limitAmount,
+  dayTokens: limitAmount,
+  monthTokens: limitAmount,
+});
+
+/** PUT /api/admin/limits/default. */
+export const defaultLimitsBody = z.object({ global: budgetLimitsBody, personal: budgetLimitsBody });
+
+/** PUT /api/admin/users/:id/limits: null gives the user back the default. */
+export const userLimitsBody = z.object({
+  global: budgetLimitsBody.nullable(),
+  personal: budgetLimitsBody.nullable(),
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).nullable(),
+  tokensPerMinute: z.number().int().min(1).max(1_000_000_000).nullable(),
 });

@@ -36,6 +36,11 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
       WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
       LOG_LEVEL: 'debug',
       WEBOX_UPSTREAM_TIMEOUT_MS: '5000',
+      // The pass on PostgreSQL and Redis counts rate limits in Redis, under keys of its own.
+      REDIS_URL: process.env.REDIS_URL,
+      WEBOX_REDIS_PREFIX: `webox-test-${randomBytes(6).toString('hex')}`,
+      // Most suites send far more than the default 120 requests a minute; the limits suite sets its own.
+      WEBOX_RATE_LIMIT_RPM: '1000000',
       ...env,
     }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );

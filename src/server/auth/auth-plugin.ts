@@ -7,6 +7,7 @@ import { commonErrors } from '../errors.ts';
 import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
 import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
+import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 
 export interface SessionUser {
   id: string;
@@ -76,10 +77,27 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     });
 
     // better-auth speaks the Fetch API: translate the Fastify request, answer with its Response.
+    const signInThrottle = createSignInThrottle(app.rateLimits);
+
     app.route({
       method: ['GET', 'POST'],
       url: '/api/auth/*',
       async handler(request, reply) {
+        const signIn = request.method === 'POST' && request.url.split('?')[0] === SIGN_IN_PATH;
+        const email = signIn ? emailOf(request.body) : null;
+        if (signIn) {
+          const wait = await signInThrottle.waitSeconds(email, request.ip);
+          if (wait > 0) {
+            // better-auth's error shape, which its client and our sign-in page read.
+            return reply
+              .status(429)
+              .header('retry-after', String(wait))
+              .send({
+                code: 'TOO_MANY_ATTEMPTS',
+                message: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} min.`,
+              });
+          }
+        }
         const headers = fromNodeHeaders(request.headers);
         // Only Fastify's view of the client address counts (it honours trustProxy); a client
         // cannot choose its own rate-limit bucket by sending this header.
@@ -92,6 +110,10 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
             body: request.method === 'GET' || request.body === undefined ? undefined : JSON.stringify(request.body),
           }),
         );
+        if (signIn) {
+          if (response.status === 401) await signInThrottle.failed(email, request.ip);
+          else if (response.ok && email) await signInThrottle.succeeded(email);
+        }
         reply.status(response.status);
         for (const [name, value] of response.headers) {
           if (name !== 'set-cookie') reply.header(name, value);
@@ -102,5 +124,10 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       },
     });
   },
-  { name: 'webox-auth', dependencies: ['webox-database'] },
+  { name: 'webox-auth', dependencies: ['webox-database', 'webox-rate-limits'] },
 );
+
+const emailOf = (body: unknown) => {
+  const email = (body as { email?: unknown } | null)?.email;
+  return typeof email === 'string' && email.length > 0 && email.length <= 320 ? email : null;
+};

@@ -12,6 +12,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
     config: app.config,
     vault: app.vault,
     ledger: app.usageLedger,
+    admit: app.limits.admit,
     log: app.log.child({ module: 'chat' }),
   });
 
@@ -43,6 +44,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         messages: request.body.messages,
         signal: abort.signal,
         requestId: String(request.id),
+        onHeaders: (headers) => reply.headers(headers),
       });
 
       if (request.body.stream === false) {
@@ -57,6 +59,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
 
       reply.hijack();
       reply.raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',

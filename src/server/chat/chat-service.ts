@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
 import type { Config } from '../config.ts';
 import { AppError, commonErrors } from '../errors.ts';
+import type { Admission, Admit } from '../limits/admission.ts';
 import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import { estimateTokens, type TokenCounts } from '../usage/cost.ts';
@@ -47,8 +48,14 @@ export function splitInstructions(messages: ChatMessage[]): {
   return { instructions: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
 }
 
-export function createChatService(options: { config: Config; vault: Vault; ledger: UsageLedger; log: ChatLogger }) {
-  const { config, vault, ledger, log } = options;
+export function createChatService(options: {
+  config: Config;
+  vault: Vault;
+  ledger: UsageLedger;
+  admit: Admit;
+  log: ChatLogger;
+}) {
+  const { config, vault, ledger, admit, log } = options;
 
   /**
    * Resolves the key and calls the provider, up to the first part of its answer. Errors until then
@@ -63,6 +70,8 @@ export function createChatService(options: { config: Config; vault: Vault; ledge
     signal: AbortSignal;
     /** The usage row's id (the HTTP request id); one is made up when absent. */
     requestId?: string;
+    /** Receives the X-RateLimit-* headers once the request is counted (before any answer). */
+    onHeaders?: (headers: Record<string, string>) => void;
   }): Promise<AsyncGenerator<ChatEvent>> {
     const startedAt = performance.now();
     const usage: Metering = {
@@ -81,6 +90,22 @@ export function createChatService(options: { config: Config; vault: Vault; ledge
       const { source } = resolved;
       usage.source = source;
       const conversation = splitInstructions(request.messages);
+      // Rate limits and the budget hold (a budgeted answer gets an output cap: see admission.ts).
+      const admission = await admit({
+        requestId: usage.requestId,
+        userId: request.userId,
+        tokenId: null,
+        tokenRequestsPerMinute: null,
+        endpoint: 'chat',
+        provider: provider.id,
+        model: request.model,
+        source,
+        promptBytes: request.messages.reduce((sum, message) => sum + Buffer.byteLength(message.content), 0),
+        messageCount: request.messages.length,
+        maxOutputTokens: null,
+      });
+      usage.admission = admission;
+      request.onHeaders?.(admission.headers);
 
       const stream = await startModelStream({
         provider,
@@ -90,7 +115,11 @@ export function createChatService(options: { config: Config; vault: Vault; ledge
         modelId: request.model,
         timeoutMs: config.upstreamTimeoutMs,
         signal: request.signal,
-        settings: { instructions: conversation.instructions, messages: conversation.messages },
+        settings: {
+          instructions: conversation.instructions,
+          messages: conversation.messages,
+          maxOutputTokens: admission.capOutputTokens ?? undefined,
+        },
         log,
       });
       return events(stream, source, provider.name, usage);
@@ -110,12 +139,14 @@ export function createChatService(options: { config: Config; vault: Vault; ledge
     inputCharacters: number;
     startedAt: number;
     firstTokenMs?: number;
+    admission?: Admission;
   }
 
   function meter(
     usage: Metering,
     outcome: { status: number; errorCode?: string; tokens?: TokenCounts; outputCharacters?: number },
   ) {
+    usage.admission?.finish(outcome.tokens ?? null);
     ledger.record({
       requestId: usage.requestId,
       userId: usage.userId,

@@ -21,6 +21,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     config: app.config,
     vault: app.vault,
     ledger: app.usageLedger,
+    admit: app.limits.admit,
     log: app.log.child({ module: 'conversations' }),
   });
 
@@ -76,10 +77,13 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         model: turn.model,
         messages: turn.messages,
         signal: abort.signal,
+        requestId: String(request.id),
+        onHeaders: (headers) => reply.headers(headers),
       });
 
       reply.hijack();
       reply.raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',

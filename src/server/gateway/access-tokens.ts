@@ -24,6 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface TokenIdentity {
   tokenId: string;
   userId: string;
+  /** The token's own requests-per-minute limit, if it has one. */
+  requestsPerMinute: number | null;
 }
 
 interface CachedToken {
@@ -41,6 +43,7 @@ const tokenView = (row: typeof accessToken.$inferSelect) => ({
   createdAt: row.createdAt.toISOString(),
   lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   expiresAt: row.expiresAt?.toISOString() ?? null,
+  requestsPerMinute: row.requestsPerMinute ?? null,
 });
 
 export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
@@ -74,11 +77,15 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
         userId: accessToken.userId,
         expiresAt: accessToken.expiresAt,
         revokedAt: accessToken.revokedAt,
+        requestsPerMinute: accessToken.requestsPerMinute,
       })
       .from(accessToken)
       .where(eq(accessToken.tokenHash, tokenHash));
     const entry: CachedToken = {
-      identity: row && !row.revokedAt ? { tokenId: row.id, userId: row.userId } : null,
+      identity:
+        row && !row.revokedAt
+          ? { tokenId: row.id, userId: row.userId, requestsPerMinute: row.requestsPerMinute ?? null }
+          : null,
       expiresAt: row?.expiresAt?.getTime() ?? null,
       cachedAt: Date.now(),
     };
@@ -88,7 +95,10 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   }
 
   return {
-    async create(userId: string, input: { name: string; expiresAt?: string | null }) {
+    async create(
+      userId: string,
+      input: { name: string; expiresAt?: string | null; requestsPerMinute?: number | null },
+    ) {
       const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
       if (expiresAt && expiresAt.getTime() <= Date.now()) {
         throw new AppError(400, 'invalid_request', 'expiresAt must be in the future.');
@@ -102,6 +112,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
           tokenHash: hashToken(token),
           prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
           expiresAt,
+          requestsPerMinute: input.requestsPerMinute ?? null,
         })
         .returning();
       if (!row) throw new Error('token insert returned no row');

@@ -6,10 +6,11 @@ import type { AppError } from '../errors.ts';
 export function openEventStream(reply: FastifyReply) {
   reply.hijack();
   reply.raw.writeHead(200, {
+    // What was set before the stream began (x-request-id, the X-RateLimit-* headers).
+    ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
-    'x-request-id': String(reply.request.id),
   });
   return reply.raw;
 }

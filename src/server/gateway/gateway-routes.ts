@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import type { Admission } from '../limits/admission.ts';
 import { getProvider, providers } from '../providers/registry.ts';
 import { estimateTokens } from '../usage/cost.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
@@ -30,6 +31,13 @@ const missingToken = () =>
     'Send an access token: Authorization: Bearer wbx_… (create one in your profile).',
   );
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The /v1 caller, once its token is checked (its rate-limit window goes on every answer). */
+    tokenIdentity: TokenIdentity | null;
+  }
+}
+
 async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<TokenIdentity> {
   const header = request.headers.authorization;
   if (!header?.startsWith('Bearer ')) throw missingToken();
@@ -37,7 +45,19 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   if (!identity) {
     throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
   }
+  request.tokenIdentity = identity;
   return identity;
+}
+
+/** The output limit a chat-completions request asked for, or null when it set none. */
+function requestedMaxOutput(body: Record<string, unknown>): number | null {
+  const name = body.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
+  const value = body[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new AppError(400, 'invalid_request', `${name} must be a positive integer.`, { details: { param: name } });
+  }
+  return value;
 }
 
 export const gatewayPlugin = fastifyPlugin(
@@ -50,9 +70,18 @@ export const gatewayPlugin = fastifyPlugin(
       await pools.close();
     });
 
+    app.decorateRequest('tokenIdentity', null);
+
     await app.register(
       async (scope) => {
         installOpenAiErrorHandling(scope);
+        // Every answer to a known caller says where its minute stands: model calls set the headers
+        // when they are counted; anything else (a refusal before the call, /v1/models) reads them.
+        scope.addHook('onSend', async (request, reply) => {
+          if (request.tokenIdentity && !reply.hasHeader('x-ratelimit-limit')) {
+            reply.headers(await app.limits.peekHeaders(request.tokenIdentity.userId));
+          }
+        });
 
         scope.get('/models', async (request) => {
           const identity = await authenticate(app, request);
@@ -86,6 +115,7 @@ export const gatewayPlugin = fastifyPlugin(
             messages: unknown;
             result: ForwardResult | null;
             failure: unknown;
+            admission: Admission | null;
           } = {
             provider: 'unknown',
             model: String((request.body as { model?: unknown } | null)?.model ?? 'unknown').slice(0, 200),
@@ -94,6 +124,7 @@ export const gatewayPlugin = fastifyPlugin(
             messages: null,
             result: null,
             failure: null,
+            admission: null,
           };
           try {
             const { body, route, stream } = readCompletionRequest(request.body);
@@ -102,6 +133,26 @@ export const gatewayPlugin = fastifyPlugin(
             const resolved = await app.vault.resolveKey(identity.userId, route.provider);
             if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
             outcome.source = resolved.source;
+
+            // Rate limits and the budget hold; a budgeted request without an output limit gets one,
+            // so the held worst case bounds what the provider can charge.
+            const admission = await app.limits.admit({
+              requestId: String(request.id),
+              userId: identity.userId,
+              tokenId: identity.tokenId,
+              tokenRequestsPerMinute: identity.requestsPerMinute,
+              endpoint: 'gateway',
+              provider: route.provider,
+              model: route.model,
+              source: resolved.source,
+              promptBytes: Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body)),
+              messageCount: body.messages.length,
+              maxOutputTokens: requestedMaxOutput(body),
+            });
+            outcome.admission = admission;
+            reply.headers(admission.headers);
+            const sent =
+              admission.capOutputTokens === null ? body : { ...body, max_completion_tokens: admission.capOutputTokens };
 
             // The provider call stops when the client goes away.
             const abort = new AbortController();
@@ -118,11 +169,11 @@ export const gatewayPlugin = fastifyPlugin(
               signal: abort.signal,
               log: request.log,
             };
-            const payload = adaptForProvider(provider, body, route.model, stream);
+            const payload = adaptForProvider(provider, sent, route.model, stream);
             outcome.result = provider.openaiCompatible
               ? await forwardCompletion({ ...common, payload, pools }, reply)
               : await translateCompletion(
-                  { ...common, body: payload as typeof body, modelId: route.model, clientModel: body.model },
+                  { ...common, body: payload as typeof sent, modelId: route.model, clientModel: body.model },
                   reply,
                 );
           } catch (error) {
@@ -132,6 +183,7 @@ export const gatewayPlugin = fastifyPlugin(
             const { result, failure } = outcome;
             const failed = failure instanceof AppError ? failure : null;
             const error = failed ?? result?.streamError ?? null;
+            outcome.admission?.finish(result?.usage ?? null);
             // Off the request's path: the ledger queues it and writes in batches.
             app.usageLedger.record({
               requestId: String(request.id),

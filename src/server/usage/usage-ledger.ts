@@ -2,7 +2,9 @@
 // and are written in batches (every FLUSH_INTERVAL_MS, or at BATCH_SIZE rows) in one transaction
 // that inserts the events (a request id already written is skipped: one row per request, never
 // two) and adds the inserted ones to the daily rollups. A graceful shutdown flushes the queue; a
-// crash loses at most one interval's records.
+// crash loses at most one interval's records. The same statement deletes the quota holds of the
+// requests it writes: a request's worst case stops being held in the instant its real cost
+// counts, so `spent + held` never drops below what was really spent.
 import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
 import type { PriceBook } from './price-book.ts';
@@ -24,6 +26,11 @@ export interface UsageRecord {
   tokens: TokenCounts | null;
   /** Counts estimated locally when the provider's never arrived (marks the row `estimated`). */
   estimatedTokens?: TokenCounts | null;
+  /**
+   * An expired quota hold is charged at the worst case it held (DESIGN §10): this cost, not one
+   * recomputed from today's price, with estimatedTokens the tokens it held.
+   */
+  heldMicrousd?: number;
   status: number;
   errorCode?: string | null;
   latencyMs?: number | null;
@@ -80,6 +87,8 @@ with input as (
   from input
   on conflict (request_id) do nothing
   returning request_id
+), released as (
+  delete from quota_hold where request_id = any($1::text[])
 )
 insert into usage_daily as daily (day, user_id, provider, model, key_source, requests, errors,
   input_tokens, output_tokens, cached_input_tokens, cost_microusd)
@@ -134,7 +143,7 @@ export function createUsageLedger(options: {
       inputTokens: tokens?.inputTokens ?? 0,
       outputTokens: tokens?.outputTokens ?? 0,
       cachedInputTokens: tokens?.cachedInputTokens ?? 0,
-      costMicrousd: tokens && price ? costMicrousd(tokens, price) : 0,
+      costMicrousd: record.heldMicrousd ?? (tokens && price ? costMicrousd(tokens, price) : 0),
       inputMicrousdPerMtok: price?.inputMicrousdPerMtok ?? null,
       outputMicrousdPerMtok: price?.outputMicrousdPerMtok ?? null,
       cachedInputMicrousdPerMtok: price?.cachedInputMicrousdPerMtok ?? null,
@@ -223,6 +232,10 @@ export function createUsageLedger(options: {
       if (queue.length > 0) await flush();
     },
     pending: () => queue.length,
+    /** Writes these records now, in one statement, bypassing the queue (expired quota holds). */
+    async writeNow(records: UsageRecord[]) {
+      if (records.length > 0) await writeBatch(records.map(toRow));
+    },
     async close() {
       clearInterval(timer);
       await flush();

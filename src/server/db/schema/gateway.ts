@@ -1,6 +1,6 @@
 // Personal access tokens for the OpenAI-compatible API. Only a SHA-256 hash of the token is
 // stored (tokens carry 256 random bits, so a plain hash is enough and survives key rotation).
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { user } from './auth.ts';
 
 export const accessToken = pgTable(
@@ -18,6 +18,8 @@ export const accessToken = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** The token's own requests-per-minute limit, on top of its owner's (null: the owner's only). */
+    requestsPerMinute: integer('requests_per_minute'),
     /** Revoked tokens are kept (usage rows refer to them) but never authenticate again. */
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },

@@ -2,5 +2,6 @@
 export * from './auth.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
+export * from './limits.ts';
 export * from './usage.ts';
 export * from './vault.ts';

@@ -1,0 +1,42 @@
+// Password guessing is throttled twice: per account (whoever tries, from however many addresses)
+// and per client address (one address trying many accounts). Only failed attempts count; a
+// successful sign-in clears the account's count. Counted in the rate-limit store (Redis when
+// REDIS_URL is set, so every instance sees the same count); better-auth's own per-address limit on
+// requests per minute still applies on top.
+import type { RateLimits } from '../limits/rate-limits.ts';
+
+/** Failed attempts allowed per account in the window, before it is locked until the window ends. */
+export const ACCOUNT_FAILURES = 10;
+const ACCOUNT_WINDOW_SECONDS = 15 * 60;
+/** Failed attempts allowed per client address in the window (several accounts included). */
+export const ADDRESS_FAILURES = 50;
+const ADDRESS_WINDOW_SECONDS = 60 * 60;
+
+export const SIGN_IN_PATH = '/api/auth/sign-in/email';
+
+export function createSignInThrottle(rateLimits: RateLimits) {
+  const account = (email: string) => email.trim().toLowerCase();
+  return {
+    /** Seconds the caller must wait, or 0 when the attempt may go ahead. */
+    async waitSeconds(email: string | null, address: string) {
+      const [byAccount, byAddress] = await Promise.all([
+        email
+          ? rateLimits.blockedFor('signin-account', account(email), ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECONDS)
+          : Promise.resolve(0),
+        rateLimits.blockedFor('signin-address', address, ADDRESS_FAILURES, ADDRESS_WINDOW_SECONDS),
+      ]);
+      return Math.max(byAccount, byAddress);
+    },
+    async failed(email: string | null, address: string) {
+      await Promise.all([
+        email
+          ? rateLimits.countFailure('signin-account', account(email), ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECONDS)
+          : Promise.resolve(),
+        rateLimits.countFailure('signin-address', address, ADDRESS_FAILURES, ADDRESS_WINDOW_SECONDS),
+      ]);
+    },
+    async succeeded(email: string) {
+      await rateLimits.clearFailures('signin-account', account(email), ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECONDS);
+    },
+  };
+}

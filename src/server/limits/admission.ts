@@ -1,0 +1,157 @@
+// The one gate every model call passes (web chat, conversations, /v1) once its key is resolved:
+// rate limits first (cheap, and they protect the providers), then the budget hold. The caller
+// sends the returned headers (a refusal carries them too), applies the output cap when there is
+// one, and calls finish() when the request ends, whatever happened.
+import { AppError } from '../errors.ts';
+import { costMicrousd } from '../usage/cost.ts';
+import type { PriceBook } from '../usage/price-book.ts';
+import type { KeySource, LimitPolicies } from './limit-policies.ts';
+import type { Quota } from './quota.ts';
+import { type RateLimits, type RateWindow, rateLimitHeaders } from './rate-limits.ts';
+
+/**
+ * The output a budgeted request may produce when it does not say (max_tokens): WeBox sends this
+ * cap to the provider, so the held worst case is a real bound. Clients that need longer answers
+ * ask for them with max_tokens, and their hold grows to match.
+ */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8_192;
+/** Role markers and message framing the provider adds around each message. */
+const TOKENS_PER_MESSAGE = 8;
+
+/**
+ * A prompt's worst case in tokens: one per byte of its text (byte-level tokenizers never do
+ * worse: every token covers at least one byte), plus each message's framing.
+ */
+export const worstCaseInputTokens = (promptBytes: number, messageCount: number) =>
+  promptBytes + TOKENS_PER_MESSAGE * messageCount;
+
+export interface AdmissionRequest {
+  requestId: string;
+  userId: string;
+  tokenId: string | null;
+  /** The access token's own requests-per-minute limit, if it has one. */
+  tokenRequestsPerMinute: number | null;
+  endpoint: 'chat' | 'gateway';
+  provider: string;
+  model: string;
+  source: KeySource;
+  /** The prompt's size in UTF-8 bytes (everything sent as input: messages, tools, …). */
+  promptBytes: number;
+  messageCount: number;
+  /** The output limit the request asked for (max_tokens), if any. */
+  maxOutputTokens: number | null;
+}
+
+export interface Admission {
+  window: RateWindow;
+  /** X-RateLimit-Limit / -Remaining / -Reset for the answer. */
+  headers: Record<string, string>;
+  /** The output cap WeBox must send upstream (null: the request's own limit stands). */
+  capOutputTokens: number | null;
+  /** Ends the request's claim: counts its tokens per minute and stops keeping its hold alive. */
+  finish(tokens: { inputTokens: number; outputTokens: number } | null): void;
+}
+
+export function createAdmission(options: {
+  policies: LimitPolicies;
+  rates: RateLimits;
+  quota: Quota;
+  prices: PriceBook;
+}) {
+  const { policies, rates, quota, prices } = options;
+
+  async function admit(request: AdmissionRequest): Promise<Admission> {
+    const limits = await policies.effective(request.userId);
+    // Spending the operator's keys unmetered is worse than a pause; a user's own keys may go on.
+    const failClosed = request.source === 'global';
+    const userKey = `user:${request.userId}`;
+
+    const perMinute = [{ key: userKey, perMinute: limits.requestsPerMinute, what: 'your account' }];
+    if (request.tokenId && request.tokenRequestsPerMinute) {
+      perMinute.push({
+        key: `token:${request.tokenId}`,
+        perMinute: request.tokenRequestsPerMinute,
+        what: 'this access token',
+      });
+    }
+    const window = await rates.takeRequest(perMinute, failClosed);
+    const headers = rateLimitHeaders(window);
+    try {
+      return { window, headers, ...(await claim(request, limits, failClosed, userKey)) };
+    } catch (error) {
+      // A refusal after the request was counted still tells the client where its minute stands.
+      if (error instanceof AppError) {
+        throw new AppError(error.statusCode, error.code, error.message, {
+          details: error.details,
+          headers: { ...headers, ...error.headers },
+        });
+      }
+      throw error;
+    }
+  }
+
+  async function claim(
+    request: AdmissionRequest,
+    limits: Awaited<ReturnType<LimitPolicies['effective']>>,
+    failClosed: boolean,
+    userKey: string,
+  ): Promise<Pick<Admission, 'capOutputTokens' | 'finish'>> {
+    const tokensPerMinute = limits.tokensPerMinute;
+    if (tokensPerMinute) await rates.checkTokens(userKey, tokensPerMinute, failClosed);
+
+    let capOutputTokens: number | null = null;
+    let release = () => {};
+    const budget = limits.budgets[request.source];
+    if (budget) {
+      const outputTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+      if (request.maxOutputTokens === null) capOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
+      const inputTokens = worstCaseInputTokens(request.promptBytes, request.messageCount);
+      const price = prices.priceAt(request.provider, request.model, new Date());
+      if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null)) {
+        throw new AppError(
+          400,
+          'unpriced_model',
+          `${request.provider}/${request.model} has no price in WeBox, so it cannot be charged against your budget. Ask an admin to add its price, or choose a listed model.`,
+        );
+      }
+      release = await quota.hold(
+        {
+          requestId: request.requestId,
+          userId: request.userId,
+          tokenId: request.tokenId,
+          endpoint: request.endpoint,
+          provider: request.provider,
+          model: request.model,
+          source: request.source,
+          inputTokens,
+          outputTokens,
+          microusd: price ? costMicrousd({ inputTokens, outputTokens, cachedInputTokens: 0 }, price) : 0,
+        },
+        budget,
+      );
+    }
+
+    let finished = false;
+    return {
+      capOutputTokens,
+      finish(tokens) {
+        if (finished) return;
+        finished = true;
+        release();
+        if (tokensPerMinute && tokens) {
+          void rates.addTokens(userKey, tokensPerMinute, tokens.inputTokens + tokens.outputTokens);
+        }
+      },
+    };
+  }
+
+  /** Where the user's minute stands, without counting a request (answers that called no model). */
+  async function peekHeaders(userId: string) {
+    const limits = await policies.effective(userId);
+    return rateLimitHeaders(await rates.peek(`user:${userId}`, limits.requestsPerMinute));
+  }
+
+  return { admit, peekHeaders };
+}
+
+export type Admit = ReturnType<typeof createAdmission>['admit'];

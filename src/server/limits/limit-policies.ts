@@ -1,0 +1,154 @@
+// Who may spend how much: the default budgets (subject '*'), each user's overrides, and the rate
+// limits. Read on every model call, so policies are cached in memory and dropped on every change,
+// on every instance, through the change bus.
+import { eq, ne } from 'drizzle-orm';
+import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import type { Database } from '../db/client.ts';
+import { type BudgetLimits, limitPolicy, type PolicyBudgets } from '../db/schema/limits.ts';
+
+export type { BudgetLimits, PolicyBudgets };
+export type KeySource = 'global' | 'personal';
+
+const POLICY_CHANNEL = 'limit-policy';
+const DEFAULT_SUBJECT = '*';
+const CACHE_MAX_ENTRIES = 50_000;
+
+export const NO_LIMITS: BudgetLimits = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
+
+/** A budget with every limit unset is no budget at all (the request skips the hold entirely). */
+export const isUnlimited = (budget: BudgetLimits | null | undefined) =>
+  !budget ||
+  (budget.dayMicrousd === null &&
+    budget.monthMicrousd === null &&
+    budget.dayTokens === null &&
+    budget.monthTokens === null);
+
+/** What applies to one user once the default and their overrides are combined. */
+export interface EffectiveLimits {
+  budgets: Record<KeySource, BudgetLimits | null>;
+  requestsPerMinute: number;
+  tokensPerMinute: number | null;
+  /** Whether an admin set this user's own budgets (per key source) or rate limits. */
+  overridden: { global: boolean; personal: boolean; requestsPerMinute: boolean; tokensPerMinute: boolean };
+}
+
+type PolicyRow = typeof limitPolicy.$inferSelect;
+
+export function createLimitPolicies(options: {
+  db: Database;
+  bus: ChangeBus;
+  defaults: { requestsPerMinute: number; tokensPerMinute: number | undefined };
+}) {
+  const { db, bus, defaults } = options;
+  const cache = new Map<string, PolicyRow | null>();
+
+  bus.subscribe(POLICY_CHANNEL, (subject) => (subject === RESYNC ? cache.clear() : cache.delete(subject)));
+
+  async function row(subject: string): Promise<PolicyRow | null> {
+    if (cache.has(subject)) return cache.get(subject) ?? null;
+    const [found] = await db.select().from(limitPolicy).where(eq(limitPolicy.subject, subject));
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(subject, found ?? null);
+    return found ?? null;
+  }
+
+  async function changed(subject: string) {
+    cache.delete(subject);
+    await bus.publish(POLICY_CHANNEL, subject);
+  }
+
+  function combine(fallback: PolicyRow | null, own: PolicyRow | null): EffectiveLimits {
+    const pick = (source: KeySource) => {
+      const budget = own?.budgets[source] ?? fallback?.budgets[source] ?? null;
+      return isUnlimited(budget) ? null : budget;
+    };
+    return {
+      budgets: { global: pick('global'), personal: pick('personal') },
+      requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute,
+      tokensPerMinute: own?.tokensPerMinute ?? defaults.tokensPerMinute ?? null,
+      overridden: {
+        global: own?.budgets.global !== undefined,
+        personal: own?.budgets.personal !== undefined,
+        requestsPerMinute: own?.requestsPerMinute != null,
+        tokensPerMinute: own?.tokensPerMinute != null,
+      },
+    };
+  }
+
+  return {
+    /** The hot path: two map lookups once both rows are cached. */
+    async effective(userId: string): Promise<EffectiveLimits> {
+      const [fallback, own] = await Promise.all([row(DEFAULT_SUBJECT), row(userId)]);
+      return combine(fallback, own);
+    },
+
+    async getDefault() {
+      const fallback = await row(DEFAULT_SUBJECT);
+      return {
+        budgets: {
+          global: fallback?.budgets.global ?? NO_LIMITS,
+          personal: fallback?.budgets.personal ?? NO_LIMITS,
+        },
+        requestsPerMinute: defaults.requestsPerMinute,
+        tokensPerMinute: defaults.tokensPerMinute ?? null,
+        updatedAt: fallback?.updatedAt.toISOString() ?? null,
+      };
+    },
+
+    async setDefault(budgets: Record<KeySource, BudgetLimits>, adminId: string) {
+      await db
+        .insert(limitPolicy)
+        .values({ subject: DEFAULT_SUBJECT, budgets, updatedBy: adminId, updatedAt: new Date() })
+        .onConflictDoUpdate({
+          target: limitPolicy.subject,
+          set: { budgets, updatedBy: adminId, updatedAt: new Date() },
+        });
+      await changed(DEFAULT_SUBJECT);
+    },
+
+    /** A user's own settings: a budget given replaces the default's for that key source. */
+    async getOverride(userId: string) {
+      const own = await row(userId);
+      return {
+        global: own?.budgets.global ?? null,
+        personal: own?.budgets.personal ?? null,
+        requestsPerMinute: own?.requestsPerMinute ?? null,
+        tokensPerMinute: own?.tokensPerMinute ?? null,
+      };
+    },
+
+    async setOverride(
+      userId: string,
+      override: {
+        budgets: { global: BudgetLimits | null; personal: BudgetLimits | null };
+        requestsPerMinute: number | null;
+        tokensPerMinute: number | null;
+      },
+      adminId: string,
+    ) {
+      const budgets: PolicyBudgets = {};
+      if (override.budgets.global) budgets.global = override.budgets.global;
+      if (override.budgets.personal) budgets.personal = override.budgets.personal;
+      const values = {
+        budgets,
+        requestsPerMinute: override.requestsPerMinute,
+        tokensPerMinute: override.tokensPerMinute,
+        updatedBy: adminId,
+        updatedAt: new Date(),
+      };
+      await db
+        .insert(limitPolicy)
+        .values({ subject: userId, ...values })
+        .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
+      await changed(userId);
+    },
+
+    /** Every user with settings of their own (Admin › Users shows them). */
+    async listOverrides() {
+      const rows = await db.select().from(limitPolicy).where(ne(limitPolicy.subject, DEFAULT_SUBJECT));
+      return new Map(rows.map((own) => [own.subject, own]));
+    },
+  };
+}
+
+export type LimitPolicies = ReturnType<typeof createLimitPolicies>;

@@ -1,0 +1,109 @@
+// Budgets and rate limits over HTTP: each user reads what applies to them (/api/limits); admins
+// set the default budgets and each user's own (/api/admin/limits, /api/admin/users/:id/limits).
+import { eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { defaultLimitsBody, idParams, userLimitsBody } from '../../shared/contracts.ts';
+import type { AdminLimits, MyLimits, UserLimitsDetail } from '../../shared/limits.ts';
+import { currentUser } from '../auth/auth-plugin.ts';
+import { user } from '../db/schema/auth.ts';
+import { commonErrors } from '../errors.ts';
+
+export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { policies, quota } = app.limits;
+
+  async function budgetLines(userId: string) {
+    const limits = await policies.effective(userId);
+    const [global, personal] = await Promise.all([
+      quota.status(userId, 'global', limits.budgets.global),
+      quota.status(userId, 'personal', limits.budgets.personal),
+    ]);
+    return { limits, budgets: [...global, ...personal] };
+  }
+
+  async function requireUserRow(id: string) {
+    const [row] = await app.database.db.select({ id: user.id }).from(user).where(eq(user.id, id));
+    if (!row) throw commonErrors.notFound('The user');
+  }
+
+  async function detail(userId: string): Promise<UserLimitsDetail> {
+    const { limits, budgets } = await budgetLines(userId);
+    return {
+      userId,
+      override: await policies.getOverride(userId),
+      budgets,
+      requestsPerMinute: limits.requestsPerMinute,
+      tokensPerMinute: limits.tokensPerMinute,
+    };
+  }
+
+  app.get('/api/limits', { onRequest: app.requireUser }, async (request): Promise<MyLimits> => {
+    const { limits, budgets } = await budgetLines(currentUser(request).id);
+    return {
+      budgets,
+      rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
+      timezone: app.config.timezone,
+    };
+  });
+
+  app.get('/api/admin/limits', { onRequest: app.requireAdmin }, async (): Promise<AdminLimits> => {
+    const [fallback, overrides, spent, users] = await Promise.all([
+      policies.getDefault(),
+      policies.listOverrides(),
+      quota.spentByUser('global'),
+      app.database.db.select({ id: user.id }).from(user),
+    ]);
+    const summaries = await Promise.all(
+      users.map(async ({ id }) => {
+        const limits = await policies.effective(id);
+        const own = overrides.get(id);
+        return {
+          userId: id,
+          override: {
+            global: own?.budgets.global ?? null,
+            personal: own?.budgets.personal ?? null,
+            requestsPerMinute: own?.requestsPerMinute ?? null,
+            tokensPerMinute: own?.tokensPerMinute ?? null,
+          },
+          effective: limits.budgets,
+          requestsPerMinute: limits.requestsPerMinute,
+          tokensPerMinute: limits.tokensPerMinute,
+          spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+        };
+      }),
+    );
+    return { default: fallback, users: summaries, store: app.rateLimits.store, timezone: app.config.timezone };
+  });
+
+  app.put(
+    '/api/admin/limits/default',
+    { onRequest: app.requireAdmin, schema: { body: defaultLimitsBody } },
+    async (request) => {
+      await policies.setDefault(request.body, currentUser(request).id);
+      return policies.getDefault();
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id/limits',
+    { onRequest: app.requireAdmin, schema: { params: idParams } },
+    async (request) => {
+      await requireUserRow(request.params.id);
+      return detail(request.params.id);
+    },
+  );
+
+  app.put(
+    '/api/admin/users/:id/limits',
+    { onRequest: app.requireAdmin, schema: { params: idParams, body: userLimitsBody } },
+    async (request) => {
+      await requireUserRow(request.params.id);
+      const { global, personal, requestsPerMinute, tokensPerMinute } = request.body;
+      await policies.setOverride(
+        request.params.id,
+        { budgets: { global, personal }, requestsPerMinute, tokensPerMinute },
+        currentUser(request).id,
+      );
+      return detail(request.params.id);
+    },
+  );
+};
