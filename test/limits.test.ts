@@ -131,7 +131,13 @@ describe('budgets on the global keys', () => {
     // What the user reads is the ledger's figure.
     const mine = (await user.client.get('/api/limits')).json();
     const line = mine.budgets.find((entry: { period: string; unit: string }) => entry.period === 'day');
-    expect(line).toMatchObject({ source: 'global', unit: 'microusd', limit: 10 * oneRequest, spent: expected, held: 0 });
+    expect(line).toMatchObject({
+      source: 'global',
+      unit: 'microusd',
+      limit: 10 * oneRequest,
+      spent: expected,
+      held: 0,
+    });
     expect(line.remaining).toBe(10 * oneRequest - expected);
   });
 
@@ -419,9 +425,11 @@ describe('sign-in throttling', () => {
         payload: { email: victim.email, password },
       });
     // A success in the middle resets the count.
-    for (let index = 0; index < 5; index++) expect((await attempt('wrong-password', `10.9.0.${index}`)).statusCode).toBe(401);
+    for (let index = 0; index < 5; index++)
+      expect((await attempt('wrong-password', `10.9.0.${index}`)).statusCode).toBe(401);
     expect((await attempt(victim.password, '10.9.1.1')).statusCode).toBe(200);
-    for (let index = 0; index < 10; index++) expect((await attempt('wrong-password', `10.9.2.${index}`)).statusCode).toBe(401);
+    for (let index = 0; index < 10; index++)
+      expect((await attempt('wrong-password', `10.9.2.${index}`)).statusCode).toBe(401);
     const locked = await attempt(victim.password, '10.9.3.1');
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('TOO_MANY_ATTEMPTS');
@@ -468,7 +476,9 @@ describe('request ids', () => {
     expect(first.headers['x-request-id']).not.toBe('replayed');
     expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
     expect((await ledger(user.id)).requests).toBe(2);
-    const rows = await test.app.database.db.execute(sql`select count(*) as n from usage_event where request_id = 'replayed'`);
+    const rows = await test.app.database.db.execute(
+      sql`select count(*) as n from usage_event where request_id = 'replayed'`,
+    );
     expect(Number((rows as unknown as { rows: Array<{ n: string }> }).rows[0]?.n)).toBe(0);
   });
 });
