@@ -66,6 +66,7 @@ async function ledger(userId: string) {
 }
 
 const openaiCalls = () => fakes.byProvider.openai.requests.filter((request) => request.path.endsWith('/completions'));
+const sentBody = (index: number) => (openaiCalls()[index]?.body ?? {}) as Record<string, unknown>;
 
 beforeAll(async () => {
   fakes = await startFakeUpstreams();
@@ -184,18 +185,18 @@ describe('budgets on the global keys', () => {
     const user = await member();
     await setLimits(user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
     expect((await v1(user.token, completionBody())).statusCode).toBe(200);
-    expect((openaiCalls()[0]?.body as Record<string, unknown>).max_completion_tokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
+    expect(sentBody(0).max_completion_tokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
 
     // The client's own limit is kept as sent.
     expect((await v1(user.token, completionBody({ max_tokens: 64 }))).statusCode).toBe(200);
-    const sent = openaiCalls()[1]?.body as Record<string, unknown>;
+    const sent = sentBody(1);
     expect(sent.max_tokens).toBe(64);
     expect(sent.max_completion_tokens).toBeUndefined();
 
     // Without a budget nothing is added.
     const free = await member();
     expect((await v1(free.token, completionBody())).statusCode).toBe(200);
-    expect((openaiCalls()[2]?.body as Record<string, unknown>).max_completion_tokens).toBeUndefined();
+    expect(sentBody(2).max_completion_tokens).toBeUndefined();
   });
 
   it('the default budget applies to everyone until an admin overrides it; personal keys are not limited by it', async () => {
@@ -436,7 +437,7 @@ describe('sign-in throttling', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(60);
     // Other accounts are not locked.
     const other = await signUp(test.app);
-    expect((await signIn(test.app, other.email, other.password)).cookie).not.toBe('');
+    expect((await signIn(test.app, other.email, other.password)).response.statusCode).toBe(200);
   });
 
   it('throttles one address trying many accounts', async () => {
