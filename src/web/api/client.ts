@@ -1,6 +1,14 @@
 // The one way the web app talks to the server: JSON over fetch with the session cookie, errors
 // turned into ApiError (WeBox's {error: {code, message}} shape and better-auth's {code, message}).
 import type { ConversationStreamEvent, SendMessageBody } from '../../shared/conversations.ts';
+import type {
+  AdminLimits,
+  BudgetLimitsView,
+  DefaultLimits,
+  LimitOverride,
+  MyLimits,
+  UserLimitsDetail,
+} from '../../shared/limits.ts';
 import { type UsageReport, usageUrl } from '../components/usage-data.ts';
 import { readEvents } from './sse.ts';
 import type {
@@ -21,13 +29,31 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** From the answer's Retry-After header, when it sent one. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    retryAfterSeconds: number | null = null,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** Seconds from a Retry-After header: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** Reads an error body of either shape; a body that is neither still gives a usable error. */
@@ -39,13 +65,14 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     // Not JSON (a proxy's HTML page): the status alone must do.
   }
   const record = (body ?? {}) as Record<string, unknown>;
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   const inner = record.error;
   if (inner && typeof inner === 'object') {
     const { code, message, ...details } = inner as Record<string, unknown>;
-    return new ApiError(response.status, String(code ?? 'unknown'), String(message ?? ''), details);
+    return new ApiError(response.status, String(code ?? 'unknown'), String(message ?? ''), details, retryAfter);
   }
   if (typeof record.code === 'string') {
-    return new ApiError(response.status, record.code, String(record.message ?? ''));
+    return new ApiError(response.status, record.code, String(record.message ?? ''), {}, retryAfter);
   }
   return new ApiError(response.status, response.status === 404 ? 'not_found' : 'http_error', response.statusText);
 }
@@ -108,8 +135,16 @@ export const api = {
   usage: (scope: 'mine' | 'admin', options: { from: string; to: string; groupBy: string; userId?: string }) =>
     get<UsageReport>(usageUrl(scope, options)),
 
+  limits: () => get<MyLimits>('/api/limits'),
+  adminLimits: () => get<AdminLimits>('/api/admin/limits'),
+  saveDefaultLimits: (body: { global: BudgetLimitsView; personal: BudgetLimitsView }) =>
+    send<DefaultLimits>('PUT', '/api/admin/limits/default', body),
+  saveUserLimits: (id: string, body: LimitOverride) =>
+    send<UserLimitsDetail>('PUT', `/api/admin/users/${encodeURIComponent(id)}/limits`, body),
+
   tokens: () => get<{ tokens: AccessToken[] }>('/api/tokens'),
-  createToken: (body: { name: string; expiresAt?: string }) => send<CreatedAccessToken>('POST', '/api/tokens', body),
+  createToken: (body: { name: string; expiresAt?: string; requestsPerMinute?: number }) =>
+    send<CreatedAccessToken>('POST', '/api/tokens', body),
   revokeToken: (id: string) => send<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
 
   /**

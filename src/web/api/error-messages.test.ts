@@ -1,7 +1,7 @@
 // Error codes become sentences in the reader's language, never raw codes.
 import { describe, expect, it } from 'vitest';
 import { initI18n } from '../i18n/index.ts';
-import { ApiError } from './client.ts';
+import { ApiError, errorFromResponse } from './client.ts';
 import { errorMessage } from './error-messages.ts';
 
 const names: Record<string, string> = { openai: 'OpenAI', mistral: 'Mistral' };
@@ -52,6 +52,8 @@ describe('errorMessage', () => {
       'vault_decrypt_failed',
       'rate_limited',
       'quota_exceeded',
+      'limits_unavailable',
+      'unpriced_model',
       'unauthenticated',
       'network_error',
     ];
@@ -64,5 +66,72 @@ describe('errorMessage', () => {
       'Something went wrong on the server. Try again.',
     );
     expect(errorMessage(en, new ApiError(429, 'TOO_MANY_REQUESTS', ''))).toContain('too fast');
+  });
+});
+
+describe('errorMessage for budgets and rate limits', () => {
+  const en = initI18n({ language: 'en' }).t;
+  const fr = initI18n({ language: 'fr' }).t;
+  const resetsAt = '2026-04-01T00:00:00.000Z';
+  const when = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(resetsAt));
+  const plain = (text: string) => text.replace(/\s/g, ' ');
+
+  it('says which budget is used up, what is left and when it resets', () => {
+    const error = new ApiError(429, 'quota_exceeded', 'Your monthly budget …', {
+      quota: {
+        source: 'global',
+        period: 'month',
+        unit: 'microusd',
+        limit: 5_000_000,
+        remaining: 20_000,
+        requested: 51_000,
+        resetsAt,
+      },
+    });
+    expect(errorMessage(en, error)).toBe(
+      `Limit reached — Monthly budget on the global keys: $0.02 left of $5.00, and this request may need up to $0.051. It resets on ${when('en')}.`,
+    );
+    expect(plain(errorMessage(fr, error))).toBe(
+      plain(
+        `Limite atteinte — Budget du mois sur les clés globales : il reste 0,02 $US sur 5,00 $US, et cette requête peut demander jusqu’à 0,051 $US. Remise à zéro le ${when('fr')}.`,
+      ),
+    );
+  });
+
+  it('counts a token budget in tokens, and still speaks without the details', () => {
+    const tokens = new ApiError(429, 'quota_exceeded', '', {
+      quota: {
+        source: 'personal',
+        period: 'day',
+        unit: 'tokens',
+        limit: 10_000,
+        remaining: 0,
+        requested: 4_096,
+        resetsAt,
+      },
+    });
+    expect(errorMessage(en, tokens)).toMatch(
+      /^Limit reached — Daily tokens on your personal keys: 0 tokens left of 10,000 tokens, and this request may need up to 4,096 tokens\./,
+    );
+    expect(errorMessage(en, new ApiError(429, 'quota_exceeded', 'x'))).toBe('You have used up your quota for now.');
+  });
+
+  it('reads Retry-After from the answer for rate limits and sign-in throttling', async () => {
+    const answer = (body: unknown, retryAfter: string) =>
+      new Response(JSON.stringify(body), { status: 429, headers: { 'retry-after': retryAfter } });
+    const limited = await errorFromResponse(answer({ error: { code: 'rate_limited', message: 'Too many' } }, '12'));
+    expect(limited.retryAfterSeconds).toBe(12);
+    expect(errorMessage(en, limited)).toBe('You are sending requests too fast. Try again in 12 s.');
+    const throttled = await errorFromResponse(answer({ code: 'TOO_MANY_ATTEMPTS', message: 'Too many failed' }, '290'));
+    expect(errorMessage(fr, throttled)).toBe('Trop de tentatives échouées. Réessayez dans 5 min.');
+    expect(errorMessage(en, new ApiError(429, 'TOO_MANY_ATTEMPTS', ''))).toBe(
+      'Too many attempts. Wait a minute and try again.',
+    );
+  });
+
+  it('explains paused limits and unpriced models', () => {
+    expect(errorMessage(en, new ApiError(503, 'limits_unavailable', ''))).toContain('global keys are paused');
+    expect(errorMessage(fr, new ApiError(400, 'unpriced_model', ''))).toContain('n’a pas de prix dans WeBox');
   });
 });

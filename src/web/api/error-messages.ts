@@ -1,6 +1,8 @@
 // API error codes in the reader's words. The server's English message is a last resort: the user
 // sees a sentence from the i18n files whenever the code is known.
 import type { TFunction } from 'i18next';
+import type { BudgetLineView } from '../../shared/limits.ts';
+import { budgetAmount, lineTitle } from '../components/budget-data.ts';
 import { ApiError } from './client.ts';
 
 /** better-auth's codes (its own error shape) → our auth.errors keys. */
@@ -29,6 +31,8 @@ const PLAIN_CODES = new Set([
   'vault_decrypt_failed',
   'rate_limited',
   'quota_exceeded',
+  'limits_unavailable',
+  'unpriced_model',
   'unknown_provider',
   'unauthenticated',
   'forbidden',
@@ -46,11 +50,18 @@ export interface ErrorLike {
   code: string;
   message?: string;
   details?: Record<string, unknown>;
+  retryAfterSeconds?: number | null;
 }
 
 function toErrorLike(error: unknown): ErrorLike {
   if (error instanceof ApiError) {
-    return { status: error.status, code: error.code, message: error.message, details: error.details };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   if (error && typeof error === 'object' && 'code' in error) {
     const record = error as Record<string, unknown>;
@@ -65,10 +76,30 @@ function toErrorLike(error: unknown): ErrorLike {
  * details into its display name.
  */
 export function errorMessage(t: TFunction, error: unknown, providerName: (id: string) => string = (id) => id): string {
-  const { status, code, message = '', details = {} } = toErrorLike(error);
+  const { status, code, message = '', details = {}, retryAfterSeconds = null } = toErrorLike(error);
   const authKey = AUTH_CODES[code];
   if (authKey) return t(authKey);
-  if (status === 429 && !code.startsWith('provider_') && code !== 'quota_exceeded') return t('errors.rate_limited');
+  if (code === 'TOO_MANY_ATTEMPTS') {
+    return retryAfterSeconds
+      ? t('auth.errors.tooManyAttemptsWait', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) })
+      : t('auth.errors.tooManyAttempts');
+  }
+  if (code === 'quota_exceeded') {
+    const quota = quotaOf(details.quota);
+    if (quota) {
+      const amount = (value: number) => budgetAmount(t, quota.unit, value);
+      return t('errors.quota_exceeded_detail', {
+        line: lineTitle(t, quota),
+        remaining: amount(quota.remaining),
+        limit: amount(quota.limit),
+        requested: amount(quota.requested),
+        resetsAt: quota.resetsAt,
+      });
+    }
+  }
+  if (status === 429 && !code.startsWith('provider_') && code !== 'quota_exceeded') {
+    return retryAfterSeconds ? t('errors.rate_limited_wait', { seconds: retryAfterSeconds }) : t('errors.rate_limited');
+  }
 
   const providerId = typeof details.provider === 'string' ? details.provider : '';
   const provider = providerId ? providerName(providerId) : '';
@@ -90,4 +121,23 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
   if (status === 401) return t('errors.unauthenticated');
   if (status !== undefined && status >= 500) return t('errors.internal_error');
   return t('errors.unknown', { code });
+}
+
+type QuotaDetails = Pick<BudgetLineView, 'source' | 'period' | 'unit' | 'limit' | 'remaining' | 'resetsAt'> & {
+  requested: number;
+};
+
+/** quota_exceeded's `quota` field, when it has the shape the sentence needs. */
+function quotaOf(value: unknown): QuotaDetails | null {
+  if (!value || typeof value !== 'object') return null;
+  const quota = value as Record<string, unknown>;
+  const known =
+    (quota.source === 'global' || quota.source === 'personal') &&
+    (quota.period === 'day' || quota.period === 'month') &&
+    (quota.unit === 'microusd' || quota.unit === 'tokens') &&
+    typeof quota.limit === 'number' &&
+    typeof quota.remaining === 'number' &&
+    typeof quota.requested === 'number' &&
+    typeof quota.resetsAt === 'string';
+  return known ? (quota as unknown as QuotaDetails) : null;
 }

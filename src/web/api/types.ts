@@ -1,5 +1,16 @@
 // What the WeBox API answers (DESIGN §6 and docs/conversations-api.md), as the web app reads it.
+
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+export type {
+  AdminLimits,
+  BudgetLimitsView,
+  BudgetLineView,
+  DefaultLimits,
+  LimitOverride,
+  MyLimits,
+  UserLimitsDetail,
+  UserLimitsSummary,
+} from '../../shared/limits.ts';
 
 export type KeySource = 'personal' | 'global' | 'none';
 
@@ -60,6 +71,8 @@ export interface AccessToken {
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
+  /** The token's own requests-per-minute limit, under its owner's; null when it has none. */
+  requestsPerMinute: number | null;
 }
 
 export interface CreatedAccessToken extends Omit<AccessToken, 'lastUsedAt'> {

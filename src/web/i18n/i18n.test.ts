@@ -13,7 +13,9 @@ function flatten(value: unknown, prefix = ''): Record<string, string> {
   );
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]).sort();
+// With their format, if any: {{amount, money}} must be formatted the same way in both files.
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{\{([^}]+)\}\}/g)].map((match) => match[1]?.replace(/\s+/g, '')).sort();
 
 describe('i18n files', () => {
   const english = flatten(en);

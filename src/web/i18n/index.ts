@@ -3,6 +3,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import { formatMoney } from '../components/usage-data.ts';
 import en from './en.json' with { type: 'json' };
 import fr from './fr.json' with { type: 'json' };
 
@@ -38,6 +39,11 @@ export function initI18n(options: { language?: Language } = {}) {
     initAsync: false,
     returnNull: false,
   });
+  // Formats the translations use ({{amount, money}}, {{at, when}}), in the language of the text.
+  instance.services.formatter?.add('money', (value, language) => formatMoney(Number(value), language ?? 'en'));
+  instance.services.formatter?.add('when', (value, language) =>
+    new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(String(value))),
+  );
   const syncDocument = () => {
     if (typeof document !== 'undefined') document.documentElement.lang = currentLanguage(instance);
   };

@@ -1,17 +1,21 @@
 // The chat: saved conversations on the side, the open one in the middle, the model picker on top
-// and the composer below. Answers stream in; the stop button aborts the request.
+// and the composer below. Answers stream in; the stop button aborts the request. Under the
+// composer, what is left of the budget the chosen model's key counts against.
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary, KeySource } from '../api/types.ts';
+import { tightestLine } from '../components/budget-data.ts';
+import { BudgetNotice, BudgetRemaining } from '../components/budget-lines.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { MarkdownMessage } from '../components/markdown-message.tsx';
 import { defaultChoice, type ModelChoice, ModelPicker } from '../components/model-picker.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, sourceOf, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
+import { useLimits } from '../components/use-limits.ts';
 import { useFormat } from '../format.ts';
 
 const LAST_CHOICE_KEY = 'webox.lastModel';
@@ -45,6 +49,7 @@ export function ChatPage() {
   const navigate = useNavigate();
   const { conversationId } = useParams();
   const { catalog, error: catalogError } = useCatalog();
+  const { limits, reload: reloadLimits } = useLimits();
   const composerId = useId();
 
   const [conversations, setConversations] = useState<ConversationSummary[] | null>(null);
@@ -206,6 +211,8 @@ export function ChatPage() {
       setError(errorMessage(t, caught, nameOf));
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
+      // What the answer cost (or a refusal's cause) shows in the budget line.
+      void reloadLimits();
     }
   };
 
@@ -239,7 +246,11 @@ export function ChatPage() {
     const found = catalog?.providers.find((item) => item.id === provider)?.models.find((item) => item.id === model);
     return found?.name ?? model ?? '';
   };
-  const unavailable = !catalog || !choice || sourceOf(catalog, choice.provider) === 'none';
+  const source = catalog && choice ? sourceOf(catalog, choice.provider) : 'none';
+  const unavailable = source === 'none';
+  // Only the budgets of the key this model runs on: another source's limit does not stop it.
+  const budgetLines = source === 'none' ? [] : (limits?.budgets ?? []).filter((line) => line.source === source);
+  const budgetLine = source === 'none' ? null : tightestLine(budgetLines, source);
 
   return (
     <div className={`chat-page ${sidebarOpen ? 'sidebar-open' : ''}`}>
@@ -359,6 +370,7 @@ export function ChatPage() {
         </div>
 
         {error && <Notice kind="error">{error}</Notice>}
+        <BudgetNotice lines={budgetLines} />
 
         <form className="composer" onSubmit={send}>
           <label htmlFor={composerId} className="visually-hidden">
@@ -383,6 +395,7 @@ export function ChatPage() {
             </button>
           )}
         </form>
+        {budgetLine && <BudgetRemaining line={budgetLine} />}
       </section>
     </div>
   );

@@ -1,11 +1,14 @@
 // "Ma consommation" / "My usage" (scope mine) and the operator's usage dashboard (scope admin):
 // totals, cost and tokens over time, by provider and model, personal against global keys, and
-// for the admin what each user cost on the global keys. CSV export of every table.
+// for the admin what each user cost on the global keys. CSV export of every table. The user's own
+// page starts with their budgets and rate limits.
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
+import type { MyLimits } from '../api/types.ts';
+import { BudgetBar, BudgetNotice } from '../components/budget-lines.tsx';
 import { Notice } from '../components/notice.tsx';
 import {
   fillDays,
@@ -18,6 +21,7 @@ import {
 } from '../components/usage-data.ts';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
+import { useLimits } from '../components/use-limits.ts';
 import { useFormat } from '../format.ts';
 
 const GLOBAL_COLOR = '#4f46e5';
@@ -47,6 +51,49 @@ function Section({ title, actions, children }: { title: string; actions?: ReactN
       {children}
     </section>
   );
+}
+
+/** The budgets that apply to the signed-in user, one bar per limit, and their rate limits. */
+export function BudgetSection({ limits }: { limits: MyLimits }) {
+  const { t } = useTranslation();
+  const { budgets, rateLimits } = limits;
+  return (
+    <Section title={t('usage.budget.title')}>
+      {budgets.length === 0 ? (
+        <p data-testid="budget-none">{t('usage.budget.none')}</p>
+      ) : (
+        <>
+          <p className="muted">{t('usage.budget.intro')}</p>
+          <BudgetNotice lines={budgets} />
+          <ul className="budget-lines">
+            {budgets.map((line) => (
+              <BudgetBar key={`${line.source}-${line.period}-${line.unit}`} line={line} />
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>{t('usage.budget.rateLimits')}</h3>
+      <ul className="rate-limits" data-testid="rate-limits">
+        <li>{t('usage.budget.requestsPerMinute', { value: rateLimits.requestsPerMinute })}</li>
+        <li>
+          {rateLimits.tokensPerMinute === null
+            ? t('usage.budget.noTokensPerMinute')
+            : t('usage.budget.tokensPerMinute', { value: rateLimits.tokensPerMinute })}
+        </li>
+      </ul>
+      {budgets.length > 0 && (
+        <p className="muted small">{t('usage.budget.timezoneNote', { timezone: limits.timezone })}</p>
+      )}
+    </Section>
+  );
+}
+
+/** The user's own budget section; nothing while loading. */
+function MyBudget() {
+  const { t } = useTranslation();
+  const { limits, error } = useLimits();
+  if (error) return <Notice kind="error">{errorMessage(t, error)}</Notice>;
+  return limits ? <BudgetSection limits={limits} /> : null;
 }
 
 export function UsagePage({ scope }: { scope: 'mine' | 'admin' }) {
@@ -107,6 +154,7 @@ export function UsagePage({ scope }: { scope: 'mine' | 'admin' }) {
     <div className="page usage-page">
       <h1>{scope === 'admin' ? t('usage.adminTitle') : t('usage.title')}</h1>
       <p className="muted">{scope === 'admin' ? t('usage.adminIntro') : t('usage.intro')}</p>
+      {scope === 'mine' && <MyBudget />}
 
       <form className="usage-range card" onSubmit={(event) => event.preventDefault()}>
         <label htmlFor={`${id}-preset`}>{t('usage.range')}</label>
