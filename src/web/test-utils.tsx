@@ -25,7 +25,7 @@ export interface FetchCall {
   body: unknown;
 }
 
-type Handler = (call: FetchCall) => { status?: number; body?: unknown };
+type Handler = (call: FetchCall) => { status?: number; body?: unknown; headers?: Record<string, string> };
 
 /** Replaces global fetch: `routes['PUT /api/admin/keys/openai']` answers that call. */
 export function mockFetch(routes: Record<string, Handler>) {
@@ -42,7 +42,7 @@ export function mockFetch(routes: Record<string, Handler>) {
     const status = answer.status ?? 200;
     return new Response(status === 204 ? null : JSON.stringify(answer.body ?? {}), {
       status,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...answer.headers },
     });
   });
   vi.stubGlobal('fetch', fetchMock);

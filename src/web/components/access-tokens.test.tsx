@@ -41,4 +41,39 @@ describe('AccessTokens', () => {
     expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ name: 'script' });
     await screen.findByText('wbx_abcdefgh…');
   });
+
+  it('sends an optional requests-per-minute limit and lists it', async () => {
+    const tokens: unknown[] = [];
+    const { calls } = mockFetch({
+      'GET /api/tokens': () => ({ body: { tokens } }),
+      'POST /api/tokens': (call) => {
+        const body = call.body as { name: string; requestsPerMinute?: number };
+        const created = {
+          id: `t${tokens.length + 1}`,
+          name: body.name,
+          prefix: `wbx_000${tokens.length}`,
+          createdAt: '2026-02-01T09:00:00Z',
+          expiresAt: null,
+          requestsPerMinute: body.requestsPerMinute ?? null,
+        };
+        tokens.push({ ...created, lastUsedAt: null });
+        return { status: 201, body: { ...created, token: `${created.prefix}SECRET` } };
+      },
+    });
+    renderWithApp(<AccessTokens />);
+    await screen.findByText('No access tokens.');
+    await userEvent.type(screen.getByLabelText('Token name'), 'cron');
+    await userEvent.type(screen.getByLabelText('Requests per minute (optional)'), '5');
+    await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    await screen.findByText('wbx_0000…');
+    await userEvent.type(screen.getByLabelText('Token name'), 'laptop');
+    await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    await screen.findByText('wbx_0001…');
+    expect(calls.filter((call) => call.method === 'POST').map((call) => call.body)).toEqual([
+      { name: 'cron', requestsPerMinute: 5 },
+      { name: 'laptop' },
+    ]);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((row) => row.querySelectorAll('td')[5]?.textContent)).toEqual(['5', 'Your limit']);
+  });
 });

@@ -1,11 +1,12 @@
-// Access tokens for the OpenAI-compatible API: create (name, optional expiry), shown once with a
-// copy button, listed, revoked. A server without /api/tokens yet shows a short notice instead.
+// Access tokens for the OpenAI-compatible API: create (name, optional expiry, optional requests per
+// minute under the owner's), shown once with a copy button, listed, revoked. A server without /api/tokens yet shows a short notice instead.
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AccessToken, CreatedAccessToken } from '../api/types.ts';
 import { useFormat } from '../format.ts';
+import { parsePerMinute } from './budget-data.ts';
 import { Notice } from './notice.tsx';
 
 export function AccessTokens() {
@@ -16,6 +17,7 @@ export function AccessTokens() {
   const [unavailable, setUnavailable] = useState(false);
   const [name, setName] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
+  const [perMinute, setPerMinute] = useState('');
   const [created, setCreated] = useState<CreatedAccessToken | null>(null);
   const [copied, setCopied] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
@@ -40,14 +42,24 @@ export function AccessTokens() {
       setMessage({ kind: 'error', text: t('profile.tokens.nameRequired') });
       return;
     }
+    const requestsPerMinute = parsePerMinute(perMinute);
+    if (Number.isNaN(requestsPerMinute)) {
+      setMessage({ kind: 'error', text: t('profile.tokens.invalidRequestsPerMinute') });
+      return;
+    }
     try {
       // The chosen day, to its end in the user's time zone.
       const expiresAt = expiresOn ? new Date(`${expiresOn}T23:59:59`).toISOString() : undefined;
-      const token = await api.createToken({ name: name.trim(), ...(expiresAt ? { expiresAt } : {}) });
+      const token = await api.createToken({
+        name: name.trim(),
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(requestsPerMinute === null ? {} : { requestsPerMinute }),
+      });
       setCreated(token);
       setCopied(false);
       setName('');
       setExpiresOn('');
+      setPerMinute('');
       await load();
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(t, error) });
@@ -99,10 +111,26 @@ export function AccessTokens() {
                 onChange={(event) => setExpiresOn(event.target.value)}
               />
             </div>
+            <div className="field">
+              <label htmlFor={`${id}-rpm`}>{t('profile.tokens.requestsPerMinute')}</label>
+              <input
+                id={`${id}-rpm`}
+                type="number"
+                min={1}
+                step={1}
+                inputMode="numeric"
+                value={perMinute}
+                aria-describedby={`${id}-rpm-hint`}
+                onChange={(event) => setPerMinute(event.target.value)}
+              />
+            </div>
             <button type="submit" className="button button-primary">
               {t('profile.tokens.create')}
             </button>
           </form>
+          <p id={`${id}-rpm-hint`} className="field-hint">
+            {t('profile.tokens.requestsPerMinuteHint')}
+          </p>
           {created && (
             <div className="created-token" role="status">
               <p>
@@ -131,6 +159,7 @@ export function AccessTokens() {
                     <th scope="col">{t('profile.tokens.created')}</th>
                     <th scope="col">{t('profile.tokens.lastUsed')}</th>
                     <th scope="col">{t('profile.tokens.expires')}</th>
+                    <th scope="col">{t('profile.tokens.rpm')}</th>
                     <th scope="col">
                       <span className="visually-hidden">{t('admin.actions')}</span>
                     </th>
@@ -146,6 +175,11 @@ export function AccessTokens() {
                       <td>{format.date(token.createdAt)}</td>
                       <td>{token.lastUsedAt ? format.dateTime(token.lastUsedAt) : t('common.never')}</td>
                       <td>{token.expiresAt ? format.date(token.expiresAt) : t('common.never')}</td>
+                      <td>
+                        {token.requestsPerMinute
+                          ? format.number(token.requestsPerMinute)
+                          : t('profile.tokens.ownerLimit')}
+                      </td>
                       <td>
                         <button
                           type="button"

@@ -1,10 +1,12 @@
 // Admin › Users: every account with its role, state and the providers it has personal keys for
-// (never the keys); promote / demote, disable / enable, and create an account.
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+// (never the keys) and the budget it has on the global keys; promote / demote, disable / enable,
+// edit a user's budgets and rate limits, set the default budgets, and create an account.
+import { type FormEvent, Fragment, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
-import type { AdminUser } from '../api/types.ts';
+import type { AdminLimits, AdminUser } from '../api/types.ts';
+import { DefaultBudgetsForm, UserBudgetSummary, UserLimitsForm } from '../components/limits-forms.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
@@ -18,6 +20,8 @@ export function AdminUsersPage() {
   const { catalog } = useCatalog();
   const id = useId();
   const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [limits, setLimits] = useState<AdminLimits | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [form, setForm] = useState({ name: '', email: '', password: '', admin: false });
   useDocumentTitle(t('admin.usersTitle'));
@@ -30,9 +34,20 @@ export function AdminUsersPage() {
     }
   }, [t]);
 
+  const loadLimits = useCallback(async () => {
+    try {
+      setLimits(await api.adminLimits());
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorMessage(t, error) });
+    }
+  }, [t]);
+
   useEffect(() => {
     void load();
-  }, [load]);
+    void loadLimits();
+  }, [load, loadLimits]);
+
+  const limitsOf = (userId: string) => limits?.users.find((summary) => summary.userId === userId) ?? null;
 
   const update = async (user: AdminUser, change: { role?: 'admin' | 'user'; disabled?: boolean }) => {
     setMessage(null);
@@ -57,7 +72,7 @@ export function AdminUsersPage() {
       });
       setForm({ name: '', email: '', password: '', admin: false });
       setMessage({ kind: 'success', text: t('admin.createdUser', { email: created.email }) });
-      await load();
+      await Promise.all([load(), loadLimits()]);
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(t, error) });
     }
@@ -81,61 +96,100 @@ export function AdminUsersPage() {
                 <th scope="col">{t('admin.created')}</th>
                 <th scope="col">{t('admin.personalKeys')}</th>
                 <th scope="col">{t('admin.status')}</th>
+                <th scope="col">{t('admin.budget')}</th>
                 <th scope="col">{t('admin.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {users.map((user) => {
                 const isMe = user.id === me?.id;
+                const summary = limitsOf(user.id);
                 return (
-                  <tr key={user.id} data-testid="user-row">
-                    <td>
-                      {user.name} {isMe && <span className="muted">{t('admin.you')}</span>}
-                    </td>
-                    <td>{user.email}</td>
-                    <td>
-                      <span className={`badge ${user.role === 'admin' ? 'badge-admin' : 'badge-neutral'}`}>
-                        {t(`profile.role.${user.role}`)}
-                      </span>
-                    </td>
-                    <td>
-                      <time dateTime={user.createdAt}>{format.date(user.createdAt)}</time>
-                    </td>
-                    <td>
-                      {user.personalKeys.length === 0
-                        ? t('common.none')
-                        : format.list(user.personalKeys.map((provider) => providerName(catalog, provider)))}
-                    </td>
-                    <td>
-                      <span className={`badge ${user.disabled ? 'badge-none' : 'badge-personal'}`}>
-                        {user.disabled ? t('admin.disabled') : t('admin.active')}
-                      </span>
-                    </td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="button button-small"
-                        disabled={isMe}
-                        onClick={() => update(user, { role: user.role === 'admin' ? 'user' : 'admin' })}
-                      >
-                        {user.role === 'admin' ? t('admin.demote') : t('admin.promote')}
-                      </button>
-                      <button
-                        type="button"
-                        className={`button button-small ${user.disabled ? '' : 'button-danger-outline'}`}
-                        disabled={isMe}
-                        onClick={() => update(user, { disabled: !user.disabled })}
-                      >
-                        {user.disabled ? t('admin.enable') : t('admin.disable')}
-                      </button>
-                    </td>
-                  </tr>
+                  <Fragment key={user.id}>
+                    <tr data-testid="user-row">
+                      <td>
+                        {user.name} {isMe && <span className="muted">{t('admin.you')}</span>}
+                      </td>
+                      <td>{user.email}</td>
+                      <td>
+                        <span className={`badge ${user.role === 'admin' ? 'badge-admin' : 'badge-neutral'}`}>
+                          {t(`profile.role.${user.role}`)}
+                        </span>
+                      </td>
+                      <td>
+                        <time dateTime={user.createdAt}>{format.date(user.createdAt)}</time>
+                      </td>
+                      <td>
+                        {user.personalKeys.length === 0
+                          ? t('common.none')
+                          : format.list(user.personalKeys.map((provider) => providerName(catalog, provider)))}
+                      </td>
+                      <td>
+                        <span className={`badge ${user.disabled ? 'badge-none' : 'badge-personal'}`}>
+                          {user.disabled ? t('admin.disabled') : t('admin.active')}
+                        </span>
+                      </td>
+                      <td data-testid={`user-limits-${user.id}`}>
+                        {summary && (
+                          <div className="user-budget">
+                            <UserBudgetSummary summary={summary} />
+                            <button
+                              type="button"
+                              className="button button-small"
+                              aria-expanded={editing === user.id}
+                              aria-label={t('admin.limits.editFor', { name: user.name })}
+                              onClick={() => setEditing(editing === user.id ? null : user.id)}
+                            >
+                              {t('admin.limits.edit')}
+                            </button>
+                          </div>
+                        )}
+                      </td>
+                      <td className="row-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={isMe}
+                          onClick={() => update(user, { role: user.role === 'admin' ? 'user' : 'admin' })}
+                        >
+                          {user.role === 'admin' ? t('admin.demote') : t('admin.promote')}
+                        </button>
+                        <button
+                          type="button"
+                          className={`button button-small ${user.disabled ? '' : 'button-danger-outline'}`}
+                          disabled={isMe}
+                          onClick={() => update(user, { disabled: !user.disabled })}
+                        >
+                          {user.disabled ? t('admin.enable') : t('admin.disable')}
+                        </button>
+                      </td>
+                    </tr>
+                    {editing === user.id && summary && limits && (
+                      <tr className="user-limits-row">
+                        <td colSpan={8}>
+                          <UserLimitsForm
+                            name={user.name}
+                            summary={summary}
+                            fallback={limits.default}
+                            onCancel={() => setEditing(null)}
+                            onSaved={() => {
+                              setEditing(null);
+                              setMessage({ kind: 'success', text: t('admin.limits.savedUser', { name: user.name }) });
+                              void loadLimits();
+                            }}
+                          />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>
           </table>
         </div>
       )}
+
+      {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
 
       <section className="card" aria-labelledby={`${id}-create`}>
         <h2 id={`${id}-create`}>{t('admin.createTitle')}</h2>

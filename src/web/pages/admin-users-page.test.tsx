@@ -1,0 +1,159 @@
+// @vitest-environment jsdom
+import { cleanup, screen, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AdminLimits, BudgetLimitsView } from '../../shared/limits.ts';
+import { SessionProvider } from '../session.tsx';
+import { mockFetch, renderWithApp } from '../test-utils.tsx';
+import { AdminUsersPage } from './admin-users-page.tsx';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const none: BudgetLimitsView = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
+const monthly: BudgetLimitsView = { ...none, monthMicrousd: 5_000_000 };
+
+const users = [
+  {
+    id: 'u1',
+    name: 'Ada',
+    email: 'ada@example.com',
+    role: 'admin',
+    disabled: false,
+    createdAt: '2026-01-01T00:00:00Z',
+    personalKeys: [],
+  },
+  {
+    id: 'u2',
+    name: 'Bob',
+    email: 'bob@example.com',
+    role: 'user',
+    disabled: false,
+    createdAt: '2026-01-02T00:00:00Z',
+    personalKeys: [],
+  },
+];
+
+const noOverride = { global: null, personal: null, requestsPerMinute: null, tokensPerMinute: null };
+const adminLimits: AdminLimits = {
+  default: {
+    budgets: { global: monthly, personal: none },
+    requestsPerMinute: 60,
+    tokensPerMinute: null,
+    updatedAt: null,
+  },
+  users: [
+    {
+      userId: 'u1',
+      override: { ...noOverride, global: none },
+      effective: { global: null, personal: null },
+      requestsPerMinute: 60,
+      tokensPerMinute: null,
+      spentGlobal: { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+    },
+    {
+      userId: 'u2',
+      override: noOverride,
+      effective: { global: monthly, personal: null },
+      requestsPerMinute: 60,
+      tokensPerMinute: null,
+      spentGlobal: { dayMicrousd: 300_000, monthMicrousd: 1_200_000, dayTokens: 900, monthTokens: 4000 },
+    },
+  ],
+  store: 'memory',
+  timezone: 'Europe/Paris',
+};
+
+function renderPage(language: 'en' | 'fr' = 'en') {
+  return renderWithApp(
+    <SessionProvider initialUser={{ id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin' }}>
+      <AdminUsersPage />
+    </SessionProvider>,
+    { language },
+  );
+}
+
+describe('Admin › Users budgets', () => {
+  it('shows each user’s global budget against this month’s spend, and where rate limits are counted', async () => {
+    mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+    });
+    renderPage('fr');
+    const bob = await screen.findByTestId('user-limits-u2');
+    expect(bob.textContent?.replace(/\s/g, ' ')).toContain('1,20 $US / 5,00 $US par mois');
+    expect(screen.getByTestId('user-limits-u1').textContent).toContain('Sans limite');
+    expect(screen.getByTestId('user-limits-u1').textContent).toContain('Réglages propres');
+    expect(screen.getByTestId('limits-store').textContent).toContain('mémoire de ce processus');
+  });
+
+  it('saves the default budgets in micro-dollars, an empty field as no limit', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+      'PUT /api/admin/limits/default': (call) => ({
+        body: { ...adminLimits.default, budgets: call.body, updatedAt: '2026-03-01T10:00:00Z' },
+      }),
+    });
+    renderPage();
+    const global = within(await screen.findByTestId('default-budget-global'));
+    expect((global.getByLabelText('Per month ($)') as HTMLInputElement).value).toBe('5');
+    await userEvent.type(global.getByLabelText('Per day ($)'), '0.29');
+    await userEvent.clear(global.getByLabelText('Per month ($)'));
+    await userEvent.type(global.getByLabelText('Per month (tokens)'), '1000000');
+    const personal = within(screen.getByTestId('default-budget-personal'));
+    await userEvent.type(personal.getByLabelText('Per month ($)'), '12,5');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the default budgets' }));
+    await screen.findByText('Default budgets saved.');
+    expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({
+      global: { dayMicrousd: 290_000, monthMicrousd: null, dayTokens: null, monthTokens: 1_000_000 },
+      personal: { dayMicrousd: null, monthMicrousd: 12_500_000, dayTokens: null, monthTokens: null },
+    });
+  });
+
+  it('refuses an amount that is not a number, naming the field', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+    });
+    renderPage();
+    const personal = within(await screen.findByTestId('default-budget-personal'));
+    await userEvent.type(personal.getByLabelText('Per day (tokens)'), 'lots');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the default budgets' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '“Personal keys (the user pays) · Per day (tokens)” must be a number of at least 0, or empty for no limit.',
+    );
+    expect(calls.some((call) => call.method === 'PUT')).toBe(false);
+  });
+
+  it('gives one user their own global budget and RPM, the personal budget left to the default', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+      'PUT /api/admin/users/u2/limits': (call) => ({
+        body: { userId: 'u2', override: call.body, budgets: [], requestsPerMinute: 10, tokensPerMinute: null },
+      }),
+    });
+    renderPage();
+    const cell = await screen.findByTestId('user-limits-u2');
+    await userEvent.click(within(cell).getByRole('button', { name: 'Edit the budget of Bob' }));
+    const form = within(screen.getByTestId('user-limits-form-u2'));
+    const [globalSet] = form.getAllByRole('group');
+    const globalFields = within(globalSet as HTMLElement);
+    expect((globalFields.getByLabelText('Per month ($)') as HTMLInputElement).disabled).toBe(true);
+    await userEvent.click(globalFields.getByLabelText('Own budget'));
+    await userEvent.clear(globalFields.getByLabelText('Per month ($)'));
+    await userEvent.type(globalFields.getByLabelText('Per month ($)'), '2.5');
+    await userEvent.type(form.getByLabelText('Requests per minute'), '10');
+    await userEvent.click(form.getByRole('button', { name: 'Save the limits' }));
+    await screen.findByText('Limits of Bob saved.');
+    expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({
+      global: { dayMicrousd: null, monthMicrousd: 2_500_000, dayTokens: null, monthTokens: null },
+      personal: null,
+      requestsPerMinute: 10,
+      tokensPerMinute: null,
+    });
+  });
+});
