@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
-import { type ServerProcess, signUpOver, startServerProcess } from './helpers/server-process.ts';
+import { type ServerProcess, signUpOver, startServerProcess, waitFor } from './helpers/server-process.ts';
 
 const redisUrl = process.env.REDIS_URL;
 const NO_LIMITS = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
@@ -149,13 +149,4 @@ async function signInOver(url: string, email: string) {
       return { status: answer.status, json: text ? JSON.parse(text) : null };
     },
   };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not within ${timeoutMs} ms`);
 }

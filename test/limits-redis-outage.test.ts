@@ -7,7 +7,7 @@ import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
 import { makeKey } from './helpers/keys.ts';
-import { freePort } from './helpers/server-process.ts';
+import { freePort, waitFor } from './helpers/server-process.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
@@ -45,15 +45,6 @@ async function stopRedis() {
     child.kill('SIGKILL');
   });
   redis = null;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not within ${timeoutMs} ms`);
 }
 
 let globalUser: { token: string };

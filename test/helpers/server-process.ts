@@ -71,3 +71,13 @@ export async function signUpOver(url: string, email: string) {
   const me = await call('GET', '/api/me');
   return { cookie, id: me.json.id as string, call };
 }
+
+/** Polls until check() is true; throws after timeoutMs. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+}

@@ -10,29 +10,17 @@
 // charges an expired hold at its worst case, flagged estimated, unless the ledger already has the
 // request's row. A request is never charged twice (one usage row per request id) and a paid call is
 // never left uncharged.
+import type { BudgetLineView } from '../../shared/limits.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { UsageLedger } from '../usage/usage-ledger.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import { type Period, periodsIn } from './periods.ts';
 
-export type BudgetUnit = 'microusd' | 'tokens';
+export type BudgetUnit = BudgetLineView['unit'];
 
-/** One limit's state, as users and admins see it. */
-export interface BudgetLine {
-  source: KeySource;
-  period: Period;
-  unit: BudgetUnit;
-  limit: number;
-  /** Charged in the ledger this period. */
-  spent: number;
-  /** Held by requests in flight. */
-  held: number;
-  remaining: number;
-  /** spent / limit, in percent (the 80 % and 100 % notices read it). */
-  percent: number;
-  resetsAt: string;
-}
+/** One limit's state, as users and admins see it (the API's shape). */
+export type BudgetLine = BudgetLineView;
 
 export interface HoldRequest {
   requestId: string;

@@ -3,15 +3,11 @@
 // in flight on a budgeted key source, until the usage ledger writes its row (which deletes the
 // hold in the same statement) or the hold expires and is charged from its worst case.
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { BudgetLimitsView } from '../../../shared/limits.ts';
 import { user } from './auth.ts';
 
-/** One key source's budgets; null means no limit. Money in micro-dollars, tokens input + output. */
-export interface BudgetLimits {
-  dayMicrousd: number | null;
-  monthMicrousd: number | null;
-  dayTokens: number | null;
-  monthTokens: number | null;
-}
+/** One key source's budgets; null means no limit (the API's shape, stored as is). */
+export type BudgetLimits = BudgetLimitsView;
 
 /** The budgets a policy row sets; a key source left out inherits the default. */
 export interface PolicyBudgets {
