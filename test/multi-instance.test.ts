@@ -1,7 +1,9 @@
 // Two WeBox instances sharing one PostgreSQL database (the way WeBox scales out): a token revoked
 // or a key changed on one stops or changes on the other within a second, although each serves
-// what it has seen from memory. PostgreSQL only: the embedded PGlite database has one process.
+// what it has seen from memory; without REDIS_URL they warn that each counts rate limits alone.
+// PostgreSQL only: the embedded PGlite database has one process.
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
@@ -79,5 +81,65 @@ describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
     await admin.delete('/api/keys/openai');
     await admin.delete('/api/admin/keys/openai');
     await waitFor(async () => (await second.vault.getApiKeySource(userId, 'openai')) === 'none', 1000);
+  });
+});
+
+describe.skipIf(!postgresUrl)('several instances without REDIS_URL', () => {
+  it('each warns at start that it counts rate limits alone, and says so again when it hears another', async () => {
+    const database = await createTestDatabase();
+    const logs: string[] = [];
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const env = {
+      DATABASE_URL: database.databaseUrl,
+      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
+      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'warn',
+    };
+    const first = await buildApp(parseConfig(env), { logStream });
+    const second = await buildApp(parseConfig(env), { logStream });
+    try {
+      expect(logs.filter((line) => line.includes('REDIS_URL is not set')).length).toBeGreaterThanOrEqual(2);
+      await waitFor(
+        async () => logs.some((line) => line.includes('Another WeBox instance shares this database')),
+        2000,
+      );
+    } finally {
+      await first.close();
+      await second.close();
+      await database.drop();
+    }
+  });
+
+  it('with REDIS_URL set, no such warning', async () => {
+    const database = await createTestDatabase();
+    const logs: string[] = [];
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const app = await buildApp(
+      parseConfig({
+        DATABASE_URL: database.databaseUrl,
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
+        WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        LOG_LEVEL: 'warn',
+      }),
+      { logStream },
+    );
+    try {
+      expect(app.rateLimits.store).toBe('redis');
+      expect(logs.some((line) => line.includes('REDIS_URL'))).toBe(false);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
   });
 });
