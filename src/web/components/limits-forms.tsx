@@ -1,6 +1,6 @@
 // Admin › Users' budget tools: the default budgets form, each user's budget cell, and the form that
 // gives a user their own budgets and rate limits (or the default back).
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
@@ -223,6 +223,12 @@ export function UserLimitsForm({
   });
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // The form opens below the table: bring it into view.
+  useEffect(() => {
+    formRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -248,7 +254,13 @@ export function UserLimitsForm({
   };
 
   return (
-    <form onSubmit={save} noValidate aria-labelledby={`${id}-title`} data-testid={`user-limits-form-${summary.userId}`}>
+    <form
+      ref={formRef}
+      onSubmit={save}
+      noValidate
+      aria-labelledby={`${id}-title`}
+      data-testid={`user-limits-form-${summary.userId}`}
+    >
       <h3 id={`${id}-title`}>{t('admin.limits.editTitle', { name })}</h3>
       <div className="budget-form">
         {(['global', 'personal'] as const).map((source) => (

@@ -1,7 +1,7 @@
 // Admin › Users: every account with its role, state and the providers it has personal keys for
 // (never the keys) and the budget it has on the global keys; promote / demote, disable / enable,
 // edit a user's budgets and rate limits, set the default budgets, and create an account.
-import { type FormEvent, Fragment, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
@@ -48,6 +48,8 @@ export function AdminUsersPage() {
   }, [load, loadLimits]);
 
   const limitsOf = (userId: string) => limits?.users.find((summary) => summary.userId === userId) ?? null;
+  const editingUser = users?.find((user) => user.id === editing) ?? null;
+  const editingLimits = editing ? limitsOf(editing) : null;
 
   const update = async (user: AdminUser, change: { role?: 'admin' | 'user'; disabled?: boolean }) => {
     setMessage(null);
@@ -105,88 +107,87 @@ export function AdminUsersPage() {
                 const isMe = user.id === me?.id;
                 const summary = limitsOf(user.id);
                 return (
-                  <Fragment key={user.id}>
-                    <tr data-testid="user-row">
-                      <td>
-                        {user.name} {isMe && <span className="muted">{t('admin.you')}</span>}
-                      </td>
-                      <td>{user.email}</td>
-                      <td>
-                        <span className={`badge ${user.role === 'admin' ? 'badge-admin' : 'badge-neutral'}`}>
-                          {t(`profile.role.${user.role}`)}
-                        </span>
-                      </td>
-                      <td>
-                        <time dateTime={user.createdAt}>{format.date(user.createdAt)}</time>
-                      </td>
-                      <td>
-                        {user.personalKeys.length === 0
-                          ? t('common.none')
-                          : format.list(user.personalKeys.map((provider) => providerName(catalog, provider)))}
-                      </td>
-                      <td>
-                        <span className={`badge ${user.disabled ? 'badge-none' : 'badge-personal'}`}>
-                          {user.disabled ? t('admin.disabled') : t('admin.active')}
-                        </span>
-                      </td>
-                      <td data-testid={`user-limits-${user.id}`}>
-                        {summary && (
-                          <div className="user-budget">
-                            <UserBudgetSummary summary={summary} />
-                            <button
-                              type="button"
-                              className="button button-small"
-                              aria-expanded={editing === user.id}
-                              aria-label={t('admin.limits.editFor', { name: user.name })}
-                              onClick={() => setEditing(editing === user.id ? null : user.id)}
-                            >
-                              {t('admin.limits.edit')}
-                            </button>
-                          </div>
-                        )}
-                      </td>
-                      <td className="row-actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          disabled={isMe}
-                          onClick={() => update(user, { role: user.role === 'admin' ? 'user' : 'admin' })}
-                        >
-                          {user.role === 'admin' ? t('admin.demote') : t('admin.promote')}
-                        </button>
-                        <button
-                          type="button"
-                          className={`button button-small ${user.disabled ? '' : 'button-danger-outline'}`}
-                          disabled={isMe}
-                          onClick={() => update(user, { disabled: !user.disabled })}
-                        >
-                          {user.disabled ? t('admin.enable') : t('admin.disable')}
-                        </button>
-                      </td>
-                    </tr>
-                    {editing === user.id && summary && limits && (
-                      <tr className="user-limits-row">
-                        <td colSpan={8}>
-                          <UserLimitsForm
-                            name={user.name}
-                            summary={summary}
-                            fallback={limits.default}
-                            onCancel={() => setEditing(null)}
-                            onSaved={() => {
-                              setEditing(null);
-                              setMessage({ kind: 'success', text: t('admin.limits.savedUser', { name: user.name }) });
-                              void loadLimits();
-                            }}
-                          />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
+                  <tr key={user.id} data-testid="user-row">
+                    <td>
+                      {user.name} {isMe && <span className="muted">{t('admin.you')}</span>}
+                    </td>
+                    <td>{user.email}</td>
+                    <td>
+                      <span className={`badge ${user.role === 'admin' ? 'badge-admin' : 'badge-neutral'}`}>
+                        {t(`profile.role.${user.role}`)}
+                      </span>
+                    </td>
+                    <td>
+                      <time dateTime={user.createdAt}>{format.date(user.createdAt)}</time>
+                    </td>
+                    <td>
+                      {user.personalKeys.length === 0
+                        ? t('common.none')
+                        : format.list(user.personalKeys.map((provider) => providerName(catalog, provider)))}
+                    </td>
+                    <td>
+                      <span className={`badge ${user.disabled ? 'badge-none' : 'badge-personal'}`}>
+                        {user.disabled ? t('admin.disabled') : t('admin.active')}
+                      </span>
+                    </td>
+                    <td data-testid={`user-limits-${user.id}`}>
+                      {summary && (
+                        <div className="user-budget">
+                          <UserBudgetSummary summary={summary} />
+                          <button
+                            type="button"
+                            className="button button-small"
+                            aria-expanded={editing === user.id}
+                            aria-controls={`${id}-user-limits`}
+                            aria-label={t('admin.limits.editFor', { name: user.name })}
+                            onClick={() => setEditing(editing === user.id ? null : user.id)}
+                          >
+                            {t('admin.limits.edit')}
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="button button-small"
+                        disabled={isMe}
+                        onClick={() => update(user, { role: user.role === 'admin' ? 'user' : 'admin' })}
+                      >
+                        {user.role === 'admin' ? t('admin.demote') : t('admin.promote')}
+                      </button>
+                      <button
+                        type="button"
+                        className={`button button-small ${user.disabled ? '' : 'button-danger-outline'}`}
+                        disabled={isMe}
+                        onClick={() => update(user, { disabled: !user.disabled })}
+                      >
+                        {user.disabled ? t('admin.enable') : t('admin.disable')}
+                      </button>
+                    </td>
+                  </tr>
                 );
               })}
             </tbody>
           </table>
         </div>
+      )}
+
+      {editingUser && editingLimits && limits && (
+        <section className="card" id={`${id}-user-limits`}>
+          <UserLimitsForm
+            key={editingUser.id}
+            name={editingUser.name}
+            summary={editingLimits}
+            fallback={limits.default}
+            onCancel={() => setEditing(null)}
+            onSaved={() => {
+              setEditing(null);
+              setMessage({ kind: 'success', text: t('admin.limits.savedUser', { name: editingUser.name }) });
+              void loadLimits();
+            }}
+          />
+        </section>
       )}
 
       {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
