@@ -143,10 +143,22 @@ export function createLimitPolicies(options: {
       await changed(userId);
     },
 
-    /** Every user with settings of their own (Admin › Users shows them). */
-    async listOverrides() {
-      const rows = await db.select().from(limitPolicy).where(ne(limitPolicy.subject, DEFAULT_SUBJECT));
-      return new Map(rows.map((own) => [own.subject, own]));
+    /**
+     * What applies to every user with settings of their own, and to everyone else (Admin › Users):
+     * two reads whatever the number of users.
+     */
+    async listEffective() {
+      const [fallback, rows] = await Promise.all([
+        row(DEFAULT_SUBJECT),
+        db.select().from(limitPolicy).where(ne(limitPolicy.subject, DEFAULT_SUBJECT)),
+      ]);
+      const own = new Map(rows.map((entry) => [entry.subject, entry]));
+      return {
+        forUser: (userId: string) => ({
+          own: own.get(userId) ?? null,
+          limits: combine(fallback, own.get(userId) ?? null),
+        }),
+      };
     },
   };
 }

@@ -46,31 +46,28 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/admin/limits', { onRequest: app.requireAdmin }, async (): Promise<AdminLimits> => {
-    const [fallback, overrides, spent, users] = await Promise.all([
+    const [fallback, everyone, spent, users] = await Promise.all([
       policies.getDefault(),
-      policies.listOverrides(),
+      policies.listEffective(),
       quota.spentByUser('global'),
       app.database.db.select({ id: user.id }).from(user),
     ]);
-    const summaries = await Promise.all(
-      users.map(async ({ id }) => {
-        const limits = await policies.effective(id);
-        const own = overrides.get(id);
-        return {
-          userId: id,
-          override: {
-            global: own?.budgets.global ?? null,
-            personal: own?.budgets.personal ?? null,
-            requestsPerMinute: own?.requestsPerMinute ?? null,
-            tokensPerMinute: own?.tokensPerMinute ?? null,
-          },
-          effective: limits.budgets,
-          requestsPerMinute: limits.requestsPerMinute,
-          tokensPerMinute: limits.tokensPerMinute,
-          spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
-        };
-      }),
-    );
+    const summaries = users.map(({ id }) => {
+      const { own, limits } = everyone.forUser(id);
+      return {
+        userId: id,
+        override: {
+          global: own?.budgets.global ?? null,
+          personal: own?.budgets.personal ?? null,
+          requestsPerMinute: own?.requestsPerMinute ?? null,
+          tokensPerMinute: own?.tokensPerMinute ?? null,
+        },
+        effective: limits.budgets,
+        requestsPerMinute: limits.requestsPerMinute,
+        tokensPerMinute: limits.tokensPerMinute,
+        spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+      };
+    });
     return { default: fallback, users: summaries, store: app.rateLimits.store, timezone: app.config.timezone };
   });
 
