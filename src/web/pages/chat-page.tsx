@@ -61,6 +61,8 @@ export function ChatPage() {
   const [error, setError] = useState<string | null>(null);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
+  /** The conversation send() created, until the address shows it. */
+  const createdRef = useRef<string | null>(null);
   const endRef = useRef<HTMLDivElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
 
@@ -82,10 +84,15 @@ export function ChatPage() {
   // Open the conversation named in the address (unless it is the one just created here).
   useEffect(() => {
     if (!conversationId) {
+      // send() just created this conversation and the address has not caught up yet (navigation
+      // renders as a transition, after send's own updates): resetting it here would lose it, and
+      // reloading it when the address arrives would clear the answer's error.
+      if (createdRef.current !== null && current?.id === createdRef.current) return;
       setCurrent(null);
       setMessages([]);
       return;
     }
+    if (createdRef.current === conversationId) createdRef.current = null;
     if (current?.id === conversationId) return;
     let cancelled = false;
     setError(null);
@@ -142,6 +149,7 @@ export function ChatPage() {
 
   const newConversation = () => {
     abortRef.current?.abort();
+    createdRef.current = null;
     setCurrent(null);
     setMessages([]);
     setError(null);
@@ -165,6 +173,7 @@ export function ChatPage() {
     try {
       if (!conversation) {
         conversation = await api.createConversation(choice);
+        createdRef.current = conversation.id;
         setCurrent(conversation);
         setConversations((list) => [conversation as ConversationSummary, ...(list ?? [])]);
         navigate(`/c/${conversation.id}`, { replace: true });

@@ -1,0 +1,153 @@
+// Budgets in a real browser: the admin sets a user's daily budget in Admin › Users; the user sees
+// what is left in the chat and on "Ma consommation" (the ledger's figures), is warned at 80 %, told
+// when it is used up, and a message refused for the budget says so in words.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../src/web/components/usage-data.ts';
+import en from '../../src/web/i18n/en.json' with { type: 'json' };
+import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
+import { makeKey } from '../helpers/keys.ts';
+import { launchBrowser, screenshot } from './browser.ts';
+import { type E2eServer, startE2eServer } from './server.ts';
+
+let browser: Browser;
+let server: E2eServer;
+
+async function signUp(page: Page, texts: typeof en, name: string, email: string) {
+  await page.goto(`${server.baseUrl}/sign-up`);
+  await page.getByLabel(texts.auth.name).fill(name);
+  await page.getByLabel(texts.auth.email).fill(email);
+  await page.getByLabel(texts.auth.password).fill('correct horse battery staple');
+  await page.getByRole('button', { name: texts.auth.signUp }).click();
+  await page.getByRole('heading', { name: texts.chat.emptyTitle }).waitFor();
+}
+
+async function globalSpent(userId: string) {
+  await server.app.usageLedger.flush();
+  const { rows } = await server.app.database.query<{ cost: string }>(
+    `select coalesce(sum(cost_microusd), 0) as cost from usage_event where user_id = $1 and key_source = 'global'`,
+    [userId],
+  );
+  return Number(rows[0]?.cost ?? 0);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+// A fresh server per attempt: a retry starts from the first sign-up (the first account is admin).
+beforeEach(async () => {
+  await server?.close();
+  server = await startE2eServer();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('budgets', () => {
+  it('set by the admin, shown to the user as the ledger counts them, refused in words when used up', async () => {
+    const adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    admin.setDefaultTimeout(30_000);
+    await signUp(admin, en, 'Ada Admin', 'ada@example.com');
+    const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: server.baseUrl },
+      data: { apiKey: makeKey.openai() },
+    });
+    expect(saved.status()).toBe(200);
+
+    const userContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const user = await userContext.newPage();
+    user.setDefaultTimeout(30_000);
+    await signUp(user, fr, 'Camille', 'camille@example.com');
+    const userId = ((await (await user.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
+    for (let index = 0; index < 2; index++) {
+      const answer = await user.request.post(`${server.baseUrl}/api/chat`, {
+        headers: { origin: server.baseUrl },
+        data: {
+          provider: 'openai',
+          model: 'gpt-4.1',
+          stream: false,
+          // A long document to summarise: about 20,000 prompt tokens, a few cents each time.
+          messages: [{ role: 'user', content: `Summarise this. ${'Le budget est partagé. '.repeat(3_500)}` }],
+        },
+      });
+      expect(answer.status()).toBe(200);
+    }
+    const spent = await globalSpent(userId);
+    expect(spent).toBeGreaterThan(0);
+
+    // The admin gives Camille a daily budget of which 90 % is already spent, in Admin › Users.
+    const dailyDollars = (Math.round(spent / 0.9) / 1_000_000).toFixed(6);
+    const limit = Math.round(Number(dailyDollars) * 1_000_000);
+    await admin.goto(`${server.baseUrl}/admin/users`);
+    await admin.getByRole('button', { name: en.admin.limits.editFor.replace('{{name}}', 'Camille') }).click();
+    const form = admin.getByTestId(`user-limits-form-${userId}`);
+    const globalFieldset = form.getByRole('group', { name: en.admin.limits.global });
+    await globalFieldset.getByLabel(en.admin.limits.custom).check();
+    await globalFieldset.getByLabel(en.admin.limits.dayDollars).fill(dailyDollars);
+    await form.getByRole('button', { name: en.admin.limits.save }).click();
+    await admin.getByText(en.admin.limits.savedUser.replace('{{name}}', 'Camille')).waitFor();
+    const stored = (await (await admin.request.get(`${server.baseUrl}/api/admin/users/${userId}/limits`)).json()) as {
+      override: { global: { dayMicrousd: number } };
+    };
+    expect(stored.override.global.dayMicrousd).toBe(limit);
+    const cell = admin.getByTestId(`user-limits-${userId}`);
+    await cell.getByText(formatMoney(limit, 'en'), { exact: false }).first().waitFor();
+    await cell.getByText(formatMoney(spent, 'en'), { exact: false }).first().waitFor();
+    await screenshot(admin, 'en-14-admin-budgets');
+
+    // Camille's usage page: the ledger's spend against the limit, and the 80 % warning.
+    await user.goto(`${server.baseUrl}/usage`);
+    const line = user.getByTestId('budget-line-global-day-microusd');
+    await line.waitFor();
+    const lineText = await line.innerText();
+    expect(lineText).toContain(formatMoney(spent, 'fr'));
+    expect(lineText).toContain(formatMoney(limit, 'fr'));
+    expect(lineText).toContain(formatMoney(limit - spent, 'fr'));
+    await user.getByTestId('budget-notice').first().waitFor();
+    const notice = await user.getByTestId('budget-notice').first().innerText();
+    const percent = Number(/(\d+(?:,\d+)?) % utilisés/.exec(notice)?.[1]?.replace(',', '.'));
+    expect(percent, notice).toBeGreaterThanOrEqual(80);
+    expect(percent, notice).toBeLessThan(100);
+    await screenshot(user, 'fr-15-budget-warning');
+
+    // In the chat: what is left, and the warning.
+    await user.goto(`${server.baseUrl}/`);
+    await user.getByLabel(fr.chat.model).selectOption('openai::gpt-4.1');
+    const remaining = user.getByTestId('budget-remaining');
+    await remaining.waitFor();
+    expect(await remaining.innerText()).toContain(formatMoney(limit - spent, 'fr'));
+    await user.getByTestId('budget-notice').first().waitFor();
+
+    // The next message cannot fit its worst case: refused before the provider, in words.
+    const callsBefore = server.fakes.byProvider.openai.requests.length;
+    await user.getByLabel(fr.chat.messageLabel).fill('Encore une question ?');
+    await user.getByRole('button', { name: fr.chat.send }).click();
+    await user.getByText(/Limite atteinte — Budget du jour sur les clés globales/).waitFor();
+    expect(server.fakes.byProvider.openai.requests.length).toBe(callsBefore);
+    await screenshot(user, 'fr-16-quota-exceeded');
+
+    // Used up entirely: the notice says so.
+    const exhausted = await admin.request.put(`${server.baseUrl}/api/admin/users/${userId}/limits`, {
+      headers: { origin: server.baseUrl },
+      data: {
+        global: { dayMicrousd: spent, monthMicrousd: null, dayTokens: null, monthTokens: null },
+        personal: null,
+        requestsPerMinute: null,
+        tokensPerMinute: null,
+      },
+    });
+    expect(exhausted.status()).toBe(200);
+    await user.goto(`${server.baseUrl}/usage`);
+    await user
+      .getByText(/Budget du jour sur les clés globales : épuisé/)
+      .first()
+      .waitFor();
+
+    await adminContext.close();
+    await userContext.close();
+  });
+});
