@@ -77,10 +77,16 @@ export const gatewayPlugin = fastifyPlugin(
         installOpenAiErrorHandling(scope);
         // Every answer to a known caller says where its minute stands: model calls set the headers
         // when they are counted; anything else (a refusal before the call, /v1/models) reads them.
-        scope.addHook('onSend', async (request, reply) => {
-          if (request.tokenIdentity && !reply.hasHeader('x-ratelimit-limit')) {
-            reply.headers(await app.limits.peekHeaders(request.tokenIdentity.userId));
-          }
+        // (A callback hook: model calls, the hot path, pass straight through without a promise.)
+        scope.addHook('onSend', (request, reply, payload, done) => {
+          if (!request.tokenIdentity || reply.hasHeader('x-ratelimit-limit')) return done(null, payload);
+          app.limits.peekHeaders(request.tokenIdentity.userId).then(
+            (headers) => {
+              reply.headers(headers);
+              done(null, payload);
+            },
+            () => done(null, payload),
+          );
         });
 
         scope.get('/models', async (request) => {

@@ -41,8 +41,21 @@ export function createLimitPolicies(options: {
 }) {
   const { db, bus, defaults } = options;
   const cache = new Map<string, PolicyRow | null>();
+  /** Each user's combined limits (the default changing drops them all). */
+  const combined = new Map<string, EffectiveLimits>();
 
-  bus.subscribe(POLICY_CHANNEL, (subject) => (subject === RESYNC ? cache.clear() : cache.delete(subject)));
+  function forget(subject: string) {
+    if (subject === RESYNC || subject === DEFAULT_SUBJECT) {
+      if (subject === RESYNC) cache.clear();
+      else cache.delete(subject);
+      combined.clear();
+      return;
+    }
+    cache.delete(subject);
+    combined.delete(subject);
+  }
+
+  bus.subscribe(POLICY_CHANNEL, forget);
 
   async function row(subject: string): Promise<PolicyRow | null> {
     if (cache.has(subject)) return cache.get(subject) ?? null;
@@ -53,7 +66,7 @@ export function createLimitPolicies(options: {
   }
 
   async function changed(subject: string) {
-    cache.delete(subject);
+    forget(subject);
     await bus.publish(POLICY_CHANNEL, subject);
   }
 
@@ -76,10 +89,15 @@ export function createLimitPolicies(options: {
   }
 
   return {
-    /** The hot path: two map lookups once both rows are cached. */
+    /** The hot path: one map lookup once the user's limits are cached. */
     async effective(userId: string): Promise<EffectiveLimits> {
+      const cached = combined.get(userId);
+      if (cached) return cached;
       const [fallback, own] = await Promise.all([row(DEFAULT_SUBJECT), row(userId)]);
-      return combine(fallback, own);
+      const limits = combine(fallback, own);
+      if (combined.size >= CACHE_MAX_ENTRIES) combined.clear();
+      combined.set(userId, limits);
+      return limits;
     },
 
     async getDefault() {

@@ -13,7 +13,7 @@
 import type { BudgetLineView } from '../../shared/limits.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import type { UsageLedger } from '../usage/usage-ledger.ts';
+import { FLUSH_INTERVAL_MS, type UsageLedger } from '../usage/usage-ledger.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import { type Period, periodsIn } from './periods.ts';
 
@@ -237,7 +237,11 @@ export function createQuota(options: {
         ]);
       });
       running.add(request.requestId);
-      return () => running.delete(request.requestId);
+      // Kept alive until the ledger has had time to write the request's row (which deletes the
+      // hold): a hold expiring in between would be charged at its worst case instead.
+      return () => {
+        setTimeout(() => running.delete(request.requestId), 2 * FLUSH_INTERVAL_MS).unref();
+      };
     },
 
     /** A user's budget lines for one key source (none when no budget applies). */
