@@ -1,7 +1,8 @@
 // `npm run bench`: the gateway's overhead (DESIGN §9, issue 4). A fake OpenAI upstream and one
 // WeBox process (on PostgreSQL) share core 0; this load generator runs on core 1. The same
 // requests go (a) straight to the fake, (b) through the bare proxy in bare-proxy.ts, (c) through
-// WeBox's /v1/chat/completions with a real access token, key resolution and usage reading on.
+// WeBox's /v1/chat/completions with a real access token, key resolution and usage reading on,
+// and (d) the same for a user under a budget (the quota hold on every request).
 // `--quick` only checks that everything works (CI).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -104,7 +105,7 @@ interface Sample {
 }
 
 interface Target {
-  name: 'direct' | 'bare-proxy' | 'webox';
+  name: 'direct' | 'bare-proxy' | 'webox' | 'webox-budget';
   origin: string;
   path: string;
   authorization: string;
@@ -239,6 +240,38 @@ async function main() {
       ).json()) as { token: string }
     ).token;
 
+    // A second user whose global-key use is under a budget (one that never runs out): every
+    // request then holds its worst case in a PostgreSQL transaction before the call.
+    const budgetSignUp = await fetch(`${weboxUrl}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: weboxUrl },
+      body: JSON.stringify({ name: 'Budget', email: 'budget@example.com', password: 'bench password 2' }),
+    });
+    const budgetCookie = (budgetSignUp.headers.getSetCookie() ?? []).map((value) => value.split(';')[0]).join('; ');
+    const asBudgetUser = { 'content-type': 'application/json', origin: weboxUrl, cookie: budgetCookie };
+    const budgetUserId = (
+      (await (await fetch(`${weboxUrl}/api/me`, { headers: asBudgetUser })).json()) as { id: string }
+    ).id;
+    await fetch(`${weboxUrl}/api/admin/users/${budgetUserId}/limits`, {
+      method: 'PUT',
+      headers: asAdmin,
+      body: JSON.stringify({
+        global: { dayMicrousd: 1e15, monthMicrousd: null, dayTokens: null, monthTokens: null },
+        personal: null,
+        requestsPerMinute: null,
+        tokensPerMinute: null,
+      }),
+    });
+    const budgetToken = (
+      (await (
+        await fetch(`${weboxUrl}/api/tokens`, {
+          method: 'POST',
+          headers: asBudgetUser,
+          body: JSON.stringify({ name: 'bench-budget' }),
+        })
+      ).json()) as { token: string }
+    ).token;
+
     const targets: Target[] = [
       {
         name: 'direct',
@@ -261,6 +294,13 @@ async function main() {
         authorization: `Bearer ${token}`,
         model: 'openai/gpt-4o-mini',
       },
+      {
+        name: 'webox-budget',
+        origin: weboxUrl,
+        path: '/v1/chat/completions',
+        authorization: `Bearer ${budgetToken}`,
+        model: 'openai/gpt-4o-mini',
+      },
     ];
 
     const results: Array<Record<string, unknown>> = [];
@@ -272,7 +312,7 @@ async function main() {
           const runs: Array<Awaited<ReturnType<typeof load>>> = [];
           for (let run = 0; run < RUNS; run++) {
             runs.push(await load(target, mode, concurrency, DURATION_MS));
-            if (target.name === 'webox' && webox.child.pid) {
+            if (target.name.startsWith('webox') && webox.child.pid) {
               weboxRssUnderLoadMb = Math.max(weboxRssUnderLoadMb, (await rssOf(webox.child.pid)).rssMb);
             }
           }
@@ -313,6 +353,10 @@ async function main() {
       addedP50MsAtC1: (find('webox', 'json', 1)?.p50Ms ?? 0) - (find('direct', 'json', 1)?.p50Ms ?? 0),
       addedFirstByteMsAtC1:
         (find('webox', 'stream', 1)?.firstByteP50Ms ?? 0) - (find('direct', 'stream', 1)?.firstByteP50Ms ?? 0),
+      // With a budget: one transaction (lock, totals, hold) per request, serialised per user.
+      budgetThroughputRatioJson:
+        (find('webox-budget', 'json', top)?.rps ?? 0) / (find('bare-proxy', 'json', top)?.rps ?? 1),
+      budgetAddedP50MsAtC1: (find('webox-budget', 'json', 1)?.p50Ms ?? 0) - (find('direct', 'json', 1)?.p50Ms ?? 0),
       weboxRssUnderLoadMb: +weboxRssUnderLoadMb.toFixed(1),
       weboxPeakRssMb: +memory.peakRssMb.toFixed(1),
       concurrencyForRatios: top,

@@ -27,17 +27,10 @@ export interface DatabaseHandle {
    * costs more than the work itself (the usage ledger's batched insert).
    */
   query<Row = Record<string, unknown>>(text: string, params: unknown[]): Promise<{ rows: Row[] }>;
-  /**
-   * Raw statements in one transaction (committed when `work` resolves, rolled back when it
-   * throws): the quota holds, whose check and insert must not interleave with another's.
-   */
-  transaction<T>(work: (query: RawQuery) => Promise<T>): Promise<T>;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export type RawQuery = <Row = Record<string, unknown>>(text: string, params: unknown[]) => Promise<{ rows: Row[] }>;
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -75,22 +68,6 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
       const result = await pool.query(text, params);
       return { rows: result.rows as Row[] };
     },
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const result = await work(async <Row>(text: string, params: unknown[]) => ({
-          rows: (await client.query(text, params)).rows as Row[],
-        }));
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -114,12 +91,6 @@ async function openPglite(folder: string): Promise<DatabaseHandle> {
     async query<Row>(text: string, params: unknown[]) {
       const result = await client.query<Row>(text, params);
       return { rows: result.rows };
-    },
-    async transaction(work) {
-      // PGlite runs one transaction at a time: other statements wait until it ends.
-      return client.transaction((tx) =>
-        work(async <Row>(text: string, params: unknown[]) => ({ rows: (await tx.query<Row>(text, params)).rows })),
-      );
     },
     async ping() {
       await client.query('select 1');

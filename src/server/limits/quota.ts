@@ -1,7 +1,7 @@
 // Budgets: before a model call on a budgeted key source, the request's worst case (prompt tokens +
 // maximum output, at the model's price) is held; the call runs; the usage ledger then writes the
 // real cost and deletes the hold in one statement. The check and the hold happen in one
-// transaction under a per-user lock, so `spent + held + this request ≤ limit` holds however many
+// statement (the webox_quota_hold function) under a per-user lock, so `spent + held + this request ≤ limit` holds however many
 // requests race, on however many instances. Spent is read from the ledger's daily rollups: the
 // numbers users see are the ledger's.
 //
@@ -59,10 +59,8 @@ select
 from usage_daily
 where user_id = $1 and key_source = $2 and day >= $4::date and day <= $3::date`;
 
-const INSERT_HOLD = `
-insert into quota_hold (request_id, user_id, token_id, endpoint, provider, model, key_source,
-  input_tokens, output_tokens, microusd, expires_at)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + $11::int * interval '1 millisecond')`;
+const HOLD = `select * from webox_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::date, $13::date,
+  $14, $15, $16, $17)`;
 
 const EXPIRED = `
 select request_id, user_id, token_id, endpoint, provider, model, key_source, input_tokens, output_tokens,
@@ -212,30 +210,38 @@ export function createQuota(options: {
      * (the ledger's write of its usage row removes the hold itself).
      */
     async hold(request: HoldRequest, limits: BudgetLimits): Promise<() => void> {
-      await database.transaction(async (query) => {
-        // One lock per user and key source: holds for other users never wait on this one.
-        await query('select pg_advisory_xact_lock(hashtextextended($1, 7201))', [
-          `quota:${request.userId}:${request.source}`,
-        ]);
-        const { totals: current, resets } = await totals(query, request.userId, request.source);
-        for (const line of lines(limits, request.source, current, resets)) {
+      // One round trip: lock, read, check and insert happen in webox_quota_hold (migration 0004).
+      const bounds = periods();
+      const { rows } = await database.query<Totals & { held: boolean }>(HOLD, [
+        request.requestId,
+        request.userId,
+        request.tokenId,
+        request.endpoint,
+        request.provider,
+        request.model,
+        request.source,
+        request.inputTokens,
+        request.outputTokens,
+        request.microusd,
+        holdTtlMs,
+        bounds.day,
+        bounds.monthStart,
+        limits.dayMicrousd,
+        limits.monthMicrousd,
+        limits.dayTokens,
+        limits.monthTokens,
+      ]);
+      const result = rows[0];
+      if (!result) throw new Error('webox_quota_hold returned no row');
+      if (!result.held) {
+        // The first limit the worst case does not fit is the one the refusal names.
+        const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
+        for (const line of lines(limits, request.source, result, resets)) {
           const requested = line.unit === 'microusd' ? request.microusd : request.inputTokens + request.outputTokens;
           if (line.spent + line.held + requested > line.limit) throw quotaExceeded(line, requested);
         }
-        await query(INSERT_HOLD, [
-          request.requestId,
-          request.userId,
-          request.tokenId,
-          request.endpoint,
-          request.provider,
-          request.model,
-          request.source,
-          request.inputTokens,
-          request.outputTokens,
-          request.microusd,
-          holdTtlMs,
-        ]);
-      });
+        throw new Error('webox_quota_hold refused a request that fits every limit');
+      }
       running.add(request.requestId);
       // Kept alive until the ledger has had time to write the request's row (which deletes the
       // hold): a hold expiring in between would be charged at its worst case instead.
