@@ -3,11 +3,11 @@
 // what it has seen from memory; without REDIS_URL they warn that each counts rate limits alone.
 // PostgreSQL only: the embedded PGlite database has one process.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { captureLogs } from './helpers/app.ts';
 import { clientWithCookie, signUp } from './helpers/client.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
@@ -87,13 +87,7 @@ describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
 describe.skipIf(!postgresUrl)('several instances without REDIS_URL', () => {
   it('each warns at start that it counts rate limits alone, and says so again when it hears another', async () => {
     const database = await createTestDatabase();
-    const logs: string[] = [];
-    const logStream = new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
+    const { logs, logStream } = captureLogs();
     const env = {
       DATABASE_URL: database.databaseUrl,
       WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -117,13 +111,7 @@ describe.skipIf(!postgresUrl)('several instances without REDIS_URL', () => {
 
   it('with REDIS_URL set, no such warning', async () => {
     const database = await createTestDatabase();
-    const logs: string[] = [];
-    const logStream = new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
+    const { logs, logStream } = captureLogs();
     const app = await buildApp(
       parseConfig({
         DATABASE_URL: database.databaseUrl,

@@ -33,3 +33,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Signs up through the sign-up page and waits for the empty chat (the texts give the language). */
+export async function signUpInBrowser(
+  page: Page,
+  baseUrl: string,
+  texts: { auth: { name: string; email: string; password: string; signUp: string }; chat: { emptyTitle: string } },
+  name: string,
+  email: string,
+) {
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel(texts.auth.name).fill(name);
+  await page.getByLabel(texts.auth.email).fill(email);
+  await page.getByLabel(texts.auth.password).fill('correct horse battery staple');
+  await page.getByRole('button', { name: texts.auth.signUp }).click();
+  await page.getByRole('heading', { name: texts.chat.emptyTitle }).waitFor();
+}

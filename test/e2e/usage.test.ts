@@ -6,20 +6,14 @@ import { formatMoney } from '../../src/web/components/usage-data.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot } from './browser.ts';
+import { launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 let browser: Browser;
 let server: E2eServer;
 
-async function signUp(page: Page, texts: typeof en, name: string, email: string) {
-  await page.goto(`${server.baseUrl}/sign-up`);
-  await page.getByLabel(texts.auth.name).fill(name);
-  await page.getByLabel(texts.auth.email).fill(email);
-  await page.getByLabel(texts.auth.password).fill('correct horse battery staple');
-  await page.getByRole('button', { name: texts.auth.signUp }).click();
-  await page.getByRole('heading', { name: texts.chat.emptyTitle }).waitFor();
-}
+const signUp = (page: Page, texts: typeof en, name: string, email: string) =>
+  signUpInBrowser(page, server.baseUrl, texts, name, email);
 
 async function chat(page: Page, provider: string, model: string) {
   const response = await page.request.post(`${server.baseUrl}/api/chat`, {

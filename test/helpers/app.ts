@@ -17,10 +17,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const TEST_MASTER_KEY = randomBytes(32).toString('base64');
-
-export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/** A log destination that keeps every line (tests read them: warnings said, secrets never). */
+export function captureLogs() {
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -28,6 +26,14 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
       done();
     },
   });
+  return { logs, logStream };
+}
+
+export const TEST_MASTER_KEY = randomBytes(32).toString('base64');
+
+export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const { logs, logStream } = captureLogs();
   const fullEnv: Record<string, string> = Object.fromEntries(
     Object.entries({
       WEBOX_DATA_DIR: database.dataDir,

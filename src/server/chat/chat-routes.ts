@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { chatBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { AppError } from '../errors.ts';
+import { openEventStream } from '../gateway/event-stream.ts';
 import { type ChatEvent, createChatService } from './chat-service.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(event)}\n\n`;
@@ -57,14 +58,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
       }
 
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      openEventStream(reply);
       try {
         for await (const event of events) {
           if (abort.signal.aborted) break;

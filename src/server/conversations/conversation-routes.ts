@@ -11,6 +11,7 @@ import {
 } from '../../shared/conversations.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { createChatService } from '../chat/chat-service.ts';
+import { openEventStream } from '../gateway/event-stream.ts';
 import { createConversationService } from './conversation-service.ts';
 
 const sse = (event: ConversationStreamEvent) => `data: ${JSON.stringify(event)}\n\n`;
@@ -81,14 +82,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         onHeaders: (headers) => reply.headers(headers),
       });
 
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      openEventStream(reply);
       const write = (event: ConversationStreamEvent) => {
         if (!reply.raw.destroyed) reply.raw.write(sse(event));
       };

@@ -1,4 +1,5 @@
-// What both gateway paths (pass-through and translated) write around an OpenAI event stream.
+// What every streamed answer (the gateway's two paths, /api/chat, the conversations) writes around
+// its event stream.
 import type { FastifyReply } from 'fastify';
 import type { AppError } from '../errors.ts';
 
@@ -11,6 +12,8 @@ export function openEventStream(reply: FastifyReply) {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
+    // Proxies such as nginx must pass each event on at once.
+    'x-accel-buffering': 'no',
   });
   return reply.raw;
 }
