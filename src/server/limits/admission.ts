@@ -7,7 +7,7 @@ import { costMicrousd } from '../usage/cost.ts';
 import type { PriceBook } from '../usage/price-book.ts';
 import type { KeySource, LimitPolicies } from './limit-policies.ts';
 import type { Quota } from './quota.ts';
-import { type RateLimits, type RateWindow, rateLimitHeaders } from './rate-limits.ts';
+import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
 
 /**
  * The output a budgeted request may produce when it does not say (max_tokens): WeBox sends this
@@ -43,7 +43,6 @@ export interface AdmissionRequest {
 }
 
 export interface Admission {
-  window: RateWindow;
   /** X-RateLimit-Limit / -Remaining / -Reset for the answer. */
   headers: Record<string, string>;
   /** The output cap WeBox must send upstream (null: the request's own limit stands). */
@@ -77,7 +76,7 @@ export function createAdmission(options: {
     const window = await rates.takeRequest(perMinute, failClosed);
     const headers = rateLimitHeaders(window);
     try {
-      return { window, headers, ...(await claim(request, limits, failClosed, userKey)) };
+      return { headers, ...(await claim(request, limits, failClosed, userKey)) };
     } catch (error) {
       // A refusal after the request was counted still tells the client where its minute stands.
       if (error instanceof AppError) {

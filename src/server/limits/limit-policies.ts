@@ -16,7 +16,7 @@ const CACHE_MAX_ENTRIES = 50_000;
 export const NO_LIMITS: BudgetLimits = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 
 /** A budget with every limit unset is no budget at all (the request skips the hold entirely). */
-export const isUnlimited = (budget: BudgetLimits | null | undefined) =>
+const isUnlimited = (budget: BudgetLimits | null | undefined) =>
   !budget ||
   (budget.dayMicrousd === null &&
     budget.monthMicrousd === null &&
