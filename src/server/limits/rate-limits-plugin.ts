@@ -17,7 +17,11 @@ const INSTANCE_CHANNEL = 'instance';
 export const rateLimitsPlugin = fastifyPlugin(
   async (app) => {
     const log = app.log.child({ module: 'limits' });
-    const rateLimits = createRateLimits({ redisUrl: app.config.redisUrl, keyPrefix: app.config.redisPrefix, log });
+    const rateLimits = await createRateLimits({
+      redisUrl: app.config.redisUrl,
+      keyPrefix: app.config.redisPrefix,
+      log,
+    });
     app.decorate('rateLimits', rateLimits);
     app.addHook('onClose', async () => rateLimits.close());
 

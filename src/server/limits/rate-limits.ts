@@ -6,7 +6,7 @@
 // When Redis cannot be reached, global-key traffic fails closed (503 limits_unavailable: spending
 // the operator's keys unmetered is worse than a pause) and personal-key traffic goes on, counted in
 // memory meanwhile. ioredis reconnects by itself; counting in Redis resumes when it answers again.
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors.ts';
 
@@ -43,20 +43,23 @@ interface RateLogger {
   info(object: Record<string, unknown>, message: string): void;
 }
 
-export function createRateLimits(options: { redisUrl: string | undefined; keyPrefix: string; log: RateLogger }) {
+export async function createRateLimits(options: { redisUrl: string | undefined; keyPrefix: string; log: RateLogger }) {
   const { log } = options;
   const KEY_PREFIX = `${options.keyPrefix}:rl`;
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, {
-        // Fail fast while disconnected instead of queueing: a request must not wait on Redis.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        commandTimeout: 1_000,
-        connectTimeout: 2_000,
-        lazyConnect: false,
-        retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      })
-    : null;
+  // The Redis client is loaded only when there is a Redis to talk to.
+  const Redis = options.redisUrl ? (await import('ioredis')).Redis : null;
+  const redis: RedisClient | null =
+    options.redisUrl && Redis
+      ? new Redis(options.redisUrl, {
+          // Fail fast while disconnected instead of queueing: a request must not wait on Redis.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 1_000,
+          connectTimeout: 2_000,
+          lazyConnect: false,
+          retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+        })
+      : null;
   let redisDown = false;
   redis?.on('error', (error) => {
     if (!redisDown) log.warn({ err: error }, 'Redis is unreachable: global-key traffic is paused until it returns');
@@ -220,4 +223,4 @@ export function createRateLimits(options: { redisUrl: string | undefined; keyPre
   }
 }
 
-export type RateLimits = ReturnType<typeof createRateLimits>;
+export type RateLimits = Awaited<ReturnType<typeof createRateLimits>>;
