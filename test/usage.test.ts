@@ -289,4 +289,20 @@ describe('batching', () => {
     const events = await rows(sql`user_id = ${aliceId}`);
     expect((daily as unknown as { rows: Array<{ requests: number }> }).rows[0]?.requests).toBe(events.length);
   });
+
+  it('a row for an account deleted meanwhile is dropped without holding up the others', async () => {
+    const base = {
+      endpoint: 'gateway' as const,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      keySource: 'global' as const,
+      tokens: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+      status: 200,
+    };
+    test.app.usageLedger.record({ ...base, requestId: 'deleted-account-row', userId: 'no-such-user' });
+    test.app.usageLedger.record({ ...base, requestId: 'live-account-row', userId: aliceId });
+    await test.app.usageLedger.flush();
+    expect(test.app.usageLedger.pending()).toBe(0);
+    expect(await rows(sql`request_id in ('deleted-account-row', 'live-account-row')`)).toHaveLength(1);
+  });
 });

@@ -85,6 +85,9 @@ with input as (
     input_microusd_per_mtok, output_microusd_per_mtok, cached_input_microusd_per_mtok,
     unpriced, estimated, status, error_code, latency_ms, first_token_ms, created_at
   from input
+  -- An account deleted while its requests were queued (better-auth's admin remove-user) takes its
+  -- usage with it; its rows must not fail the whole batch, forever.
+  where exists (select 1 from "user" u where u.id = input.user_id)
   on conflict (request_id) do nothing
   returning request_id
 ), released as (
