@@ -218,37 +218,34 @@ async function main() {
 
     // A real account, a global key and an access token, through the public API.
     const providerKey = `sk-proj-${randomBytes(24).toString('hex')}`;
-    const signUp = await fetch(`${weboxUrl}/api/auth/sign-up/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: weboxUrl },
-      body: JSON.stringify({ name: 'Bench', email: 'bench@example.com', password: 'bench password 1' }),
-    });
-    const cookie = (signUp.headers.getSetCookie() ?? []).map((value) => value.split(';')[0]).join('; ');
-    const asAdmin = { 'content-type': 'application/json', origin: weboxUrl, cookie };
+    /** Signs an account up and returns the JSON headers of its session. */
+    const signUpAs = async (name: string, email: string) => {
+      const response = await fetch(`${weboxUrl}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: weboxUrl },
+        body: JSON.stringify({ name, email, password: 'bench password 1' }),
+      });
+      const cookie = (response.headers.getSetCookie() ?? []).map((value) => value.split(';')[0]).join('; ');
+      return { 'content-type': 'application/json', origin: weboxUrl, cookie };
+    };
+    const createToken = async (session: Record<string, string>, name: string) =>
+      (
+        (await (
+          await fetch(`${weboxUrl}/api/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name }) })
+        ).json()) as { token: string }
+      ).token;
+
+    const asAdmin = await signUpAs('Bench', 'bench@example.com');
     await fetch(`${weboxUrl}/api/admin/keys/openai`, {
       method: 'PUT',
       headers: asAdmin,
       body: JSON.stringify({ apiKey: providerKey }),
     });
-    const token = (
-      (await (
-        await fetch(`${weboxUrl}/api/tokens`, {
-          method: 'POST',
-          headers: asAdmin,
-          body: JSON.stringify({ name: 'bench' }),
-        })
-      ).json()) as { token: string }
-    ).token;
+    const token = await createToken(asAdmin, 'bench');
 
     // A second user whose global-key use is under a budget (one that never runs out): every
-    // request then holds its worst case in a PostgreSQL transaction before the call.
-    const budgetSignUp = await fetch(`${weboxUrl}/api/auth/sign-up/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: weboxUrl },
-      body: JSON.stringify({ name: 'Budget', email: 'budget@example.com', password: 'bench password 2' }),
-    });
-    const budgetCookie = (budgetSignUp.headers.getSetCookie() ?? []).map((value) => value.split(';')[0]).join('; ');
-    const asBudgetUser = { 'content-type': 'application/json', origin: weboxUrl, cookie: budgetCookie };
+    // request then holds its worst case in PostgreSQL (webox_quota_hold) before the call.
+    const asBudgetUser = await signUpAs('Budget', 'budget@example.com');
     const budgetUserId = (
       (await (await fetch(`${weboxUrl}/api/me`, { headers: asBudgetUser })).json()) as { id: string }
     ).id;
@@ -262,15 +259,7 @@ async function main() {
         tokensPerMinute: null,
       }),
     });
-    const budgetToken = (
-      (await (
-        await fetch(`${weboxUrl}/api/tokens`, {
-          method: 'POST',
-          headers: asBudgetUser,
-          body: JSON.stringify({ name: 'bench-budget' }),
-        })
-      ).json()) as { token: string }
-    ).token;
+    const budgetToken = await createToken(asBudgetUser, 'bench-budget');
 
     const targets: Target[] = [
       {

@@ -1,8 +1,8 @@
 // The providers and their models (GET /api/providers) with, for each, the key a request would use
 // now (GET /api/keys): what the model picker and the profile show.
-import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { KeySource, ProviderInfo, UserKeyState } from '../api/types.ts';
+import { useLoaded } from './use-loaded.ts';
 
 export interface Catalog {
   providers: ProviderInfo[];
@@ -17,20 +17,12 @@ export function providerName(catalog: Catalog | null, provider: string): string 
   return catalog?.providers.find((item) => item.id === provider)?.name ?? provider;
 }
 
+async function loadCatalog(): Promise<Catalog> {
+  const [providers, keys] = await Promise.all([api.providers(), api.keys()]);
+  return { providers: providers.providers, keys: keys.providers };
+}
+
 export function useCatalog() {
-  const [catalog, setCatalog] = useState<Catalog | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(async () => {
-    try {
-      const [providers, keys] = await Promise.all([api.providers(), api.keys()]);
-      setCatalog({ providers: providers.providers, keys: keys.providers });
-      setError(null);
-    } catch (caught) {
-      setError(caught);
-    }
-  }, []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { value: catalog, error, reload } = useLoaded(loadCatalog);
   return { catalog, error, reload };
 }
