@@ -192,6 +192,12 @@ describe('control characters are refused at the boundary', () => {
       expectInvalid(await attacker.delete(`/api/tokens/${encoded}`), `token id ${show(bad)}`);
       expectInvalid(await attacker.delete(`/api/keys/${encoded}`), `provider ${show(bad)}`);
     }
+    // better-auth's guard refuses a NUL in any of its inputs, passwords included (scrypt's HMAC
+    // would take "password\u0000" for "password").
+    expectInvalid(
+      await admin.post('/api/admin/users', { name: 'Eve', email: uniqueEmail('made'), password: 'long enough\u0000' }),
+      'password with NUL',
+    );
     // An unknown but well-formed id is still "not found".
     expect((await admin.get('/api/admin/users/no-such-user/limits')).statusCode).toBe(404);
   });
