@@ -14,6 +14,7 @@ import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { limitsPlugin } from './limits/limits-plugin.ts';
 import { limitsRoutes } from './limits/limits-routes.ts';
 import { rateLimitsPlugin } from './limits/rate-limits-plugin.ts';
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installJsonBodyParser(app);
   app.decorate('config', config);
   // A callback hook, not an async one: it runs on every request, and costs no promise this way.
   app.addHook('onRequest', (request, reply, done) => {

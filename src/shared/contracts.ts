@@ -1,5 +1,6 @@
 // Request bodies shared by the server (route schemas) and the web app (forms), written once.
 import { z } from 'zod';
+import { messageText, singleLineText } from './text.ts';
 
 /** PUT /api/keys/:provider and PUT /api/admin/keys/:provider. Format checks happen in the vault. */
 export const saveKeyBody = z.object({
@@ -9,18 +10,18 @@ export const saveKeyBody = z.object({
 
 export const chatMessage = z.object({
   role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(1_000_000),
+  content: messageText({ max: 1_000_000 }),
 });
 
 export const chatBody = z.object({
-  provider: z.string().min(1).max(64),
-  model: z.string().min(1).max(200),
+  provider: singleLineText({ min: 1, max: 64 }),
+  model: singleLineText({ min: 1, max: 200 }),
   messages: z.array(chatMessage).min(1, 'messages must hold at least one message').max(1000),
   stream: z.boolean().optional(),
 });
 
 export const createUserBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: singleLineText({ trim: true, min: 1, max: 200 }),
   email: z.email().max(320),
   password: z.string().min(8, 'password must be at least 8 characters').max(256),
   role: z.enum(['admin', 'user']).optional(),
@@ -33,12 +34,12 @@ export const updateUserBody = z
   })
   .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role or disabled');
 
-export const providerParams = z.object({ provider: z.string().min(1).max(64) });
-export const idParams = z.object({ id: z.string().min(1).max(200) });
+export const providerParams = z.object({ provider: singleLineText({ min: 1, max: 64 }) });
+export const idParams = z.object({ id: singleLineText({ min: 1, max: 200 }) });
 
 /** POST /api/tokens. */
 export const createTokenBody = z.object({
-  name: z.string().trim().min(1, 'name is required').max(100),
+  name: singleLineText({ trim: true, min: 1, max: 100 }),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
   /** The token's own limit, under its owner's: for a script that must not use up the owner's minute. */
   requestsPerMinute: z.number().int().min(1).max(1_000_000).nullish(),
@@ -46,17 +47,17 @@ export const createTokenBody = z.object({
 
 /** GET /api/usage and /api/admin/usage: a range of days (inclusive, operator's time zone). */
 export const usageQuery = z.object({
-  from: z.string().optional(),
-  to: z.string().optional(),
+  from: singleLineText({ max: 10 }).optional(),
+  to: singleLineText({ max: 10 }).optional(),
   groupBy: z.enum(['day', 'provider', 'model', 'source', 'user']).default('day'),
-  userId: z.string().max(200).optional(),
+  userId: singleLineText({ min: 1, max: 200 }).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
 /** POST /api/admin/prices: a price that applies from a date (history is never rewritten). */
 export const addPriceBody = z.object({
-  provider: z.string().min(1).max(64),
-  model: z.string().min(1).max(200),
+  provider: singleLineText({ min: 1, max: 64 }),
+  model: singleLineText({ min: 1, max: 200 }),
   effectiveFrom: z.iso.datetime({ offset: true }),
   inputMicrousdPerMtok: z.number().int().min(0).max(1e12),
   outputMicrousdPerMtok: z.number().int().min(0).max(1e12),

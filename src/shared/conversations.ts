@@ -1,17 +1,15 @@
 // Request bodies of the conversation API (docs/conversations-api.md), shared by the server's route
 // schemas and the web app.
 import { z } from 'zod';
+import { messageText, singleLineText } from './text.ts';
 
 export const CONVERSATION_TITLE_MAX = 200;
 /** Longest single message a user may send from the web chat. */
 export const MESSAGE_CONTENT_MAX = 200_000;
 
-const title = z
-  .string()
-  .trim()
-  .max(CONVERSATION_TITLE_MAX, `title must be at most ${CONVERSATION_TITLE_MAX} characters`);
-const provider = z.string().min(1).max(64);
-const model = z.string().trim().min(1).max(200);
+const title = singleLineText({ trim: true, max: CONVERSATION_TITLE_MAX });
+const provider = singleLineText({ min: 1, max: 64 });
+const model = singleLineText({ trim: true, min: 1, max: 200 });
 
 /** POST /api/conversations. Without a title, the first message names the conversation. */
 export const createConversationBody = z.object({
@@ -33,12 +31,12 @@ export const updateConversationBody = z
  * (the picker changed since it was created).
  */
 export const sendMessageBody = z.object({
-  content: z.string().min(1, 'content must not be empty').max(MESSAGE_CONTENT_MAX),
+  content: messageText({ min: 1, max: MESSAGE_CONTENT_MAX }),
   provider: provider.optional(),
   model: model.optional(),
 });
 
-export const conversationParams = z.object({ id: z.string().min(1).max(100) });
+export const conversationParams = z.object({ id: singleLineText({ min: 1, max: 100 }) });
 
 export type CreateConversationBody = z.infer<typeof createConversationBody>;
 export type UpdateConversationBody = z.infer<typeof updateConversationBody>;

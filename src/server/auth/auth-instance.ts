@@ -10,6 +10,7 @@ import { count } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import * as schema from '../db/schema/index.ts';
+import { checkAuthInput, validateUserFields } from './user-fields.ts';
 
 /** Fastify's view of the client address is handed to better-auth in this header (and only ours). */
 export const CLIENT_IP_HEADER = 'x-webox-client-ip';
@@ -62,10 +63,12 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
       },
     },
     plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] })],
+    hooks: { before: checkAuthInput },
     databaseHooks: {
       user: {
         create: {
           async before(user, context) {
+            validateUserFields(user);
             const [row] = await db.select({ users: count() }).from(schema.user);
             const isFirstAccount = (row?.users ?? 0) === 0;
             // The first account runs the instance: it is always allowed and always admin.
@@ -77,6 +80,11 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
               });
             }
             return { data: user };
+          },
+        },
+        update: {
+          async before(user) {
+            validateUserFields(user);
           },
         },
       },

@@ -2,6 +2,7 @@
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
 import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
+import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import { AppError, commonErrors } from '../errors.ts';
 import type { Admission, Admit } from '../limits/admission.ts';
@@ -224,8 +225,9 @@ export function createChatService(options: {
       {
         requestId: request.requestId,
         userId: request.userId,
-        provider: typeof request.provider === 'string' ? request.provider.slice(0, 64) : 'unknown',
-        model: typeof request.model === 'string' ? request.model.slice(0, 200) : 'unknown',
+        // What the client sent is malformed: only a safe form of it is recorded.
+        provider: toSafeLabel(request.provider, 64),
+        model: toSafeLabel(request.model, 200),
         source: 'none',
         inputCharacters: 0,
         startedAt: performance.now(),

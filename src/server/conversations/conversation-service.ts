@@ -2,6 +2,7 @@
 // holds its messages in order. Another user's conversation is "not found", never "forbidden".
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+import { toSafeLabel } from '../../shared/text.ts';
 import type { Database } from '../db/client.ts';
 import { conversation, conversationMessage } from '../db/schema/index.ts';
 import { commonErrors } from '../errors.ts';
@@ -43,11 +44,14 @@ function toMessage(row: MessageRow): ConversationMessage {
   };
 }
 
-/** A title from the first user message: one line, whole words where possible. */
+/**
+ * A title from the first user message: one line, whole words where possible, without what a typed
+ * title may not hold (a message may carry bidi marks; a cut must not split a surrogate pair).
+ */
 export function titleFromMessage(content: string): string {
-  const line = content.replace(/\s+/g, ' ').trim();
+  const line = toSafeLabel(content.replace(/\s+/g, ' ').trim(), content.length, '');
   if (line.length <= TITLE_FROM_MESSAGE_LENGTH) return line;
-  const cut = line.slice(0, TITLE_FROM_MESSAGE_LENGTH);
+  const cut = toSafeLabel(line, TITLE_FROM_MESSAGE_LENGTH, '');
   const lastSpace = cut.lastIndexOf(' ');
   return `${(lastSpace > 20 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 }
@@ -167,7 +171,8 @@ export function createConversationService(options: { db: Database }) {
           .values({
             conversationId: turn.conversation.id,
             role: 'assistant',
-            content: turn.answer,
+            // The provider's text may hold a NUL (PostgreSQL cannot store one): the paid answer is kept.
+            content: turn.answer.replaceAll('\u0000', '\ufffd'),
             provider: turn.provider,
             model: turn.model,
             keySource: turn.source,

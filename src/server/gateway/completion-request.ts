@@ -1,11 +1,14 @@
 // Reads an OpenAI chat-completions request: just enough checking to route it and refuse what the
 // chosen provider cannot take. The rest is the provider's to judge (it answers 400, passed on as
 // provider_bad_request), so the hot path does no schema walk over a large body.
+import { isSingleLine } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { type ModelRoute, routeModel } from './model-id.ts';
 
 export type CompletionBody = Record<string, unknown> & { model: string; messages: unknown[]; stream?: boolean };
+
+const MODEL_ID_MAX = 200;
 
 const invalid = (message: string, param: string) =>
   new AppError(400, 'invalid_request', message, { details: { param } });
@@ -17,6 +20,10 @@ export function readCompletionRequest(body: unknown): { body: CompletionBody; ro
   const candidate = body as Record<string, unknown>;
   if (typeof candidate.model !== 'string' || candidate.model.length === 0) {
     throw invalid('model is required: a string such as "openai/gpt-4o-mini".', 'model');
+  }
+  // The model id reaches the usage ledger and the provider's URL: one line, bounded.
+  if (candidate.model.length > MODEL_ID_MAX || !isSingleLine(candidate.model)) {
+    throw invalid(`model must be one line of text of at most ${MODEL_ID_MAX} characters.`, 'model');
   }
   if (!Array.isArray(candidate.messages) || candidate.messages.length === 0) {
     throw invalid('messages is required: a non-empty array of messages.', 'messages');

@@ -3,6 +3,7 @@
 // exactly as /api/chat does. Errors use OpenAI's shape.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { toSafeLabel } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { Admission } from '../limits/admission.ts';
 import { getProvider, providers } from '../providers/registry.ts';
@@ -124,7 +125,8 @@ export const gatewayPlugin = fastifyPlugin(
             admission: Admission | null;
           } = {
             provider: 'unknown',
-            model: String((request.body as { model?: unknown } | null)?.model ?? 'unknown').slice(0, 200),
+            // Recorded even when refused: never the raw string (a NUL would fail the ledger's batch).
+            model: toSafeLabel((request.body as { model?: unknown } | null)?.model, 200),
             source: 'none',
             stream: false,
             messages: null,

@@ -5,6 +5,13 @@
 // crash loses at most one interval's records. The same statement deletes the quota holds of the
 // requests it writes: a request's worst case stops being held in the instant its real cost
 // counts, so `spent + held` never drops below what was really spent.
+//
+// A row PostgreSQL refuses for its own data (SQLSTATE class 22 or 23: a NUL in a text, a number out
+// of range) must not hold up everyone else's: its batch is split until the row stands alone, and
+// that row is set aside (logged with its request id, counted in stats().rejected). Its quota hold,
+// if any, stays and is charged at its worst case when it expires, so the call is still paid for.
+// Any other failure (the database unreachable) keeps every row queued, and retried.
+import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
 import type { PriceBook } from './price-book.ts';
@@ -13,6 +20,22 @@ export const FLUSH_INTERVAL_MS = 1_000;
 const BATCH_SIZE = 500;
 /** Records kept while the database is unreachable, before the oldest are dropped (and logged). */
 const MAX_QUEUE = 100_000;
+const INT_MAX = 2_147_483_647;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A PostgreSQL refusal of the rows' own data (class 22 data exception, 23 integrity violation). */
+function isDataError(error: unknown) {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+/** Text as the columns can hold it (defence in depth: the routes already refuse what this strips). */
+const safeText = (value: string, max: number) =>
+  value.length <= max && isSingleLine(value) ? value : toSafeLabel(value, max);
+/** An int4 column's value: finite, whole, within range. */
+const safeInt = (value: number) => (Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), INT_MAX) : 0);
+const safeMicrousd = (value: number) =>
+  Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), Number.MAX_SAFE_INTEGER) : 0;
 
 export interface UsageRecord {
   requestId: string;
@@ -128,6 +151,7 @@ export function createUsageLedger(options: {
   const toDay = dayIn(options.timezone);
   let queue: QueuedEvent[] = [];
   let flushing: Promise<void> | null = null;
+  const counts = { written: 0, rejected: 0 };
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
 
@@ -135,28 +159,29 @@ export function createUsageLedger(options: {
     const at = record.at ?? new Date();
     const tokens = record.tokens ?? record.estimatedTokens ?? null;
     const price = tokens ? prices.priceAt(record.provider, record.model, at) : null;
+    const optionalInt = (value: number | null | undefined) =>
+      value === undefined || value === null ? null : safeInt(value);
     return {
-      requestId: record.requestId,
-      userId: record.userId,
-      tokenId: record.tokenId ?? null,
+      requestId: safeText(record.requestId, 200),
+      userId: safeText(record.userId, 200),
+      tokenId: record.tokenId && UUID.test(record.tokenId) ? record.tokenId : null,
       endpoint: record.endpoint,
-      provider: record.provider,
-      model: record.model,
+      provider: safeText(record.provider, 64),
+      model: safeText(record.model, 200),
       keySource: record.keySource,
-      inputTokens: tokens?.inputTokens ?? 0,
-      outputTokens: tokens?.outputTokens ?? 0,
-      cachedInputTokens: tokens?.cachedInputTokens ?? 0,
-      costMicrousd: record.heldMicrousd ?? (tokens && price ? costMicrousd(tokens, price) : 0),
+      inputTokens: safeInt(tokens?.inputTokens ?? 0),
+      outputTokens: safeInt(tokens?.outputTokens ?? 0),
+      cachedInputTokens: safeInt(tokens?.cachedInputTokens ?? 0),
+      costMicrousd: safeMicrousd(record.heldMicrousd ?? (tokens && price ? costMicrousd(tokens, price) : 0)),
       inputMicrousdPerMtok: price?.inputMicrousdPerMtok ?? null,
       outputMicrousdPerMtok: price?.outputMicrousdPerMtok ?? null,
       cachedInputMicrousdPerMtok: price?.cachedInputMicrousdPerMtok ?? null,
       unpriced: tokens !== null && price === null,
       estimated: record.tokens === null && (record.estimatedTokens ?? null) !== null,
-      status: record.status,
-      errorCode: record.errorCode ?? null,
-      latencyMs: record.latencyMs === undefined || record.latencyMs === null ? null : Math.round(record.latencyMs),
-      firstTokenMs:
-        record.firstTokenMs === undefined || record.firstTokenMs === null ? null : Math.round(record.firstTokenMs),
+      status: safeInt(record.status),
+      errorCode: record.errorCode ? safeText(record.errorCode, 100) : null,
+      latencyMs: optionalInt(record.latencyMs),
+      firstTokenMs: optionalInt(record.firstTokenMs),
       createdAt: at,
       day: toDay(at),
     };
@@ -196,13 +221,45 @@ export function createUsageLedger(options: {
     ]);
   }
 
+  /**
+   * Writes the rows, setting aside those PostgreSQL refuses for their own data: a refused batch is
+   * split in halves until each refused row stands alone (a few statements per bad row). Halves go
+   * in order, so the rows done always lead the batch: `progress.done` counts them when another
+   * failure (the database unreachable) is thrown, and the rest stays queued.
+   */
+  async function writeIsolating(rows: QueuedEvent[], progress: { done: number }) {
+    try {
+      await writeBatch(rows);
+      counts.written += rows.length;
+      progress.done += rows.length;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      const [only] = rows;
+      if (rows.length === 1 && only) {
+        counts.rejected++;
+        progress.done++;
+        // The row's text is what the database refused: only its ids and the SQLSTATE are logged.
+        log.error(
+          { requestId: only.requestId, userId: only.userId, sqlstate: (error as { code: string }).code },
+          'usage row refused by the database: set aside (its quota hold, if any, is charged when it expires)',
+        );
+        return;
+      }
+      const middle = Math.ceil(rows.length / 2);
+      await writeIsolating(rows.slice(0, middle), progress);
+      await writeIsolating(rows.slice(middle), progress);
+    }
+  }
+
   async function flushOnce() {
     while (queue.length > 0) {
       const batch = queue.slice(0, BATCH_SIZE);
+      const progress = { done: 0 };
       try {
-        await writeBatch(batch);
+        await writeIsolating(batch, progress);
         queue = queue.slice(batch.length);
       } catch (error) {
+        queue = queue.slice(progress.done);
         log.error({ err: error, pending: queue.length }, 'usage batch could not be written; will retry');
         return;
       }
@@ -235,9 +292,17 @@ export function createUsageLedger(options: {
       if (queue.length > 0) await flush();
     },
     pending: () => queue.length,
-    /** Writes these records now, in one statement, bypassing the queue (expired quota holds). */
+    /**
+     * Rows written (or found already written) and set aside since start, and rows queued: an
+     * operator's view of the ledger's health (`rejected` above zero is logged at error).
+     */
+    stats: () => ({ written: counts.written, rejected: counts.rejected, pending: queue.length }),
+    /**
+     * Writes these records now, bypassing the queue (expired quota holds); a row refused for its
+     * data is set aside like a queued one, an unreachable database throws.
+     */
     async writeNow(records: UsageRecord[]) {
-      if (records.length > 0) await writeBatch(records.map(toRow));
+      if (records.length > 0) await writeIsolating(records.map(toRow), { done: 0 });
     },
     async close() {
       clearInterval(timer);

@@ -14,6 +14,7 @@ const AUTH_CODES: Record<string, string> = {
   PASSWORD_TOO_SHORT: 'auth.errors.passwordTooShort',
   PASSWORD_TOO_LONG: 'auth.errors.passwordTooLong',
   INVALID_EMAIL: 'auth.errors.invalidEmail',
+  INVALID_NAME: 'auth.errors.invalidName',
   BANNED_USER: 'auth.errors.disabled',
 };
 

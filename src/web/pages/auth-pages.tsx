@@ -116,6 +116,7 @@ export function SignUpPage() {
             id={`${id}-name`}
             autoComplete="name"
             required
+            maxLength={200}
             value={name}
             onChange={(event) => setName(event.target.value)}
           />
