@@ -7,6 +7,7 @@ import { commonErrors } from '../errors.ts';
 import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
 import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
+import { allowedAuthPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 
 export interface SessionUser {
@@ -83,7 +84,13 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       method: ['GET', 'POST'],
       url: '/api/auth/*',
       async handler(request, reply) {
-        const signIn = request.method === 'POST' && request.url.split('?')[0] === SIGN_IN_PATH;
+        const path = allowedAuthPath(request.method, request.url);
+        if (path === null) {
+          // One answer, in better-auth's error shape, for an endpoint WeBox does not expose and for
+          // a path spelled other than the way better-auth's router resolves it.
+          return reply.status(404).send({ code: 'NOT_FOUND', message: 'Not found.' });
+        }
+        const signIn = path === SIGN_IN_PATH;
         const email = signIn ? emailOf(request.body) : null;
         if (signIn) {
           const wait = await signInThrottle.waitSeconds(email, request.ip);
