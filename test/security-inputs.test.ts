@@ -237,18 +237,11 @@ describe('account names (better-auth routes)', () => {
     expect(me.json().name).toBe('Ève Élodie 🎉');
   });
 
-  it('update-user refuses the same names, names that are not strings, and images that are not https', async () => {
+  it('update-user is not served (renames go through the user hooks, checked below)', async () => {
     const user = await signUp(test.app);
-    for (const bad of LINE_BREAKERS)
-      expectAuthRefusal(await user.post('/api/auth/update-user', { name: `E${bad}ve` }), show(bad));
-    for (const name of ['', 'x'.repeat(201), 12, { first: 'Eve' }, ['Eve'], true]) {
-      expectAuthRefusal(await user.post('/api/auth/update-user', { name }), JSON.stringify(name).slice(0, 20));
-    }
-    expectAuthRefusal(await user.post('/api/auth/update-user', { image: 'data:text/html,<b>x</b>' }), 'data: image');
-    expectAuthRefusal(await user.post('/api/auth/update-user', { image: { url: 'https://x' } }), 'object image');
-    expect((await user.post('/api/auth/update-user', { name: 'Renamed' })).statusCode).toBe(200);
-    expect((await user.post('/api/auth/update-user', { image: null })).statusCode).toBe(200);
-    expect((await user.get('/api/me')).json().name).toBe('Renamed');
+    expect((await user.post('/api/auth/update-user', { name: 'E\u0000ve' })).statusCode).toBe(404);
+    expect((await user.post('/api/auth/update-user', { name: 'Renamed' })).statusCode).toBe(404);
+    expect((await user.get('/api/me')).json().name).not.toBe('Renamed');
   });
 
   it('the user hooks refuse bad fields on every path better-auth creates or renames a user by', async () => {
@@ -285,7 +278,8 @@ describe('account names (better-auth routes)', () => {
       headers: { origin: test.app.config.publicUrl },
       payload: { token: 'abc\u0000', newPassword: 'another long password' },
     });
-    expect(reset.statusCode).toBe(400);
+    // Not one of the endpoints WeBox serves (docs/security.md §8): refused before it runs.
+    expect(reset.statusCode).toBe(404);
     const verify = await test.app.inject({ method: 'GET', url: '/api/auth/verify-email?token=a%00b' });
     expect(verify.statusCode).toBeLessThan(500);
   });

@@ -36,6 +36,9 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
     session: {
       expiresIn: 60 * 60 * 24 * 30,
       updateAge: 60 * 60 * 24,
+      // Every request reads its session and user from the database, never from a signed cookie:
+      // a disabled or deleted account's cookie stops at once, on every instance.
+      cookieCache: { enabled: false },
     },
     rateLimit: {
       enabled: true,

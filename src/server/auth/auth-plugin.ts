@@ -6,7 +6,10 @@ import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
 import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
+import { hasAnyAccount, isDisabled } from './account-state.ts';
+import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
 import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
+import { AUTH_BASE_PATH, allowedAuthPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 
 export interface SessionUser {
@@ -21,6 +24,8 @@ type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Auth;
+    /** Serialises the changes that decide the first account and the last admin. */
+    accountsLock: AccountsLock;
     /** onRequest hook (before the body is even parsed): 401 unless signed in. */
     requireUser: Guard;
     /** onRequest hook (before the body is even parsed): 401 unless signed in, 403 unless admin. */
@@ -53,11 +58,13 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       logger: { warn: (message) => log.warn(message), error: (message) => log.error(message) },
     });
     app.decorate('auth', auth);
+    const accountsLock = createAccountsLock({ database: app.database, auth });
+    app.decorate('accountsLock', accountsLock);
     app.decorateRequest('sessionUser', null);
 
     async function loadSessionUser(request: FastifyRequest): Promise<SessionUser | null> {
       const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
-      if (!session || session.user.banned) return null;
+      if (!session || isDisabled(session.user)) return null;
       return {
         id: session.user.id,
         email: session.user.email,
@@ -78,12 +85,19 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
 
     // better-auth speaks the Fetch API: translate the Fastify request, answer with its Response.
     const signInThrottle = createSignInThrottle(app.rateLimits);
+    let accountsExist = false;
 
     app.route({
       method: ['GET', 'POST'],
       url: '/api/auth/*',
       async handler(request, reply) {
-        const signIn = request.method === 'POST' && request.url.split('?')[0] === SIGN_IN_PATH;
+        const path = allowedAuthPath(request.method, request.url);
+        if (path === null) {
+          // One answer, in better-auth's error shape, for an endpoint WeBox does not expose and for
+          // a path spelled other than the way better-auth's router resolves it.
+          return reply.status(404).send({ code: 'NOT_FOUND', message: 'Not found.' });
+        }
+        const signIn = path === SIGN_IN_PATH;
         const email = signIn ? emailOf(request.body) : null;
         if (signIn) {
           const wait = await signInThrottle.waitSeconds(email, request.ip);
@@ -103,13 +117,18 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         // cannot choose its own rate-limit bucket by sending this header.
         headers.set(CLIENT_IP_HEADER, request.ip);
         const url = new URL(request.url, config.publicUrl);
-        const response = await auth.handler(
-          new Request(url, {
-            method: request.method,
-            headers,
-            body: request.method === 'GET' || request.body === undefined ? undefined : JSON.stringify(request.body),
-          }),
-        );
+        const forward = () =>
+          auth.handler(
+            new Request(url, {
+              method: request.method,
+              headers,
+              body: request.method === 'GET' || request.body === undefined ? undefined : JSON.stringify(request.body),
+            }),
+          );
+        // While no account exists, sign-ups take turns: the first alone becomes admin (and, with
+        // WEBOX_SIGNUP=closed, the only account); better-auth's hook counts users outside any lock.
+        if (path === SIGN_UP_PATH && !accountsExist) accountsExist = await hasAnyAccount(app.database.db);
+        const response = path === SIGN_UP_PATH && !accountsExist ? await accountsLock.around(forward) : await forward();
         if (signIn) {
           if (response.status === 401) await signInThrottle.failed(email, request.ip);
           else if (response.ok && email) await signInThrottle.succeeded(email);
@@ -126,6 +145,8 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
   },
   { name: 'webox-auth', dependencies: ['webox-database', 'webox-rate-limits'] },
 );
+
+const SIGN_UP_PATH = `${AUTH_BASE_PATH}/sign-up/email`;
 
 const emailOf = (body: unknown) => {
   const email = (body as { email?: unknown } | null)?.email;

@@ -8,6 +8,12 @@ import pg from 'pg';
 /** `'*'` is sent to every subscriber after a reconnection: notices may have been missed. */
 export const RESYNC = '*';
 
+/**
+ * An account was disabled, re-enabled or deleted; the message is its user id. Whatever an
+ * instance caches per user for authentication (its access tokens) is dropped and read again.
+ */
+export const ACCOUNT_CHANNEL = 'account';
+
 type Handler = (message: string) => void;
 
 export interface ChangeBus {

@@ -1,10 +1,13 @@
 // Personal access tokens for the OpenAI-compatible API: `wbx_` + 32 random bytes (base64url),
 // shown once, stored only as a SHA-256 hash. Authentication is on the gateway's hot path, so a
-// token seen once is served from memory until it changes (revocation clears it at once here and,
-// through the change bus, on every other instance).
+// token seen once is served from memory until it changes: revoking it, or disabling, re-enabling
+// or deleting its owner's account, clears it at once here and, through the change bus, on every
+// other instance. The owner's state is cached beside the token, so a disabled account's tokens
+// are refused without a database read.
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import { readAccountState } from '../auth/account-state.ts';
+import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { accessToken } from '../db/schema/index.ts';
 import { AppError, commonErrors } from '../errors.ts';
@@ -31,6 +34,8 @@ export interface TokenIdentity {
 interface CachedToken {
   identity: TokenIdentity | null;
   expiresAt: number | null;
+  /** The owner's account is disabled until then (0: it is not; Infinity: until re-enabled). */
+  ownerDisabledUntil: number;
   cachedAt: number;
 }
 
@@ -51,8 +56,20 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   const cache = new Map<string, CachedToken>();
   const lastUsed = new Map<string, Date>();
 
+  // Counts the notices heard: a read that started before one must not cache what it read.
+  let invalidations = 0;
   // A revocation anywhere drops the token here (the message carries the hash, never the token).
-  bus.subscribe(TOKEN_CHANNEL, (tokenHash) => (tokenHash === RESYNC ? cache.clear() : cache.delete(tokenHash)));
+  bus.subscribe(TOKEN_CHANNEL, (tokenHash) => {
+    invalidations++;
+    if (tokenHash === RESYNC) cache.clear();
+    else cache.delete(tokenHash);
+  });
+  // An account's state changed anywhere: every token of that owner is read again.
+  bus.subscribe(ACCOUNT_CHANNEL, (userId) => {
+    invalidations++;
+    if (userId === RESYNC) return cache.clear();
+    for (const [tokenHash, entry] of cache) if (entry.identity?.userId === userId) cache.delete(tokenHash);
+  });
 
   const flushTimer = setInterval(() => void flushLastUsed(), LAST_USED_FLUSH_MS);
   flushTimer.unref();
@@ -71,6 +88,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   }
 
   async function load(tokenHash: string): Promise<CachedToken> {
+    const seen = invalidations;
     const [row] = await db
       .select({
         id: accessToken.id,
@@ -81,14 +99,16 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
       })
       .from(accessToken)
       .where(eq(accessToken.tokenHash, tokenHash));
+    const owner = row && !row.revokedAt ? await readAccountState(db, row.userId) : null;
     const entry: CachedToken = {
       identity:
-        row && !row.revokedAt
-          ? { tokenId: row.id, userId: row.userId, requestsPerMinute: row.requestsPerMinute ?? null }
-          : null,
+        row && owner ? { tokenId: row.id, userId: row.userId, requestsPerMinute: row.requestsPerMinute ?? null } : null,
       expiresAt: row?.expiresAt?.getTime() ?? null,
+      ownerDisabledUntil: owner?.disabledUntil ?? 0,
       cachedAt: Date.now(),
     };
+    // A change heard while reading may postdate what was read: answer with it, but don't keep it.
+    if (seen !== invalidations) return entry;
     if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
     cache.set(tokenHash, entry);
     return entry;
@@ -151,6 +171,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
       if (!entry || now - entry.cachedAt > CACHE_TTL_MS) entry = await load(tokenHash);
       if (!entry.identity) return null;
       if (entry.expiresAt !== null && entry.expiresAt <= now) return null;
+      if (entry.ownerDisabledUntil > now) return null;
       lastUsed.set(entry.identity.tokenId, new Date(now));
       return entry.identity;
     },

@@ -8,6 +8,8 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const users = createUserService({
     db: app.database.db,
     auth: app.auth,
+    accountsLock: app.accountsLock,
+    bus: app.bus,
     personalProvidersByOwner: () => app.vault.personalProvidersByOwner(),
   });
 
@@ -28,5 +30,14 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/admin/users/:id',
     { onRequest: app.requireAdmin, schema: { params: idParams, body: updateUserBody } },
     async (request) => users.update(currentUser(request).id, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    { onRequest: app.requireAdmin, schema: { params: idParams } },
+    async (request, reply) => {
+      await users.remove(currentUser(request).id, request.params.id);
+      return reply.status(204).send();
+    },
   );
 };

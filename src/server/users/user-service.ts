@@ -1,11 +1,27 @@
-// Accounts as the admin sees them. The user table belongs to better-auth; this module reads it and
-// changes role and ban state, and creates accounts through better-auth (so passwords are hashed
-// its way).
-import { asc, eq } from 'drizzle-orm';
+// Accounts as the admin sees them. The user table belongs to better-auth; this module reads it,
+// and changes accounts only through better-auth: its server API to create one (so passwords are
+// hashed its way), its internal adapter for role, ban, sessions and removal. Those admin-plugin
+// endpoints (set-role, ban-user, remove-user, …) demand an admin session even when called from the
+// server, and run outside any transaction of ours; the internal adapter does the same writes, and
+// here runs inside the transaction that holds the accounts lock and checks the last admin.
+import { and, asc, count, eq, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
+import { disabledUntil } from '../auth/account-state.ts';
+import type { AccountsLock, AccountsTransaction } from '../auth/accounts-lock.ts';
 import type { Auth } from '../auth/auth-instance.ts';
+import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
-import { session, user } from '../db/schema/index.ts';
+import { user } from '../db/schema/index.ts';
 import { AppError, commonErrors } from '../errors.ts';
+
+const userErrors = {
+  cannotChangeSelf: (what: string) => new AppError(400, 'cannot_change_self', `You cannot ${what} your own account.`),
+  lastAdmin: () =>
+    new AppError(
+      409,
+      'last_admin',
+      'This change would leave WeBox without an active administrator: promote or enable another admin first.',
+    ),
+};
 
 export interface AdminUserView {
   id: string;
@@ -25,18 +41,72 @@ function toView(row: UserRow, personalKeys: string[]): AdminUserView {
     name: row.name,
     email: row.email,
     role: row.role === 'admin' ? 'admin' : 'user',
-    disabled: row.banned === true,
+    disabled: disabledUntil(row) > Date.now(),
     createdAt: row.createdAt.toISOString(),
     personalKeys,
   };
 }
 
+type AccountRow = Pick<UserRow, 'id' | 'role' | 'banned' | 'banExpires'>;
+
+const isActiveAdmin = (row: AccountRow, now: number) => row.role === 'admin' && disabledUntil(row) <= now;
+
+/** Admins other than `excludedId` that are not disabled, read in the caller's transaction. */
+async function otherActiveAdmins(tx: Database, excludedId: string, now: Date) {
+  const [row] = await tx
+    .select({ admins: count() })
+    .from(user)
+    .where(
+      and(
+        eq(user.role, 'admin'),
+        ne(user.id, excludedId),
+        or(
+          isNull(user.banned),
+          eq(user.banned, false),
+          // A ban that has expired no longer disables (better-auth's rule).
+          and(isNotNull(user.banExpires), lte(user.banExpires, now)),
+        ),
+      ),
+    );
+  return row?.admins ?? 0;
+}
+
 export function createUserService(options: {
   db: Database;
   auth: Auth;
+  accountsLock: AccountsLock;
+  bus: ChangeBus;
   personalProvidersByOwner: () => Promise<Map<string, string[]>>;
 }) {
-  const { db, auth, personalProvidersByOwner } = options;
+  const { db, auth, accountsLock, bus, personalProvidersByOwner } = options;
+
+  /**
+   * Under the accounts lock, in one transaction: the target (404 when unknown), refusing a change
+   * that takes the last active admin away (409), then an actor who lost their own admin rights
+   * meanwhile (403); `apply` then writes in the same transaction.
+   */
+  function changeAccount(
+    actorId: string,
+    id: string,
+    removesAdmin: boolean,
+    apply: (scope: AccountsTransaction) => Promise<void>,
+  ) {
+    return accountsLock.transaction(async (scope) => {
+      const now = new Date();
+      const rows: AccountRow[] = await scope.tx
+        .select({ id: user.id, role: user.role, banned: user.banned, banExpires: user.banExpires })
+        .from(user)
+        .where(or(eq(user.id, id), eq(user.id, actorId)));
+      const target = rows.find((row) => row.id === id);
+      if (!target) throw commonErrors.notFound('The user');
+      if (removesAdmin && isActiveAdmin(target, now.getTime())) {
+        if ((await otherActiveAdmins(scope.tx, id, now)) === 0) throw userErrors.lastAdmin();
+      }
+      const actor = rows.find((row) => row.id === actorId);
+      if (!actor || !isActiveAdmin(actor, now.getTime())) throw commonErrors.forbidden();
+      await apply(scope);
+    });
+  }
 
   async function findRow(id: string) {
     const [row] = await db.select().from(user).where(eq(user.id, id));
@@ -69,26 +139,43 @@ export function createUserService(options: {
     },
 
     async update(actorId: string, id: string, change: { role?: 'admin' | 'user'; disabled?: boolean }) {
-      const row = await findRow(id);
-      if (!row) throw commonErrors.notFound('The user');
       if (id === actorId && (change.role === 'user' || change.disabled === true)) {
         // An admin locking themselves out could leave the instance without any admin.
-        throw new AppError(400, 'cannot_change_self', 'You cannot demote or disable your own account.');
+        throw userErrors.cannotChangeSelf('demote or disable');
       }
-      const [updated] = await db
-        .update(user)
-        .set({
-          ...(change.role ? { role: change.role } : {}),
-          ...(change.disabled === undefined
-            ? {}
-            : { banned: change.disabled, banReason: change.disabled ? 'Disabled by an administrator' : null }),
-        })
-        .where(eq(user.id, id))
-        .returning();
-      // A disabled account is signed out everywhere at once.
-      if (change.disabled) await db.delete(session).where(eq(session.userId, id));
+      await changeAccount(
+        actorId,
+        id,
+        change.role === 'user' || change.disabled === true,
+        async ({ internalAdapter }) => {
+          await internalAdapter.updateUser(id, {
+            ...(change.role ? { role: change.role } : {}),
+            ...(change.disabled === undefined
+              ? {}
+              : {
+                  banned: change.disabled,
+                  banReason: change.disabled ? 'Disabled by an administrator' : null,
+                  banExpires: null,
+                }),
+          });
+          // A disabled account is signed out everywhere at once.
+          if (change.disabled) await internalAdapter.deleteUserSessions(id);
+        },
+      );
+      // Its access tokens are read again, here at once and on every other instance within a second.
+      if (change.disabled !== undefined) await bus.publish(ACCOUNT_CHANNEL, id);
+      const updated = await findRow(id);
       if (!updated) throw commonErrors.notFound('The user');
       return viewOf(updated);
+    },
+
+    /** Deletes the account and everything it owns (sessions, keys, tokens, conversations, usage). */
+    async remove(actorId: string, id: string) {
+      if (id === actorId) throw userErrors.cannotChangeSelf('delete');
+      await changeAccount(actorId, id, true, async ({ internalAdapter }) => {
+        await internalAdapter.deleteUser(id);
+      });
+      await bus.publish(ACCOUNT_CHANNEL, id);
     },
   };
 }
