@@ -1,5 +1,6 @@
 // The one gate every model call passes (web chat, conversations, /v1) once its key is resolved:
-// rate limits first (cheap, and they protect the providers), then the budget hold. The caller
+// the user's calls in flight first (a count in memory), rate limits next (cheap, and they protect
+// the providers), then the budget hold. The caller
 // sends the returned headers (a refusal carries them too), sends upstream the output limit it
 // returns (the one held, and the only one), and calls finish() when the request ends, whatever
 // happened.
@@ -65,15 +66,56 @@ export interface Admission {
   finish(tokens: { inputTokens: number; outputTokens: number } | null): void;
 }
 
+/** Retry-After for a refusal at the cap: calls end all the time, so a second is a fair guess. */
+const IN_FLIGHT_RETRY_SECONDS = 1;
+
 export function createAdmission(options: {
   policies: LimitPolicies;
   rates: RateLimits;
   quota: Quota;
   prices: PriceBook;
+  /** Model calls one user may have running at once in this process. */
+  maxInFlightPerUser: number;
 }) {
-  const { policies, rates, quota, prices } = options;
+  const { policies, rates, quota, prices, maxInFlightPerUser } = options;
+  // Calls running per user, in this process only: what it protects (the upstream connections,
+  // this process's sockets) is per process too, and a count costs no round trip on the hot path.
+  const running = new Map<string, number>();
+
+  /** Takes one of the user's slots, or refuses; the returned function gives it back, once. */
+  function occupy(userId: string): () => void {
+    const current = running.get(userId) ?? 0;
+    if (current >= maxInFlightPerUser) {
+      throw new AppError(
+        429,
+        'rate_limited',
+        `You have ${current} requests in progress, the most one account may run at once. Retry when one of them has finished.`,
+        { headers: { 'retry-after': String(IN_FLIGHT_RETRY_SECONDS) } },
+      );
+    }
+    running.set(userId, current + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (running.get(userId) ?? 1) - 1;
+      if (left > 0) running.set(userId, left);
+      else running.delete(userId);
+    };
+  }
 
   async function admit(request: AdmissionRequest): Promise<Admission> {
+    // Before anything is counted or awaited: a refusal here costs nothing and holds nothing.
+    const vacate = occupy(request.userId);
+    try {
+      return await admitOccupying(request, vacate);
+    } catch (error) {
+      vacate();
+      throw error;
+    }
+  }
+
+  async function admitOccupying(request: AdmissionRequest, vacate: () => void): Promise<Admission> {
     const limits = await policies.effective(request.userId);
     // Spending the operator's keys unmetered is worse than a pause; a user's own keys may go on.
     const failClosed = request.source === 'global';
@@ -90,7 +132,7 @@ export function createAdmission(options: {
     const window = await rates.takeRequest(perMinute, failClosed);
     const headers = rateLimitHeaders(window);
     try {
-      return { headers, ...(await claim(request, limits, failClosed, userKey)) };
+      return { headers, ...(await claim(request, limits, failClosed, userKey, vacate)) };
     } catch (error) {
       // A refusal after the request was counted still tells the client where its minute stands.
       if (error instanceof AppError) {
@@ -108,6 +150,7 @@ export function createAdmission(options: {
     limits: Awaited<ReturnType<LimitPolicies['effective']>>,
     failClosed: boolean,
     userKey: string,
+    vacate: () => void,
   ): Promise<Pick<Admission, 'capOutputTokens' | 'finish'>> {
     const tokensPerMinute = limits.tokensPerMinute;
     if (tokensPerMinute) await rates.checkTokens(userKey, tokensPerMinute, failClosed);
@@ -165,6 +208,7 @@ export function createAdmission(options: {
       finish(tokens) {
         if (finished) return;
         finished = true;
+        vacate();
         release();
         if (tokensPerMinute && tokens) {
           void rates.addTokens(userKey, tokensPerMinute, tokens.inputTokens + tokens.outputTokens);
@@ -179,7 +223,7 @@ export function createAdmission(options: {
     return rateLimitHeaders(await rates.peek(`user:${userId}`, limits.requestsPerMinute));
   }
 
-  return { admit, peekHeaders };
+  return { admit, peekHeaders, inFlight: (userId: string) => running.get(userId) ?? 0 };
 }
 
 export type Admit = ReturnType<typeof createAdmission>['admit'];
