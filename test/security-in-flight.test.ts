@@ -176,9 +176,11 @@ describe('requests in flight per user', () => {
 
     // Refused by the budget after the slot was taken.
     await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayTokens: 1 } });
-    const refused = await Promise.all(Array.from({ length: 2 * CAP }, () => v1(test, user.token, ask())));
-    expect(refused.every((answer) => answer.json().error.code === 'quota_exceeded')).toBe(true);
-    expect(inFlight(user.id)).toBe(0);
+    for (let round = 0; round < 2; round++) {
+      const refused = await Promise.all(Array.from({ length: CAP }, () => v1(test, user.token, ask())));
+      expect(refused.map((answer) => answer.json().error.code)).toEqual(Array(CAP).fill('quota_exceeded'));
+      expect(inFlight(user.id)).toBe(0);
+    }
     await setLimits(admin, user.id, {});
 
     // Nothing leaked and nothing was given back twice: exactly CAP fit again.
