@@ -202,6 +202,8 @@ async function main() {
       WEBOX_PUBLIC_URL: weboxUrl,
       // One user sends thousands of requests a second here: the default 120 a minute would refuse them.
       WEBOX_RATE_LIMIT_RPM: '1000000000',
+      // …and has 64 calls in flight at the top concurrency, past the default cap of 32.
+      WEBOX_MAX_IN_FLIGHT_PER_USER: '1000',
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',

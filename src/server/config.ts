@@ -53,6 +53,9 @@ export const environmentSchema = z.object({
     }, 'WEBOX_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   WEBOX_UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
   WEBOX_QUOTA_HOLD_TTL_MS: positiveInt(120_000),
+  // Far above what one person or script needs (a chat tab holds one), far below the sockets one
+  // account could otherwise tie up.
+  WEBOX_MAX_IN_FLIGHT_PER_USER: positiveInt(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -108,6 +111,11 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     /** How long a budget hold outlives a process that stopped renewing it (a crash) before it is charged. */
     quotaHoldTtlMs: env.WEBOX_QUOTA_HOLD_TTL_MS,
     upstreamTimeoutMs: env.WEBOX_UPSTREAM_TIMEOUT_MS,
+    /**
+     * Model calls one user may have running at once on this instance (web chat, conversations and
+     * /v1 together, personal and global keys alike); the next one answers 429 rate_limited.
+     */
+    maxInFlightPerUser: env.WEBOX_MAX_IN_FLIGHT_PER_USER,
     logLevel: env.LOG_LEVEL,
   });
 }

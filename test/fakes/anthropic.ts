@@ -5,11 +5,12 @@
 // every request must carry `anthropic-version` (the SDK sends 2023-06-01).
 // A stream reports input tokens in `message_start` and output tokens in
 // `message_delta`; the SDK only emits its finish (and usage) on
-// `message_stop`, so a cut stream ends without usage.
+// `message_stop`, so a cut stream ends without usage. The reply stops at `max_tokens` (stop_reason
+// "max_tokens"), as the real API's does.
 
 import type { Answer, ErrorDetail, ErrorKind, ProviderWire, RouteContext, WireError } from './fake-server.ts';
 import { bearerToken, headerValue, randomId, sseEvent } from './fake-server.ts';
-import { countInputTokens, deltasBeforeCut, outputTokensFor, splitIntoDeltas } from './reply-text.ts';
+import { countInputTokens, deltasBeforeCut, outputTokensFor, replyWithin, splitIntoDeltas } from './reply-text.ts';
 
 function messages(ctx: RouteContext): Answer {
   const model = typeof ctx.body.model === 'string' && ctx.body.model !== '' ? ctx.body.model : null;
@@ -19,7 +20,10 @@ function messages(ctx: RouteContext): Answer {
 
   const id = `msg_${randomId()}`;
   const inputTokens = countInputTokens(ctx.body.system, ctx.body.messages);
-  const outputTokens = outputTokensFor(ctx.reply);
+  const written = replyWithin(ctx.reply, ctx.body.max_tokens);
+  const reply = written.text;
+  const stopReason = written.cut ? 'max_tokens' : 'end_turn';
+  const outputTokens = outputTokensFor(reply);
   const cacheCounts = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 
   if (ctx.body.stream !== true) {
@@ -30,15 +34,15 @@ function messages(ctx: RouteContext): Answer {
         type: 'message',
         role: 'assistant',
         model,
-        content: [{ type: 'text', text: ctx.reply }],
-        stop_reason: 'end_turn',
+        content: [{ type: 'text', text: reply }],
+        stop_reason: stopReason,
         stop_sequence: null,
         usage: { input_tokens: inputTokens, ...cacheCounts, output_tokens: outputTokens, service_tier: 'standard' },
       },
     };
   }
 
-  const deltas = splitIntoDeltas(ctx.reply);
+  const deltas = splitIntoDeltas(reply);
   const frames = [
     sseEvent('message_start', {
       type: 'message_start',
@@ -71,7 +75,7 @@ function messages(ctx: RouteContext): Answer {
     sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }),
     sseEvent('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      delta: { stop_reason: stopReason, stop_sequence: null },
       usage: { input_tokens: inputTokens, ...cacheCounts, output_tokens: outputTokens },
     }),
     sseEvent('message_stop', { type: 'message_stop' }),

@@ -249,6 +249,14 @@ describe.each(SDK_CASES)('$name through the AI SDK', (c) => {
     expect(streamed.usage?.outputTokens).toBe(outputTokensFor(text));
   });
 
+  it('the output limit the SDK sends cuts the reply there, and usage counts what was written', async () => {
+    upstream().setReply('one two three four five six seven eight');
+    const generated = await generateText({ model: model(), prompt: PROMPT, maxOutputTokens: 3, maxRetries: 0 });
+    expect(generated.text).toBe('one two three');
+    expect(generated.usage.outputTokens).toBe(3);
+    expect(generated.finishReason).toBe('length');
+  });
+
   it('a key in rejectKeys gets a 401 in the provider’s error format, and is recorded', async () => {
     const apiKey = `key-${c.provider}-revoked`;
     upstream().rejectKeys.add(apiKey);
@@ -453,6 +461,36 @@ describe('wire details', () => {
     expect(withUsage.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(withoutUsage).not.toContain('prompt_tokens');
     expect(withoutUsage.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('openai and mistral write n answers and bill each one; groq refuses n > 1', async () => {
+    const send = (provider: 'openai' | 'mistral' | 'groq') =>
+      fetch(`${fakes.baseUrls[provider]}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], n: 3, max_tokens: 2 }),
+      });
+    for (const provider of ['openai', 'mistral'] as const) {
+      fakes.byProvider[provider].setReply('one two three');
+      const answer = (await (await send(provider)).json()) as {
+        choices: Array<{ message: { content: string }; finish_reason: string }>;
+        usage: { completion_tokens: number };
+      };
+      expect(answer.choices.map((choice) => choice.message.content)).toEqual(['one two', 'one two', 'one two']);
+      expect(answer.choices[0]?.finish_reason).toBe('length');
+      expect(answer.usage.completion_tokens).toBe(6);
+    }
+    expect((await send('groq')).status).toBe(400);
+  });
+
+  it('mistral reads max_tokens only, as its API does', async () => {
+    fakes.byProvider.mistral.setReply('one two three four');
+    const response = await fetch(`${fakes.baseUrls.mistral}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 1 }),
+    });
+    expect(((await response.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(4);
   });
 
   it('a provider started alone works the same and closes cleanly', async () => {

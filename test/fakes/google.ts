@@ -7,13 +7,14 @@
 //        CRLF-separated like Google's; without alt=sse: a streamed JSON array)
 //   GET  /models
 // Usage (`usageMetadata`) is sent in the last stream chunk only, so a cut
-// stream carries none. Note the real API answers an invalid key with 400
+// stream carries none. The reply stops at generationConfig.maxOutputTokens (finishReason
+// MAX_TOKENS), as the real API's does. Note the real API answers an invalid key with 400
 // INVALID_ARGUMENT (reason API_KEY_INVALID); the fake answers 401
 // UNAUTHENTICATED so that every provider's rejected key looks alike to tests.
 
 import type { Answer, ErrorDetail, ErrorKind, ProviderWire, RouteContext, WireError } from './fake-server.ts';
 import { headerValue, randomId, sseData } from './fake-server.ts';
-import { countInputTokens, deltasBeforeCut, outputTokensFor, splitIntoDeltas } from './reply-text.ts';
+import { countInputTokens, deltasBeforeCut, outputTokensFor, replyWithin, splitIntoDeltas } from './reply-text.ts';
 
 function usageMetadata(promptTokens: number, candidatesTokens: number): Record<string, unknown> {
   return {
@@ -36,13 +37,16 @@ function generate(streaming: boolean) {
     const model = ctx.params.model ?? '';
     const responseId = randomId(11);
     const promptTokens = countInputTokens(ctx.body.systemInstruction, ctx.body.contents);
-    const candidatesTokens = outputTokensFor(ctx.reply);
+    const generationConfig = (ctx.body.generationConfig ?? {}) as { maxOutputTokens?: unknown };
+    const written = replyWithin(ctx.reply, generationConfig.maxOutputTokens);
+    const reply = written.text;
+    const candidatesTokens = outputTokensFor(reply);
 
     const chunk = (text: string, last: boolean) => ({
       candidates: [
         {
           content: { parts: [{ text }], role: 'model' },
-          ...(last ? { finishReason: 'STOP' } : {}),
+          ...(last ? { finishReason: written.cut ? 'MAX_TOKENS' : 'STOP' } : {}),
           index: 0,
         },
       ],
@@ -51,9 +55,9 @@ function generate(streaming: boolean) {
       responseId,
     });
 
-    if (!streaming) return { type: 'json', body: chunk(ctx.reply, true) };
+    if (!streaming) return { type: 'json', body: chunk(reply, true) };
 
-    const deltas = splitIntoDeltas(ctx.reply);
+    const deltas = splitIntoDeltas(reply);
     const bodies = deltas.map((text, i) => chunk(text, i === deltas.length - 1));
     if (bodies.length === 0) bodies.push(chunk('', true));
     const cutAfter = deltasBeforeCut(deltas.length);

@@ -10,10 +10,21 @@
 //   groq     streams usage under `x_groq.usage` of the finish chunk (what
 //            @ai-sdk/groq reads); with `include_usage` also a final
 //            `choices: []` chunk with top-level `usage`, as Groq does.
+//
+// Each honours the output limit its real API reads (OpenAI and Groq: max_completion_tokens, else
+// max_tokens; Mistral: max_tokens only), cutting the reply there with finish_reason "length", and
+// writes `n` answers (OpenAI, Mistral; Groq refuses n > 1), billing each one's output.
 
 import type { Answer, ErrorDetail, ErrorKind, ProviderWire, RouteContext, WireError } from './fake-server.ts';
 import { bearerToken, nowSeconds, randomId, sseData, sseEvent } from './fake-server.ts';
-import { countInputTokens, deltasBeforeCut, outputTokensFor, splitIntoDeltas } from './reply-text.ts';
+import {
+  choicesOf,
+  countInputTokens,
+  deltasBeforeCut,
+  outputTokensFor,
+  replyWithin,
+  splitIntoDeltas,
+} from './reply-text.ts';
 
 type Flavor = 'openai' | 'mistral' | 'groq';
 
@@ -25,18 +36,31 @@ interface Turn {
   reply: string;
   deltas: string[];
   inputTokens: number;
+  /** Output tokens of one answer; usage bills them once per answer. */
   outputTokens: number;
+  /** How many answers (`n`), each the same reply. */
+  choices: number;
+  finishReason: 'stop' | 'length';
 }
 
-function startTurn(id: string, model: string, reply: string, inputTokens: number): Turn {
+function startTurn(
+  id: string,
+  model: string,
+  reply: string,
+  inputTokens: number,
+  limits: { maxTokens?: unknown; choices?: number } = {},
+): Turn {
+  const written = replyWithin(reply, limits.maxTokens);
   return {
     id,
     created: nowSeconds(),
     model,
-    reply,
-    deltas: splitIntoDeltas(reply),
+    reply: written.text,
+    deltas: splitIntoDeltas(written.text),
     inputTokens,
-    outputTokens: outputTokensFor(reply),
+    outputTokens: outputTokensFor(written.text),
+    choices: limits.choices ?? 1,
+    finishReason: written.cut ? 'length' : 'stop',
   };
 }
 
@@ -50,10 +74,11 @@ const SYSTEM_FINGERPRINT = 'fp_fake0000';
 // Chat Completions (all three flavors)
 
 function chatUsage(flavor: Flavor, turn: Turn): Record<string, unknown> {
+  const completionTokens = turn.outputTokens * turn.choices;
   const counts = {
     prompt_tokens: turn.inputTokens,
-    completion_tokens: turn.outputTokens,
-    total_tokens: turn.inputTokens + turn.outputTokens,
+    completion_tokens: completionTokens,
+    total_tokens: turn.inputTokens + completionTokens,
   };
   switch (flavor) {
     case 'openai':
@@ -86,18 +111,18 @@ function chatUsage(flavor: Flavor, turn: Turn): Record<string, unknown> {
 function chatCompletionBody(flavor: Flavor, turn: Turn, groqRequestId: string): Record<string, unknown> {
   const head = { id: turn.id, object: 'chat.completion', created: turn.created, model: turn.model };
   const usage = chatUsage(flavor, turn);
+  const choices = (choice: (index: number) => Record<string, unknown>) =>
+    Array.from({ length: turn.choices }, (_, index) => choice(index));
   switch (flavor) {
     case 'openai':
       return {
         ...head,
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: turn.reply, refusal: null, annotations: [] },
-            logprobs: null,
-            finish_reason: 'stop',
-          },
-        ],
+        choices: choices((index) => ({
+          index,
+          message: { role: 'assistant', content: turn.reply, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: turn.finishReason,
+        })),
         usage,
         service_tier: 'default',
         system_fingerprint: SYSTEM_FINGERPRINT,
@@ -105,17 +130,22 @@ function chatCompletionBody(flavor: Flavor, turn: Turn, groqRequestId: string): 
     case 'mistral':
       return {
         ...head,
-        choices: [
-          { index: 0, message: { role: 'assistant', tool_calls: null, content: turn.reply }, finish_reason: 'stop' },
-        ],
+        choices: choices((index) => ({
+          index,
+          message: { role: 'assistant', tool_calls: null, content: turn.reply },
+          finish_reason: turn.finishReason,
+        })),
         usage,
       };
     case 'groq':
       return {
         ...head,
-        choices: [
-          { index: 0, message: { role: 'assistant', content: turn.reply }, logprobs: null, finish_reason: 'stop' },
-        ],
+        choices: choices((index) => ({
+          index,
+          message: { role: 'assistant', content: turn.reply },
+          logprobs: null,
+          finish_reason: turn.finishReason,
+        })),
         usage,
         system_fingerprint: SYSTEM_FINGERPRINT,
         x_groq: { id: groqRequestId },
@@ -126,11 +156,16 @@ function chatCompletionBody(flavor: Flavor, turn: Turn, groqRequestId: string): 
 
 function chatStream(flavor: Flavor, turn: Turn, includeUsage: boolean, groqRequestId: string): Answer {
   const head = { id: turn.id, object: 'chat.completion.chunk', created: turn.created, model: turn.model };
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) => {
+  const chunk = (
+    index: number,
+    delta: Record<string, unknown>,
+    finishReason: string | null,
+    extra: Record<string, unknown> = {},
+  ) => {
     const choice =
       flavor === 'mistral'
-        ? { index: 0, delta, finish_reason: finishReason }
-        : { index: 0, delta, logprobs: null, finish_reason: finishReason };
+        ? { index, delta, finish_reason: finishReason }
+        : { index, delta, logprobs: null, finish_reason: finishReason };
     const base: Record<string, unknown> = { ...head };
     if (flavor !== 'mistral') base.system_fingerprint = SYSTEM_FINGERPRINT;
     base.choices = [choice];
@@ -143,29 +178,37 @@ function chatStream(flavor: Flavor, turn: Turn, includeUsage: boolean, groqReque
   const frames: string[] = [];
   const opening: Record<string, unknown> = { role: 'assistant', content: '' };
   if (flavor === 'openai') opening.refusal = null;
-  frames.push(chunk(opening, null));
+  frames.push(chunk(0, opening, null));
 
   const usage = chatUsage(flavor, turn);
-  if (flavor === 'mistral') {
-    // Mistral: the last content delta carries finish_reason and usage.
-    const last = turn.deltas.length - 1;
-    turn.deltas.forEach((delta, i) => {
-      frames.push(i === last ? chunk({ content: delta }, 'stop', { usage }) : chunk({ content: delta }, null));
-    });
-    if (turn.deltas.length === 0) frames.push(chunk({ content: '' }, 'stop', { usage }));
-  } else {
-    for (const delta of turn.deltas) frames.push(chunk({ content: delta }, null));
-    if (flavor === 'groq') {
-      frames.push(chunk({}, 'stop', { x_groq: { id: groqRequestId, usage } }));
+  const lastChoice = turn.choices - 1;
+  for (let index = 0; index < turn.choices; index++) {
+    if (flavor === 'mistral') {
+      // Mistral: each answer's last content delta carries its finish_reason, the very last one the usage.
+      const extra = index === lastChoice ? { usage } : {};
+      const last = turn.deltas.length - 1;
+      turn.deltas.forEach((delta, i) => {
+        frames.push(
+          i === last
+            ? chunk(index, { content: delta }, turn.finishReason, extra)
+            : chunk(index, { content: delta }, null),
+        );
+      });
+      if (turn.deltas.length === 0) frames.push(chunk(index, { content: '' }, turn.finishReason, extra));
+      continue;
+    }
+    for (const delta of turn.deltas) frames.push(chunk(index, { content: delta }, null));
+    if (flavor === 'groq' && index === lastChoice) {
+      frames.push(chunk(index, {}, turn.finishReason, { x_groq: { id: groqRequestId, usage } }));
     } else {
-      frames.push(chunk({}, 'stop'));
+      frames.push(chunk(index, {}, turn.finishReason));
     }
-    if (includeUsage) {
-      const usageChunk: Record<string, unknown> = { ...head, choices: [], usage };
-      if (flavor === 'openai') usageChunk.system_fingerprint = SYSTEM_FINGERPRINT;
-      if (flavor === 'groq') usageChunk.x_groq = { id: groqRequestId };
-      frames.push(sseData(usageChunk));
-    }
+  }
+  if (flavor !== 'mistral' && includeUsage) {
+    const usageChunk: Record<string, unknown> = { ...head, choices: [], usage };
+    if (flavor === 'openai') usageChunk.system_fingerprint = SYSTEM_FINGERPRINT;
+    if (flavor === 'groq') usageChunk.x_groq = { id: groqRequestId };
+    frames.push(sseData(usageChunk));
   }
   frames.push(sseData('[DONE]'));
 
@@ -184,8 +227,15 @@ function chatCompletions(flavor: Flavor) {
     if (!Array.isArray(ctx.body.messages)) {
       return { type: 'error', kind: 'bad_request', message: "Missing required parameter: 'messages'." };
     }
+    const choices = choicesOf(ctx.body.n);
+    if (flavor === 'groq' && choices > 1) {
+      return { type: 'error', kind: 'bad_request', message: "'n' : number must be at most 1" };
+    }
+    // The limit each real API reads: Mistral knows max_tokens only.
+    const maxTokens =
+      flavor === 'mistral' ? ctx.body.max_tokens : (ctx.body.max_completion_tokens ?? ctx.body.max_tokens);
     const id = flavor === 'mistral' ? randomId(16) : `chatcmpl-${randomId()}`;
-    const turn = startTurn(id, model, ctx.reply, countInputTokens(ctx.body.messages));
+    const turn = startTurn(id, model, ctx.reply, countInputTokens(ctx.body.messages), { maxTokens, choices });
     const groqRequestId = `req_${randomId()}`;
     if (ctx.body.stream === true) {
       const options = ctx.body.stream_options as { include_usage?: unknown } | undefined;
@@ -214,9 +264,10 @@ function responseObject(turn: Turn, messageId: string, completed: boolean): Reco
     id: turn.id,
     object: 'response',
     created_at: turn.created,
-    status: completed ? 'completed' : 'in_progress',
+    // An answer cut at max_output_tokens is "incomplete", and says why.
+    status: !completed ? 'in_progress' : turn.finishReason === 'length' ? 'incomplete' : 'completed',
     error: null,
-    incomplete_details: null,
+    incomplete_details: completed && turn.finishReason === 'length' ? { reason: 'max_output_tokens' } : null,
     instructions: null,
     max_output_tokens: null,
     model: turn.model,
@@ -292,6 +343,7 @@ function responses(ctx: RouteContext): Answer {
     model,
     ctx.reply,
     countInputTokens(ctx.body.instructions, ctx.body.input),
+    { maxTokens: ctx.body.max_output_tokens },
   );
   const messageId = `msg_${randomId(24)}`;
   if (ctx.body.stream === true) return responsesStream(turn, messageId);

@@ -66,3 +66,22 @@ export function splitIntoDeltas(reply: string): string[] {
 export function deltasBeforeCut(deltaCount: number): number {
   return Math.max(0, Math.min(deltaCount - 1, Math.max(1, Math.floor(deltaCount / 2))));
 }
+
+/**
+ * The reply as a provider writes it under an output limit: its first `maxTokens` words (tokens,
+ * by the rule above), and whether the limit cut it. A limit that is absent or not a positive
+ * integer leaves the reply whole.
+ */
+export function replyWithin(reply: string, maxTokens: unknown): { text: string; cut: boolean } {
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0) {
+    return { text: reply, cut: false };
+  }
+  const words = reply.match(/\s*\S+\s*/g) ?? [];
+  if (words.length <= maxTokens) return { text: reply, cut: false };
+  return { text: words.slice(0, maxTokens).join('').trimEnd(), cut: true };
+}
+
+/** How many answers a request asks for (`n`), 1 when it does not say. */
+export function choicesOf(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
+}

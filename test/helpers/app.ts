@@ -47,6 +47,8 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
       WEBOX_REDIS_PREFIX: `webox-test-${randomBytes(6).toString('hex')}`,
       // Most suites send far more than the default 120 requests a minute; the limits suite sets its own.
       WEBOX_RATE_LIMIT_RPM: '1000000',
+      // Likewise for calls in flight: the exactness tests send 100 at once from one account.
+      WEBOX_MAX_IN_FLIGHT_PER_USER: '1000',
       ...env,
     }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );

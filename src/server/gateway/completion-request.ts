@@ -58,10 +58,16 @@ export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, m
   }
   for (const name of rules.dropped ?? []) delete adapted[name];
   for (const [from, to] of Object.entries(rules.renamed ?? {})) {
-    if (adapted[from] !== undefined) {
-      if (adapted[to] === undefined) adapted[to] = adapted[from];
-      delete adapted[from];
+    if (adapted[from] === undefined) continue;
+    // Both names with different values: the provider would read only its own, which may not be
+    // the one WeBox checked and held.
+    if (adapted[to] !== undefined && adapted[to] !== adapted[from]) {
+      throw new AppError(400, 'invalid_request', `${from} and ${to} are two names for one parameter: send one.`, {
+        details: { param: to },
+      });
     }
+    adapted[to] = adapted[from];
+    delete adapted[from];
   }
   // Usage is metered for every request, so it is asked for even when the client did not.
   if (stream && rules.streamUsageOption) {

@@ -12,6 +12,7 @@ import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import { adaptForProvider, readCompletionRequest } from './completion-request.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
+import { readOutputRequest, withOutputLimit } from './output-limits.ts';
 import { type ForwardResult, forwardCompletion } from './passthrough.ts';
 import { translateCompletion } from './translate.ts';
 import { createUpstreamPools } from './upstream-pool.ts';
@@ -48,17 +49,6 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   }
   request.tokenIdentity = identity;
   return identity;
-}
-
-/** The output limit a chat-completions request asked for, or null when it set none. */
-function requestedMaxOutput(body: Record<string, unknown>): number | null {
-  const name = body.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
-  const value = body[name];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new AppError(400, 'invalid_request', `${name} must be a positive integer.`, { details: { param: name } });
-  }
-  return value;
 }
 
 export const gatewayPlugin = fastifyPlugin(
@@ -138,6 +128,7 @@ export const gatewayPlugin = fastifyPlugin(
             const { body, route, stream } = readCompletionRequest(request.body);
             Object.assign(outcome, { provider: route.provider, model: route.model, stream, messages: body.messages });
             const provider = getProvider(route.provider);
+            const output = readOutputRequest(provider, route.model, body);
             const resolved = await app.vault.resolveKey(identity.userId, route.provider);
             if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
             outcome.source = resolved.source;
@@ -155,12 +146,15 @@ export const gatewayPlugin = fastifyPlugin(
               source: resolved.source,
               promptBytes: Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body)),
               messageCount: body.messages.length,
-              maxOutputTokens: requestedMaxOutput(body),
+              maxOutputTokens: output.maxOutputTokens,
+              choices: output.choices,
+              extraOutputTokens: output.extraOutputTokens,
+              unboundedParameters: output.unbounded,
             });
             outcome.admission = admission;
             reply.headers(admission.headers);
-            const sent =
-              admission.capOutputTokens === null ? body : { ...body, max_completion_tokens: admission.capOutputTokens };
+            // The one limit upstream is the one held, whatever names the client gave it.
+            const sent = withOutputLimit(body, admission.capOutputTokens);
 
             // The provider call stops when the client goes away.
             const abort = new AbortController();

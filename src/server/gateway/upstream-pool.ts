@@ -1,8 +1,15 @@
 // Pooled keep-alive connections to OpenAI-compatible upstreams (undici), one pool per origin.
 // The gateway's pass-through path uses these instead of fetch: measured several times cheaper.
+//
+// The pools have no connection limit. A limit is a queue shared by every user: with 128
+// connections, two accounts holding 138 slow streams made everyone else's request wait for one
+// of them to end. What bounds the connections instead is what bounds the requests: each model
+// call holds at most one connection, each user may have WEBOX_MAX_IN_FLIGHT_PER_USER calls
+// running (limits/admission.ts), and every call is also an open client connection to this
+// server. Idle connections close after keepAliveTimeout, so a burst does not leave them open.
 import { Pool } from 'undici';
 
-const CONNECTIONS_PER_ORIGIN = 128;
+const UNLIMITED_CONNECTIONS = null;
 
 export function createUpstreamPools() {
   const pools = new Map<string, Pool>();
@@ -13,7 +20,7 @@ export function createUpstreamPools() {
       let pool = pools.get(url.origin);
       if (!pool) {
         pool = new Pool(url.origin, {
-          connections: CONNECTIONS_PER_ORIGIN,
+          connections: UNLIMITED_CONNECTIONS,
           pipelining: 1,
           keepAliveTimeout: 30_000,
         });

@@ -1,8 +1,12 @@
 // The one gate every model call passes (web chat, conversations, /v1) once its key is resolved:
-// rate limits first (cheap, and they protect the providers), then the budget hold. The caller
-// sends the returned headers (a refusal carries them too), applies the output cap when there is
-// one, and calls finish() when the request ends, whatever happened.
+// the user's calls in flight first (a count in memory), rate limits next (cheap, and they protect
+// the providers), then the budget hold. The caller
+// sends the returned headers (a refusal carries them too), sends upstream the output limit it
+// returns (the one held, and the only one), and calls finish() when the request ends, whatever
+// happened.
 import { AppError } from '../errors.ts';
+import { maxOutputTokensOf } from '../providers/registry.ts';
+import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
 import { costMicrousd } from '../usage/cost.ts';
 import type { PriceBook } from '../usage/price-book.ts';
 import type { KeySource, LimitPolicies } from './limit-policies.ts';
@@ -11,8 +15,9 @@ import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
 
 /**
  * The output a budgeted request may produce when it does not say (max_tokens): WeBox sends this
- * cap to the provider, so the held worst case is a real bound. Clients that need longer answers
- * ask for them with max_tokens, and their hold grows to match.
+ * cap to the provider (or the model's own maximum when that is lower), so the held worst case is
+ * a real bound. Clients that need longer answers ask for them with max_tokens, and their hold
+ * grows to match.
  */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8_192;
 /** Role markers and message framing the provider adds around each message. */
@@ -38,28 +43,79 @@ export interface AdmissionRequest {
   /** The prompt's size in UTF-8 bytes (everything sent as input: messages, tools, …). */
   promptBytes: number;
   messageCount: number;
-  /** The output limit the request asked for (max_tokens), if any. */
+  /** The output limit per answer the request asked for (max_tokens), if any; checked by the caller. */
   maxOutputTokens: number | null;
+  /** Answers the provider writes (n), each up to the limit (default 1). */
+  choices?: number;
+  /** Output the provider may bill beyond the answers' limit (a prediction's rejected tokens). */
+  extraOutputTokens?: number;
+  /** Parameters in the request whose cost the price book cannot bound: refused when a budget applies. */
+  unboundedParameters?: readonly string[];
 }
 
 export interface Admission {
   /** X-RateLimit-Limit / -Remaining / -Reset for the answer. */
   headers: Record<string, string>;
-  /** The output cap WeBox must send upstream (null: the request's own limit stands). */
+  /**
+   * The output limit per answer to send upstream, and the only one: the request's own, or WeBox's
+   * cap on a budgeted request that set none (the hold counts it once per answer). Null when neither
+   * applies (no budget, no limit: nothing is held).
+   */
   capOutputTokens: number | null;
   /** Ends the request's claim: counts its tokens per minute and stops keeping its hold alive. */
   finish(tokens: { inputTokens: number; outputTokens: number } | null): void;
 }
+
+/** Retry-After for a refusal at the cap: calls end all the time, so a second is a fair guess. */
+const IN_FLIGHT_RETRY_SECONDS = 1;
 
 export function createAdmission(options: {
   policies: LimitPolicies;
   rates: RateLimits;
   quota: Quota;
   prices: PriceBook;
+  /** Model calls one user may have running at once in this process. */
+  maxInFlightPerUser: number;
 }) {
-  const { policies, rates, quota, prices } = options;
+  const { policies, rates, quota, prices, maxInFlightPerUser } = options;
+  // Calls running per user, in this process only: what it protects (the upstream connections,
+  // this process's sockets) is per process too, and a count costs no round trip on the hot path.
+  const running = new Map<string, number>();
+
+  /** Takes one of the user's slots, or refuses; the returned function gives it back, once. */
+  function occupy(userId: string): () => void {
+    const current = running.get(userId) ?? 0;
+    if (current >= maxInFlightPerUser) {
+      throw new AppError(
+        429,
+        'rate_limited',
+        `You have ${current} requests in progress, the most one account may run at once. Retry when one of them has finished.`,
+        { headers: { 'retry-after': String(IN_FLIGHT_RETRY_SECONDS) } },
+      );
+    }
+    running.set(userId, current + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (running.get(userId) ?? 1) - 1;
+      if (left > 0) running.set(userId, left);
+      else running.delete(userId);
+    };
+  }
 
   async function admit(request: AdmissionRequest): Promise<Admission> {
+    // Before anything is counted or awaited: a refusal here costs nothing and holds nothing.
+    const vacate = occupy(request.userId);
+    try {
+      return await admitOccupying(request, vacate);
+    } catch (error) {
+      vacate();
+      throw error;
+    }
+  }
+
+  async function admitOccupying(request: AdmissionRequest, vacate: () => void): Promise<Admission> {
     const limits = await policies.effective(request.userId);
     // Spending the operator's keys unmetered is worse than a pause; a user's own keys may go on.
     const failClosed = request.source === 'global';
@@ -76,7 +132,7 @@ export function createAdmission(options: {
     const window = await rates.takeRequest(perMinute, failClosed);
     const headers = rateLimitHeaders(window);
     try {
-      return { headers, ...(await claim(request, limits, failClosed, userKey)) };
+      return { headers, ...(await claim(request, limits, failClosed, userKey, vacate)) };
     } catch (error) {
       // A refusal after the request was counted still tells the client where its minute stands.
       if (error instanceof AppError) {
@@ -94,16 +150,32 @@ export function createAdmission(options: {
     limits: Awaited<ReturnType<LimitPolicies['effective']>>,
     failClosed: boolean,
     userKey: string,
+    vacate: () => void,
   ): Promise<Pick<Admission, 'capOutputTokens' | 'finish'>> {
     const tokensPerMinute = limits.tokensPerMinute;
     if (tokensPerMinute) await rates.checkTokens(userKey, tokensPerMinute, failClosed);
 
-    let capOutputTokens: number | null = null;
+    let capOutputTokens = request.maxOutputTokens;
     let release = () => {};
     const budget = limits.budgets[request.source];
     if (budget) {
-      const outputTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
-      if (request.maxOutputTokens === null) capOutputTokens = DEFAULT_MAX_OUTPUT_TOKENS;
+      const [unbounded] = request.unboundedParameters ?? [];
+      if (unbounded) {
+        throw new AppError(
+          400,
+          'invalid_request',
+          `${unbounded} is not available while a budget applies: WeBox cannot tell in advance what it costs.`,
+          { details: { param: unbounded } },
+        );
+      }
+      capOutputTokens ??= Math.min(DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf(request.provider, request.model));
+      // Every answer may run to the limit, and the provider bills each one.
+      const outputTokens = (request.choices ?? 1) * capOutputTokens + (request.extraOutputTokens ?? 0);
+      if (outputTokens > OUTPUT_TOKENS_CEILING) {
+        throw new AppError(400, 'invalid_request', 'This request asks for more output than one request may.', {
+          details: { param: 'n' },
+        });
+      }
       const inputTokens = worstCaseInputTokens(request.promptBytes, request.messageCount);
       const price = prices.priceAt(request.provider, request.model, new Date());
       if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null)) {
@@ -136,6 +208,7 @@ export function createAdmission(options: {
       finish(tokens) {
         if (finished) return;
         finished = true;
+        vacate();
         release();
         if (tokensPerMinute && tokens) {
           void rates.addTokens(userKey, tokensPerMinute, tokens.inputTokens + tokens.outputTokens);
@@ -150,7 +223,7 @@ export function createAdmission(options: {
     return rateLimitHeaders(await rates.peek(`user:${userId}`, limits.requestsPerMinute));
   }
 
-  return { admit, peekHeaders };
+  return { admit, peekHeaders, inFlight: (userId: string) => running.get(userId) ?? 0 };
 }
 
 export type Admit = ReturnType<typeof createAdmission>['admit'];

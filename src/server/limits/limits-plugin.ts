@@ -13,6 +13,8 @@ declare module 'fastify' {
       quota: Quota;
       admit: Admit;
       peekHeaders: (userId: string) => Promise<Record<string, string>>;
+      /** Model calls the user has running on this instance. */
+      inFlight: (userId: string) => number;
     };
   }
 }
@@ -34,8 +36,14 @@ export const limitsPlugin = fastifyPlugin(
       holdTtlMs: app.config.quotaHoldTtlMs,
       log: app.log.child({ module: 'quota' }),
     });
-    const { admit, peekHeaders } = createAdmission({ policies, rates: app.rateLimits, quota, prices: app.prices });
-    app.decorate('limits', { policies, quota, admit, peekHeaders });
+    const { admit, peekHeaders, inFlight } = createAdmission({
+      policies,
+      rates: app.rateLimits,
+      quota,
+      prices: app.prices,
+      maxInFlightPerUser: app.config.maxInFlightPerUser,
+    });
+    app.decorate('limits', { policies, quota, admit, peekHeaders, inFlight });
     // Registered after the usage plugin, so closed before it: the ledger's final flush then
     // writes the last usage rows, which release their holds.
     app.addHook('onClose', async () => quota.close());

@@ -29,10 +29,11 @@ export const anthropic = {
     url: `${baseUrl}/models`,
     headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' },
   }),
+  // maxOutputTokens: "max output" in Anthropic's models overview (docs.anthropic.com).
   models: [
-    { id: 'claude-opus-4-5', name: 'Claude Opus 4.5', pricing: price(5, 25, 0.5) },
-    { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', pricing: price(3, 15, 0.3) },
-    { id: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', pricing: price(1, 5, 0.1) },
-    { id: 'claude-opus-4-1', name: 'Claude Opus 4.1', pricing: price(15, 75, 1.5) },
+    { id: 'claude-opus-4-5', name: 'Claude Opus 4.5', pricing: price(5, 25, 0.5), maxOutputTokens: 64_000 },
+    { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', pricing: price(3, 15, 0.3), maxOutputTokens: 64_000 },
+    { id: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', pricing: price(1, 5, 0.1), maxOutputTokens: 64_000 },
+    { id: 'claude-opus-4-1', name: 'Claude Opus 4.1', pricing: price(15, 75, 1.5), maxOutputTokens: 32_000 },
   ],
 } as const satisfies ProviderSpec<'anthropic'>;

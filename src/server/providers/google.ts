@@ -15,9 +15,16 @@ export const google = {
   },
   // The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: { 'x-goog-api-key': apiKey } }),
+  // maxOutputTokens: the "output token limit" of each model (ai.google.dev/gemini-api/docs/models);
+  // thinking tokens count inside it.
   models: [
-    { id: 'gemini-2.5-pro', name: 'Gemini 2.5 Pro', pricing: price(1.25, 10, 0.125) },
-    { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash', pricing: price(0.3, 2.5, 0.03) },
-    { id: 'gemini-2.5-flash-lite', name: 'Gemini 2.5 Flash-Lite', pricing: price(0.1, 0.4, 0.01) },
+    { id: 'gemini-2.5-pro', name: 'Gemini 2.5 Pro', pricing: price(1.25, 10, 0.125), maxOutputTokens: 65_536 },
+    { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash', pricing: price(0.3, 2.5, 0.03), maxOutputTokens: 65_536 },
+    {
+      id: 'gemini-2.5-flash-lite',
+      name: 'Gemini 2.5 Flash-Lite',
+      pricing: price(0.1, 0.4, 0.01),
+      maxOutputTokens: 65_536,
+    },
   ],
 } as const satisfies ProviderSpec<'google'>;

@@ -18,11 +18,13 @@ export const mistral = {
     return createMistral({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
+  // maxOutputTokens: Mistral documents no output limit apart from the context window
+  // (docs.mistral.ai models overview), so the context length is the bound.
   models: [
-    { id: 'mistral-large-latest', name: 'Mistral Large', pricing: price(2, 6) },
-    { id: 'mistral-medium-latest', name: 'Mistral Medium', pricing: price(0.4, 2) },
-    { id: 'mistral-small-latest', name: 'Mistral Small', pricing: price(0.1, 0.3) },
-    { id: 'codestral-latest', name: 'Codestral', pricing: price(0.3, 0.9) },
-    { id: 'ministral-8b-latest', name: 'Ministral 8B', pricing: price(0.1, 0.1) },
+    { id: 'mistral-large-latest', name: 'Mistral Large', pricing: price(2, 6), maxOutputTokens: 131_072 },
+    { id: 'mistral-medium-latest', name: 'Mistral Medium', pricing: price(0.4, 2), maxOutputTokens: 131_072 },
+    { id: 'mistral-small-latest', name: 'Mistral Small', pricing: price(0.1, 0.3), maxOutputTokens: 131_072 },
+    { id: 'codestral-latest', name: 'Codestral', pricing: price(0.3, 0.9), maxOutputTokens: 256_000 },
+    { id: 'ministral-8b-latest', name: 'Ministral 8B', pricing: price(0.1, 0.1), maxOutputTokens: 131_072 },
   ],
 } as const satisfies ProviderSpec<'mistral'>;

@@ -9,22 +9,25 @@ export const openai = {
   // sk-, so it is refused here rather than failing later at the provider.
   keyFormat: { pattern: /^sk-(?!ant-)/, hint: 'starts with "sk-" (for example sk-proj-…)' },
   openaiCompatible: true,
-  gateway: { streamUsageOption: true },
+  // Audio output is priced apart from text, web search per call: neither is in the price book.
+  gateway: { streamUsageOption: true, refusedWhenBudgeted: ['audio', 'web_search_options'] },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.
     return createOpenAI({ apiKey, baseURL: baseUrl, fetch }).chat(modelId);
   },
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
+  // maxOutputTokens: "max output tokens" on each model's page (platform.openai.com/docs/models);
+  // reasoning tokens count inside it.
   models: [
-    { id: 'gpt-5.1', name: 'GPT-5.1', pricing: price(1.25, 10, 0.125) },
-    { id: 'gpt-5', name: 'GPT-5', pricing: price(1.25, 10, 0.125) },
-    { id: 'gpt-5-mini', name: 'GPT-5 mini', pricing: price(0.25, 2, 0.025) },
-    { id: 'gpt-5-nano', name: 'GPT-5 nano', pricing: price(0.05, 0.4, 0.005) },
-    { id: 'gpt-4.1', name: 'GPT-4.1', pricing: price(2, 8, 0.5) },
-    { id: 'gpt-4.1-mini', name: 'GPT-4.1 mini', pricing: price(0.4, 1.6, 0.1) },
-    { id: 'gpt-4o', name: 'GPT-4o', pricing: price(2.5, 10, 1.25) },
-    { id: 'gpt-4o-mini', name: 'GPT-4o mini', pricing: price(0.15, 0.6, 0.075) },
-    { id: 'o4-mini', name: 'o4-mini', pricing: price(1.1, 4.4, 0.275) },
+    { id: 'gpt-5.1', name: 'GPT-5.1', pricing: price(1.25, 10, 0.125), maxOutputTokens: 128_000 },
+    { id: 'gpt-5', name: 'GPT-5', pricing: price(1.25, 10, 0.125), maxOutputTokens: 128_000 },
+    { id: 'gpt-5-mini', name: 'GPT-5 mini', pricing: price(0.25, 2, 0.025), maxOutputTokens: 128_000 },
+    { id: 'gpt-5-nano', name: 'GPT-5 nano', pricing: price(0.05, 0.4, 0.005), maxOutputTokens: 128_000 },
+    { id: 'gpt-4.1', name: 'GPT-4.1', pricing: price(2, 8, 0.5), maxOutputTokens: 32_768 },
+    { id: 'gpt-4.1-mini', name: 'GPT-4.1 mini', pricing: price(0.4, 1.6, 0.1), maxOutputTokens: 32_768 },
+    { id: 'gpt-4o', name: 'GPT-4o', pricing: price(2.5, 10, 1.25), maxOutputTokens: 16_384 },
+    { id: 'gpt-4o-mini', name: 'GPT-4o mini', pricing: price(0.15, 0.6, 0.075), maxOutputTokens: 16_384 },
+    { id: 'o4-mini', name: 'o4-mini', pricing: price(1.1, 4.4, 0.275), maxOutputTokens: 100_000 },
   ],
 } as const satisfies ProviderSpec<'openai'>;

@@ -5,7 +5,7 @@ import { google } from './google.ts';
 import { groq } from './groq.ts';
 import { mistral } from './mistral.ts';
 import { openai } from './openai.ts';
-import type { ProviderSpec } from './spec.ts';
+import { OUTPUT_TOKENS_CEILING, type ProviderSpec } from './spec.ts';
 
 export const providers = [openai, anthropic, google, mistral, groq] as const;
 
@@ -23,6 +23,11 @@ export function getProvider(id: ProviderId): ProviderSpec<ProviderId> {
   const provider = byId.get(id);
   if (!provider) throw new Error(`Unknown provider ${id}`);
   return provider;
+}
+
+/** The most output one answer of a model may ask for: the catalogue's figure, else the ceiling. */
+export function maxOutputTokensOf(providerId: string, modelId: string): number {
+  return byId.get(providerId)?.models.find((model) => model.id === modelId)?.maxOutputTokens ?? OUTPUT_TOKENS_CEILING;
 }
 
 /** The environment variable that overrides a provider's base URL (DESIGN §7). */

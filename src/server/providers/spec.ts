@@ -17,7 +17,18 @@ export interface ModelInfo {
   name: string;
   /** Public list price when the catalogue was written (seed for usage metering). */
   pricing: ModelPricing;
+  /**
+   * The most output tokens one answer may ask for (the provider's documented limit; where it
+   * documents none, the context window). A larger limit is refused with a 400 before any call.
+   */
+  maxOutputTokens: number;
 }
+
+/**
+ * The output limit of a model outside the catalogue: the largest count WeBox stores (a 32-bit
+ * integer column). A budget bounds such a request further by itself: its hold must fit.
+ */
+export const OUTPUT_TOKENS_CEILING = 2 ** 31 - 1;
 
 export interface KeyFormat {
   /** Checked on the trimmed key, after the common length and character checks. */
@@ -47,6 +58,11 @@ export interface GatewayParameters {
   streamUsageOption?: boolean;
   /** Streamed usage arrives under x_groq.usage: copied to `usage`, where OpenAI clients read it. */
   streamUsageUnderXGroq?: boolean;
+  /**
+   * Parameters that make the provider bill what the price book cannot bound (audio output, priced
+   * apart from text; per-call search fees): refused on a request a budget applies to.
+   */
+  refusedWhenBudgeted?: readonly string[];
 }
 
 export interface ProviderSpec<Id extends string = string> {

@@ -1,0 +1,63 @@
+// What the budget and in-flight suites share: members with a token, an admin setting their limits,
+// /v1 calls, the ledger's totals, and a record of every budget hold the app takes.
+import type { HoldRequest } from '../../src/server/limits/quota.ts';
+import type { TestApp } from './app.ts';
+import { type Client, signUp } from './client.ts';
+
+export const NO_LIMITS = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
+
+export interface Member {
+  client: Client;
+  id: string;
+  token: string;
+}
+
+export async function member(test: TestApp): Promise<Member> {
+  const client = await signUp(test.app);
+  const id = (await client.get('/api/me')).json().id as string;
+  const token = (await client.post('/api/tokens', { name: 'limits' })).json().token as string;
+  return { client, id, token };
+}
+
+/** PUT /api/admin/users/:id/limits, with everything not given left to the default. */
+export const setLimits = (admin: Client, userId: string, limits: Record<string, unknown>) =>
+  admin.put(`/api/admin/users/${userId}/limits`, {
+    global: null,
+    personal: null,
+    requestsPerMinute: null,
+    tokensPerMinute: null,
+    ...limits,
+  });
+
+export const v1 = (test: TestApp, token: string, body: unknown) =>
+  test.app.inject({
+    method: 'POST',
+    url: '/v1/chat/completions',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** What the ledger charged a user on the global keys (after writing what it has queued). */
+export async function globalLedger(test: TestApp, userId: string) {
+  await test.app.usageLedger.flush();
+  const result = await test.app.database.query<{ requests: string; cost: string; tokens: string }>(
+    `select count(*) as requests, coalesce(sum(cost_microusd), 0) as cost,
+       coalesce(sum(input_tokens + output_tokens), 0) as tokens
+     from usage_event where user_id = $1 and key_source = 'global'`,
+    [userId],
+  );
+  const row = result.rows[0];
+  return { requests: Number(row?.requests), cost: Number(row?.cost), tokens: Number(row?.tokens) };
+}
+
+/** Records every hold the app takes (what was held is what the tests compare the upstream with). */
+export function recordHolds(test: TestApp): HoldRequest[] {
+  const holds: HoldRequest[] = [];
+  const quota = test.app.limits.quota;
+  const hold = quota.hold;
+  quota.hold = (request, limits) => {
+    holds.push(request);
+    return hold(request, limits);
+  };
+  return holds;
+}
