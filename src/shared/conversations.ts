@@ -1,6 +1,7 @@
 // Request bodies of the conversation API (docs/conversations-api.md), shared by the server's route
 // schemas and the web app.
 import { z } from 'zod';
+import { modelIdField } from './model-id.ts';
 
 export const CONVERSATION_TITLE_MAX = 200;
 /** Longest single message a user may send from the web chat. */
@@ -11,7 +12,7 @@ const title = z
   .trim()
   .max(CONVERSATION_TITLE_MAX, `title must be at most ${CONVERSATION_TITLE_MAX} characters`);
 const provider = z.string().min(1).max(64);
-const model = z.string().trim().min(1).max(200);
+const model = z.string().trim().pipe(modelIdField);
 
 /** POST /api/conversations. Without a title, the first message names the conversation. */
 export const createConversationBody = z.object({

@@ -16,6 +16,11 @@ export interface RecordedRequest {
   method: string;
   /** Full path as received (base path included, e.g. `/v1/chat/completions`), without the query. */
   path: string;
+  /**
+   * The request target exactly as it came on the wire (path and query, nothing decoded or
+   * normalised): what proves a request reached one endpoint and no other.
+   */
+  target: string;
   query: Record<string, string>;
   /**
    * The key as the provider reads it: Bearer token for openai/mistral/groq,
@@ -210,6 +215,7 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
         provider: wire.provider,
         method,
         path: url.pathname,
+        target: req.url ?? '',
         query,
         apiKey,
         headers: { ...req.headers },

@@ -1,4 +1,5 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
 
 export const anthropic = {
@@ -6,6 +7,8 @@ export const anthropic = {
   name: 'Anthropic',
   defaultBaseUrl: 'https://api.anthropic.com/v1',
   keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"' },
+  // In the body only.
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: false,
   // Translated through the AI SDK: these OpenAI parameters have no Anthropic equivalent there.
   gateway: {

@@ -1,4 +1,5 @@
 import { createGroq } from '@ai-sdk/groq';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const groq = {
@@ -6,6 +7,8 @@ export const groq = {
   name: 'Groq',
   defaultBaseUrl: 'https://api.groq.com/openai/v1',
   keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
+  // In the body only; hosted models are named by their owner (openai/gpt-oss-120b).
+  modelIdFormat: modelIdFormat({ slashes: 1, colons: true }),
   openaiCompatible: true,
   // Groq reports streamed usage under x_groq.usage without being asked.
   gateway: {

@@ -1,4 +1,5 @@
 import { createMistral } from '@ai-sdk/mistral';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const mistral = {
@@ -6,6 +7,8 @@ export const mistral = {
   name: 'Mistral',
   defaultBaseUrl: 'https://api.mistral.ai/v1',
   keyFormat: { pattern: /^[A-Za-z0-9]{32}$/, hint: 'exactly 32 letters and digits' },
+  // In the body only; fine-tunes hold colons (ft:open-mistral-7b:587a6b29:20240514:7e773925).
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,
   // Mistral's chat completions: usage always comes in the last chunk; `seed` is `random_seed`.
   gateway: {

@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const openai = {
@@ -8,6 +9,8 @@ export const openai = {
   // OpenAI keys start with sk- (sk-proj-, sk-svcacct-, …); an Anthropic key also starts with
   // sk-, so it is refused here rather than failing later at the provider.
   keyFormat: { pattern: /^sk-(?!ant-)/, hint: 'starts with "sk-" (for example sk-proj-…)' },
+  // In the body only; fine-tunes hold colons (ft:gpt-4o-mini:org::abc123).
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,
   gateway: { streamUsageOption: true },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {

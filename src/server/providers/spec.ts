@@ -26,6 +26,14 @@ export interface KeyFormat {
   hint: string;
 }
 
+/** Which of the common grammar's ids a provider takes (see model-id-format.ts). */
+export interface ModelIdFormat {
+  /** Checked after the common grammar (src/shared/model-id.ts). */
+  pattern: RegExp;
+  /** What a valid id looks like: said in the 400 that refuses one. */
+  hint: string;
+}
+
 export interface LanguageModelOptions {
   /** The resolved key, decrypted for this one call. Never undefined: see assertApiKey. */
   apiKey: string;
@@ -55,6 +63,8 @@ export interface ProviderSpec<Id extends string = string> {
   name: string;
   defaultBaseUrl: string;
   keyFormat: KeyFormat;
+  /** The ids this provider takes; anything else is refused before a key is resolved. */
+  modelIdFormat: ModelIdFormat;
   /** Builds the AI SDK model for one request, with the key passed explicitly. */
   languageModel(options: LanguageModelOptions): LanguageModel;
   /** The list-models request that tells whether a key works (`verify: true`). */
