@@ -6,7 +6,7 @@ export const anthropic = {
   id: 'anthropic',
   name: 'Anthropic',
   defaultBaseUrl: 'https://api.anthropic.com/v1',
-  keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"' },
+  keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"', shape: /\bsk-ant-[A-Za-z0-9_*-]{8,}/g },
   // In the body only.
   modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: false,

@@ -6,7 +6,11 @@ export const google = {
   id: 'google',
   name: 'Google Gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
-  keyFormat: { pattern: /^AIza[A-Za-z0-9_-]{35}$/, hint: '"AIza" followed by 35 letters, digits, "-" or "_"' },
+  keyFormat: {
+    pattern: /^AIza[A-Za-z0-9_-]{35}$/,
+    hint: '"AIza" followed by 35 letters, digits, "-" or "_"',
+    shape: /AIza[A-Za-z0-9_-]{8,}/g,
+  },
   // The id goes into the URL path (models/{id}:streamGenerateContent), and the SDK uses an id
   // holding a slash as a path of its own: neither a slash nor the method's colon is allowed.
   modelIdFormat: modelIdFormat({ slashes: 0, colons: false }),

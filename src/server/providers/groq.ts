@@ -6,7 +6,7 @@ export const groq = {
   id: 'groq',
   name: 'Groq',
   defaultBaseUrl: 'https://api.groq.com/openai/v1',
-  keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
+  keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"', shape: /\bgsk_[A-Za-z0-9_*]{8,}/g },
   // In the body only; hosted models are named by their owner (openai/gpt-oss-120b).
   modelIdFormat: modelIdFormat({ slashes: 1, colons: true }),
   openaiCompatible: true,

@@ -6,7 +6,12 @@ export const mistral = {
   id: 'mistral',
   name: 'Mistral',
   defaultBaseUrl: 'https://api.mistral.ai/v1',
-  keyFormat: { pattern: /^[A-Za-z0-9]{32}$/, hint: 'exactly 32 letters and digits' },
+  keyFormat: {
+    pattern: /^[A-Za-z0-9]{32}$/,
+    hint: 'exactly 32 letters and digits',
+    // Any 32-alphanumeric run (a hex digest too: losing one from a message costs nothing).
+    shape: /(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])/g,
+  },
   // In the body only; fine-tunes hold colons (ft:open-mistral-7b:587a6b29:20240514:7e773925).
   modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,

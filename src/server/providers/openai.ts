@@ -8,7 +8,12 @@ export const openai = {
   defaultBaseUrl: 'https://api.openai.com/v1',
   // OpenAI keys start with sk- (sk-proj-, sk-svcacct-, …); an Anthropic key also starts with
   // sk-, so it is refused here rather than failing later at the provider.
-  keyFormat: { pattern: /^sk-(?!ant-)/, hint: 'starts with "sk-" (for example sk-proj-…)' },
+  keyFormat: {
+    pattern: /^sk-(?!ant-)/,
+    hint: 'starts with "sk-" (for example sk-proj-…)',
+    // Masked keys too: OpenAI's messages quote "sk-proj-****…abcd".
+    shape: /\bsk-(?!ant-)[A-Za-z0-9_*-]{8,}/g,
+  },
   // In the body only; fine-tunes hold colons (ft:gpt-4o-mini:org::abc123).
   modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,

@@ -24,6 +24,11 @@ export interface KeyFormat {
   pattern: RegExp;
   /** What an operator types: shown in the UI and in `invalid_key_format` errors. */
   hint: string;
+  /**
+   * How such a key (or a masked or cut piece of one) looks inside other text: global, unanchored.
+   * Provider messages and logged errors lose whatever matches (see scrub-secrets.ts).
+   */
+  shape: RegExp;
 }
 
 /** Which of the common grammar's ids a provider takes (see model-id-format.ts). */
