@@ -15,6 +15,9 @@ export const groq = {
     unsupported: ['logit_bias', 'logprobs', 'top_logprobs'],
     dropped: ['stream_options'],
     streamUsageUnderXGroq: true,
+    // on_demand is what absent means; flex is billed at on_demand prices. "auto" may pick the
+    // performance tier, which is priced apart.
+    standardServiceTiers: ['on_demand', 'flex'],
   },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);

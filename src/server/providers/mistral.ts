@@ -20,6 +20,8 @@ export const mistral = {
     renamed: { seed: 'random_seed', max_completion_tokens: 'max_tokens' },
     unsupported: ['user', 'logit_bias', 'logprobs', 'top_logprobs'],
     dropped: ['stream_options'],
+    // Mistral sells no tiers: whatever a tier would mean there, it is not the catalogue's price.
+    standardServiceTiers: [],
   },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);

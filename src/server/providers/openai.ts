@@ -17,7 +17,20 @@ export const openai = {
   // In the body only; fine-tunes hold colons (ft:gpt-4o-mini:org::abc123).
   modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,
-  gateway: { streamUsageOption: true },
+  gateway: {
+    streamUsageOption: true,
+    // Absent, "auto" (what absent means: the project's own setting) and "default" are the standard
+    // prices; flex, scale and priority are billed at others.
+    standardServiceTiers: ['auto', 'default'],
+    pricedParameters: {
+      web_search_options: { bills: 'a fee for each web search' },
+      audio: { bills: 'audio output at audio token prices' },
+      modalities: {
+        bills: 'audio output at audio token prices',
+        free: (value) => Array.isArray(value) && value.every((modality) => modality === 'text'),
+      },
+    },
+  },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.

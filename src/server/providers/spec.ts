@@ -60,6 +60,24 @@ export interface GatewayParameters {
   streamUsageOption?: boolean;
   /** Streamed usage arrives under x_groq.usage: copied to `usage`, where OpenAI clients read it. */
   streamUsageUnderXGroq?: boolean;
+  /**
+   * The service_tier values this provider bills at the catalogue's prices; any other tier is
+   * refused on the global keys unless WEBOX_GLOBAL_SERVICE_TIERS allows it. Absent: service_tier
+   * never reaches this provider (the translated providers), so there is nothing to check.
+   */
+  standardServiceTiers?: readonly string[];
+  /**
+   * Parameters that make the provider bill something the ledger cannot price, refused on the global
+   * keys unless WEBOX_GLOBAL_PRICED_PARAMETERS names them. `bills` says what, in the refusal.
+   */
+  pricedParameters?: Readonly<Record<string, PricedParameter>>;
+}
+
+export interface PricedParameter {
+  /** What the provider bills for it, beyond the tokens: "a fee for each web search". */
+  bills: string;
+  /** A value that costs nothing more (`modalities: ["text"]`); null and absent always do. */
+  free?(value: unknown): boolean;
 }
 
 export interface ProviderSpec<Id extends string = string> {
