@@ -19,8 +19,7 @@ export function isWellFormedModelId(id: string): boolean {
   return id.length <= MODEL_ID_MAX_LENGTH && wellFormed.test(id);
 }
 
-export const MODEL_ID_RULE =
-  'letters, digits and . _ : - in segments joined by single slashes, each segment starting with a letter or digit, no "..", at most 200 characters';
+export const MODEL_ID_RULE = `letters, digits and . _ : - in segments joined by single slashes, each segment starting with a letter or digit, no "..", at most ${MODEL_ID_MAX_LENGTH} characters`;
 
 /** A request's `model` field (POST /api/chat, conversations): the grammar, then the provider's format. */
 export const modelIdField = z

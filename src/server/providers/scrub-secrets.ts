@@ -53,19 +53,19 @@ export function scrubSecrets(text: string, secrets: readonly (string | undefined
  */
 export function scrubError(error: unknown, secrets: readonly (string | undefined)[] = [], depth = 0): unknown {
   if (!(error instanceof Error)) {
-    return typeof error === 'string' ? scrubSecrets(error, secrets) : scrubSecrets(describe(error), secrets);
+    return scrubSecrets(typeof error === 'string' ? error : textOf(error), secrets);
   }
   const copy = new Error(scrubSecrets(error.message, secrets));
   copy.name = error.name;
   copy.stack = error.stack === undefined ? undefined : scrubSecrets(error.stack, secrets);
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
-  if (typeof code === 'string') Object.assign(copy, { code });
+  if (typeof code === 'string') Object.assign(copy, { code: scrubSecrets(code, secrets) });
   if (typeof statusCode === 'number') Object.assign(copy, { statusCode });
   if (error.cause !== undefined && depth < 3) copy.cause = scrubError(error.cause, secrets, depth + 1);
   return copy;
 }
 
-function describe(value: unknown): string {
+function textOf(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
