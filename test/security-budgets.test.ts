@@ -267,10 +267,17 @@ describe('other output the provider bills', () => {
   });
 
   it('audio output and web search, which the price book cannot bound, are refused on budgeted requests only', async () => {
-    const user = await budgeted();
+    // On personal keys: the global keys refuse them for everyone (test/security-priced-extras.test.ts).
+    const user = await member(test);
+    expect((await user.client.put('/api/keys/openai', { apiKey: makeKey.openai() })).statusCode).toBe(200);
+    expect(
+      (await setLimits(admin, user.id, { personal: { ...NO_LIMITS, dayTokens: 10_000_000 } })).statusCode,
+    ).toBe(200);
     const free = await member(test);
+    expect((await free.client.put('/api/keys/openai', { apiKey: makeKey.openai() })).statusCode).toBe(200);
     for (const [param, extra] of [
-      ['audio', { modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' } }],
+      ['audio', { audio: { voice: 'alloy', format: 'wav' } }],
+      ['modalities', { modalities: ['text', 'audio'] }],
       ['web_search_options', { web_search_options: {} }],
     ] as const) {
       const answer = await v1(test, user.token, ask('openai', { max_tokens: 10, ...extra }));
@@ -278,7 +285,7 @@ describe('other output the provider bills', () => {
       expect(answer.json().error).toMatchObject({ code: 'invalid_request', param });
       expect((await v1(test, free.token, ask('openai', { max_tokens: 10, ...extra }))).statusCode).toBe(200);
     }
-    expect(modelCalls('openai')).toHaveLength(2);
+    expect(modelCalls('openai')).toHaveLength(3);
   });
 });
 

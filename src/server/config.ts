@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { baseUrlVariable, type ProviderId, providers } from './providers/registry.ts';
+import type { GatewayParameters } from './providers/spec.ts';
 
 const optionalString = z
   .string()
@@ -11,6 +12,24 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+/** Every parameter a provider bills beyond its token prices (see GatewayParameters.pricedParameters). */
+const pricedParameterNames = [
+  ...new Set(
+    providers.flatMap((provider) => Object.keys((provider.gateway as GatewayParameters).pricedParameters ?? {})),
+  ),
+];
 
 const urlWithoutTrailingSlash = (fallback: string) =>
   z
@@ -56,6 +75,19 @@ export const environmentSchema = z.object({
   // Far above what one person or script needs (a chat tab holds one), far below the sockets one
   // account could otherwise tie up.
   WEBOX_MAX_IN_FLIGHT_PER_USER: positiveInt(32),
+  WEBOX_GLOBAL_SERVICE_TIERS: commaList.pipe(
+    z.array(z.string().regex(/^[a-z_]{1,32}$/, 'WEBOX_GLOBAL_SERVICE_TIERS: tier names such as flex,priority')),
+  ),
+  WEBOX_GLOBAL_PRICED_PARAMETERS: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (name) => pricedParameterNames.includes(name),
+          `WEBOX_GLOBAL_PRICED_PARAMETERS: names among ${pricedParameterNames.join(', ')}`,
+        ),
+    ),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -116,6 +148,14 @@ export function parseConfig(environment: Record<string, string | undefined>) {
      * /v1 together, personal and global keys alike); the next one answers 429 rate_limited.
      */
     maxInFlightPerUser: env.WEBOX_MAX_IN_FLIGHT_PER_USER,
+    /**
+     * What the global keys may be asked for beyond the catalogue's token prices (default: nothing):
+     * service tiers past each provider's standard ones, and parameters billed apart (issue 10).
+     */
+    globalKeyExtras: Object.freeze({
+      serviceTiers: Object.freeze(env.WEBOX_GLOBAL_SERVICE_TIERS),
+      pricedParameters: Object.freeze(env.WEBOX_GLOBAL_PRICED_PARAMETERS),
+    }),
     logLevel: env.LOG_LEVEL,
   });
 }

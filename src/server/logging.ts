@@ -3,6 +3,7 @@
 // set of fields (an SDK error's enumerable properties can hold request headers or bodies).
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream, LoggerOptions } from 'pino';
+import { scrubCredentialShapes } from './providers/scrub-secrets.ts';
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -26,15 +27,22 @@ const REDACTED_PATHS = [
   '*.ciphertext',
 ];
 
-function serializeError(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error) };
+/**
+ * A fixed set of fields, never the error's own (an AI SDK APICallError carries the request's url,
+ * requestBodyValues, responseHeaders and the provider's whole responseBody). Message, stack and
+ * causes lose anything shaped like a credential: a provider's message may quote the key, and the
+ * SDK makes that message its error's (issue 10, item 4).
+ */
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubCredentialShapes(String(error)) };
   const withCode = error as Error & { code?: unknown; statusCode?: unknown };
   return {
     type: error.name,
-    message: error.message,
-    code: typeof withCode.code === 'string' ? withCode.code : undefined,
+    message: scrubCredentialShapes(error.message),
+    code: typeof withCode.code === 'string' ? scrubCredentialShapes(withCode.code) : undefined,
     statusCode: typeof withCode.statusCode === 'number' ? withCode.statusCode : undefined,
-    stack: error.stack,
+    stack: error.stack === undefined ? undefined : scrubCredentialShapes(error.stack),
+    cause: error.cause === undefined || depth >= 3 ? undefined : serializeError(error.cause, depth + 1),
   };
 }
 
@@ -42,7 +50,7 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
   const options: LoggerOptions = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { err: serializeError, error: serializeError },
+    serializers: { err: (error) => serializeError(error), error: (error) => serializeError(error) },
   };
   return stream ? { ...options, stream } : options;
 }

@@ -1,5 +1,6 @@
 // Request bodies shared by the server (route schemas) and the web app (forms), written once.
 import { z } from 'zod';
+import { modelIdField } from './model-id.ts';
 import { messageText, singleLineText } from './text.ts';
 
 /** PUT /api/keys/:provider and PUT /api/admin/keys/:provider. Format checks happen in the vault. */
@@ -15,7 +16,7 @@ export const chatMessage = z.object({
 
 export const chatBody = z.object({
   provider: singleLineText({ min: 1, max: 64 }),
-  model: singleLineText({ min: 1, max: 200 }),
+  model: modelIdField,
   messages: z.array(chatMessage).min(1, 'messages must hold at least one message').max(1000),
   stream: z.boolean().optional(),
 });

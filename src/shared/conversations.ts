@@ -1,6 +1,7 @@
 // Request bodies of the conversation API (docs/conversations-api.md), shared by the server's route
 // schemas and the web app.
 import { z } from 'zod';
+import { modelIdField } from './model-id.ts';
 import { messageText, singleLineText } from './text.ts';
 
 export const CONVERSATION_TITLE_MAX = 200;
@@ -9,7 +10,7 @@ export const MESSAGE_CONTENT_MAX = 200_000;
 
 const title = singleLineText({ trim: true, max: CONVERSATION_TITLE_MAX });
 const provider = singleLineText({ min: 1, max: 64 });
-const model = singleLineText({ trim: true, min: 1, max: 200 });
+const model = z.string().trim().pipe(modelIdField);
 
 /** POST /api/conversations. Without a title, the first message names the conversation. */
 export const createConversationBody = z.object({

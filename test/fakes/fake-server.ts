@@ -16,6 +16,11 @@ export interface RecordedRequest {
   method: string;
   /** Full path as received (base path included, e.g. `/v1/chat/completions`), without the query. */
   path: string;
+  /**
+   * The request target exactly as it came on the wire (path and query, nothing decoded or
+   * normalised): what proves a request reached one endpoint and no other.
+   */
+  target: string;
   query: Record<string, string>;
   /**
    * The key as the provider reads it: Bearer token for openai/mistral/groq,
@@ -40,6 +45,13 @@ export type FakeBehavior =
   | { kind: 'bad_request'; message?: string }
   /** 500 in the provider's error format. */
   | { kind: 'server_error' }
+  /** Any status, in the provider's error format, carrying `message`, with Retry-After: 0 (a retry comes at once). */
+  | { kind: 'error'; status: number; message: string }
+  /**
+   * Streams: a few deltas, then the provider's own in-stream error event carrying `message`, then
+   * the end of the stream. Non-streamed requests: a 500 carrying `message`.
+   */
+  | { kind: 'stream_error'; message: string }
   /** Waits `delayMs` before the first byte (headers included), then answers ok. */
   | { kind: 'slow'; delayMs: number }
   /**
@@ -136,6 +148,8 @@ export interface ProviderWire {
   error(kind: ErrorKind, detail: ErrorDetail): WireError;
   /** Provider-specific header requirements (Anthropic's `anthropic-version`), checked after the key. */
   checkHeaders?(headers: IncomingHttpHeaders, detail: ErrorDetail): WireError | null;
+  /** The provider's in-stream error event carrying `message`, framed like its stream. */
+  streamError(message: string, query: Record<string, string>): string;
   routes: Route[];
 }
 
@@ -210,6 +224,7 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
         provider: wire.provider,
         method,
         path: url.pathname,
+        target: req.url ?? '',
         query,
         apiKey,
         headers: { ...req.headers },
@@ -247,12 +262,17 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
         return sendError(res, wire.error('bad_request', { ...detail, message: applied.message }));
       case 'server_error':
         return sendError(res, wire.error('server_error', detail));
+      case 'error': {
+        const error = withStatus(wire.error('bad_request', { ...detail, message: applied.message }), applied.status);
+        return sendError(res, { ...error, headers: { 'retry-after': '0' } });
+      }
       case 'slow':
         // Nothing is written while waiting, so a client's first-byte timeout fires.
         await waitUnlessClosed(res, applied.delayMs);
         if (res.destroyed || req.socket.destroyed) return;
         break;
       case 'cut':
+      case 'stream_error':
       case 'ok':
         break;
     }
@@ -264,11 +284,16 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
       reply,
     });
     const cut = applied.kind === 'cut';
+    const streamError = applied.kind === 'stream_error' ? applied.message : null;
 
     if (answer.type !== 'stream') {
       if (cut) {
         req.socket.destroy();
         return;
+      }
+      if (streamError !== null) {
+        const error = withStatus(wire.error('bad_request', { ...detail, message: streamError }), 500);
+        return sendError(res, { ...error, headers: { 'retry-after': '0' } });
       }
       if (answer.type === 'error')
         return sendError(res, wire.error(answer.kind, { ...detail, message: answer.message }));
@@ -284,6 +309,10 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
     res.flushHeaders();
     for (let i = 0; i < answer.frames.length; i++) {
       if (res.destroyed || req.socket.destroyed) return;
+      if (streamError !== null && i === answer.cutAfter) {
+        await write(res, wire.streamError(streamError, query));
+        break;
+      }
       if (cut && i === answer.cutAfter) {
         // Everything written so far has reached the kernel (we awaited each
         // write), so the client receives those deltas, then a dead connection.
@@ -399,6 +428,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers?: 
     ...headers,
   });
   res.end(text);
+}
+
+/** A provider error body answered with another status (the body's own code follows, where it has one). */
+function withStatus(error: WireError, status: number): WireError {
+  const body = error.body as { error?: { code?: unknown } } | null;
+  if (typeof body?.error?.code === 'number') body.error.code = status;
+  return { ...error, status };
 }
 
 function sendError(res: ServerResponse, error: WireError): void {

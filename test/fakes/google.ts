@@ -155,6 +155,10 @@ export function googleWire(): ProviderWire {
     basePath: '/v1beta',
     readApiKey: (headers, query) => headerValue(headers, 'x-goog-api-key') ?? (query.key?.trim() || null),
     error: googleError,
+    streamError(message, query) {
+      const body = { error: { code: 500, message, status: 'INTERNAL' } };
+      return query.alt === 'sse' ? sseData(body, '\r\n') : `,\r\n${JSON.stringify(body)}]`;
+    },
     routes: [
       { method: 'POST', pattern: /^\/models\/(?<model>[^/:]+):generateContent$/, handle: generate(false) },
       { method: 'POST', pattern: /^\/models\/(?<model>[^/:]+):streamGenerateContent$/, handle: generate(true) },

@@ -536,6 +536,7 @@ export function openaiWire(): ProviderWire {
     basePath: '/v1',
     readApiKey: (headers) => bearerToken(headers),
     error: openaiError,
+    streamError: (message) => sseData({ error: { message, type: 'server_error', param: null, code: null } }),
     routes: [
       { method: 'POST', pattern: /^\/chat\/completions$/, handle: chatCompletions('openai') },
       { method: 'POST', pattern: /^\/responses$/, handle: responses },
@@ -550,6 +551,8 @@ export function mistralWire(): ProviderWire {
     basePath: '/v1',
     readApiKey: (headers) => bearerToken(headers),
     error: mistralError,
+    streamError: (message) =>
+      sseData({ object: 'error', message, type: 'internal_server_error', param: null, code: null }),
     routes: [
       { method: 'POST', pattern: /^\/chat\/completions$/, handle: chatCompletions('mistral') },
       { method: 'GET', pattern: /^\/models$/, handle: mistralModels },
@@ -563,6 +566,7 @@ export function groqWire(): ProviderWire {
     basePath: '/openai/v1',
     readApiKey: (headers) => bearerToken(headers),
     error: groqError,
+    streamError: (message) => sseData({ error: { message, type: 'internal_server_error' } }),
     routes: [
       { method: 'POST', pattern: /^\/chat\/completions$/, handle: chatCompletions('groq') },
       { method: 'GET', pattern: /^\/models$/, handle: groqModels },

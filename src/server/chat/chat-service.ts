@@ -6,6 +6,7 @@ import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import { AppError, commonErrors } from '../errors.ts';
 import type { Admission, Admit } from '../limits/admission.ts';
+import { checkModelId } from '../providers/model-id-format.ts';
 import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import { estimateTokens, type TokenCounts } from '../usage/cost.ts';
@@ -86,6 +87,8 @@ export function createChatService(options: {
     };
     try {
       const provider = requireProvider(request.provider);
+      // Before the key: an id that is not the provider's never goes further (issue 10, item 3).
+      checkModelId(provider, request.model);
       const resolved = await vault.resolveKey(request.userId, provider.id as ProviderId);
       if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
       const { source } = resolved;

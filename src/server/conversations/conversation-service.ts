@@ -6,6 +6,7 @@ import { toSafeLabel } from '../../shared/text.ts';
 import type { Database } from '../db/client.ts';
 import { conversation, conversationMessage } from '../db/schema/index.ts';
 import { commonErrors } from '../errors.ts';
+import { checkModelId } from '../providers/model-id-format.ts';
 import { requireProvider } from '../vault/vault-service.ts';
 
 /** Characters of the first message that name an untitled conversation. */
@@ -90,6 +91,7 @@ export function createConversationService(options: { db: Database }) {
 
     async create(userId: string, input: { title?: string; provider: string; model: string }) {
       const provider = requireProvider(input.provider);
+      checkModelId(provider, input.model);
       const [row] = await db
         .insert(conversation)
         .values({ userId, title: input.title ?? '', provider: provider.id, model: input.model })
@@ -104,8 +106,12 @@ export function createConversationService(options: { db: Database }) {
     },
 
     async update(userId: string, id: string, change: { title?: string; provider?: string; model?: string }) {
-      await ownRow(userId, id);
+      const current = await ownRow(userId, id);
       const provider = change.provider === undefined ? undefined : requireProvider(change.provider).id;
+      // The pair it will hold must still make sense (a Groq id is not a Gemini id).
+      if (change.provider !== undefined || change.model !== undefined) {
+        checkModelId(requireProvider(provider ?? current.provider), change.model ?? current.model);
+      }
       const [row] = await db
         .update(conversation)
         .set({
@@ -132,8 +138,10 @@ export function createConversationService(options: { db: Database }) {
      */
     async prepareTurn(userId: string, id: string, input: { content: string; provider?: string; model?: string }) {
       const row = await ownRow(userId, id);
-      const provider = requireProvider(input.provider ?? row.provider).id;
-      const model = input.model ?? row.model;
+      const spec = requireProvider(input.provider ?? row.provider);
+      const provider = spec.id;
+      // Rows saved before ids were checked are held to the format too.
+      const model = checkModelId(spec, input.model ?? row.model);
       const history = (await messagesOf(row.id)).map((message) => ({ role: message.role, content: message.content }));
       return {
         conversation: row,

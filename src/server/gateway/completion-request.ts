@@ -76,3 +76,43 @@ export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, m
   }
   return adapted;
 }
+
+/** What the admin lets the global keys be asked for beyond the catalogue's prices (Config.globalKeyExtras). */
+export interface GlobalKeyExtras {
+  serviceTiers: readonly string[];
+  pricedParameters: readonly string[];
+}
+
+/**
+ * On the operator's keys, refuses what the provider would bill at prices the ledger does not know
+ * (issue 10, item 13): a service tier past the standard ones, and parameters billed apart (web
+ * search, audio output). Personal keys are the caller's own money and pass everything on.
+ */
+export function refuseUnpricedOnGlobalKey(provider: ProviderSpec, body: CompletionBody, allowed: GlobalKeyExtras) {
+  const rules = provider.gateway;
+  const tier = body.service_tier;
+  if (rules.standardServiceTiers && tier !== undefined && tier !== null) {
+    const known =
+      typeof tier === 'string' && (rules.standardServiceTiers.includes(tier) || allowed.serviceTiers.includes(tier));
+    if (!known) {
+      const standard = rules.standardServiceTiers.map((name) => `"${name}"`).join(' or ');
+      throw invalid(
+        `service_tier ${JSON.stringify(tier).slice(0, 40)} is billed by ${provider.name} at prices WeBox does not meter, ` +
+          `so it is not available on the operator's key: leave it out${standard ? ` (or use ${standard})` : ''}, ` +
+          `use your own ${provider.name} key, or ask the admin to allow it (WEBOX_GLOBAL_SERVICE_TIERS).`,
+        'service_tier',
+      );
+    }
+  }
+  for (const [name, priced] of Object.entries(rules.pricedParameters ?? {})) {
+    const value = body[name];
+    if (value === undefined || value === null || priced.free?.(value) || allowed.pricedParameters.includes(name))
+      continue;
+    throw invalid(
+      `${name} makes ${provider.name} bill ${priced.bills}, which WeBox does not meter, so it is not available on ` +
+        `the operator's key: leave it out, use your own ${provider.name} key, or ask the admin to allow it ` +
+        '(WEBOX_GLOBAL_PRICED_PARAMETERS).',
+      name,
+    );
+  }
+}

@@ -10,7 +10,7 @@ import { getProvider, providers } from '../providers/registry.ts';
 import { estimateTokens } from '../usage/cost.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
-import { adaptForProvider, readCompletionRequest } from './completion-request.ts';
+import { adaptForProvider, readCompletionRequest, refuseUnpricedOnGlobalKey } from './completion-request.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
 import { readOutputRequest, withOutputLimit } from './output-limits.ts';
 import { type ForwardResult, forwardCompletion } from './passthrough.ts';
@@ -132,6 +132,7 @@ export const gatewayPlugin = fastifyPlugin(
             const resolved = await app.vault.resolveKey(identity.userId, route.provider);
             if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
             outcome.source = resolved.source;
+            if (resolved.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
 
             // Rate limits and the budget hold; a budgeted request without an output limit gets one,
             // so the held worst case bounds what the provider can charge.

@@ -1,7 +1,9 @@
 // Gateway model ids are `<provider>/<model>`, split on the first slash (`groq/openai/gpt-oss-120b`
 // is Groq's `openai/gpt-oss-120b`). A bare id is accepted when the catalogue makes it unique.
+import { isWellFormedModelId, MODEL_ID_RULE } from '../../shared/model-id.ts';
 import { AppError } from '../errors.ts';
-import { isProviderId, type ProviderId, providers } from '../providers/registry.ts';
+import { checkModelId } from '../providers/model-id-format.ts';
+import { getProvider, isProviderId, type ProviderId, providers } from '../providers/registry.ts';
 
 export interface ModelRoute {
   provider: ProviderId;
@@ -18,8 +20,13 @@ export function routeModel(id: string): ModelRoute {
   const slash = id.indexOf('/');
   if (slash > 0) {
     const provider = id.slice(0, slash);
-    const model = id.slice(slash + 1);
-    if (isProviderId(provider) && model.length > 0) return { provider, model };
+    // The provider's own id is held to its format before anything else looks at it (issue 10, item 3).
+    if (isProviderId(provider)) return { provider, model: checkModelId(getProvider(provider), id.slice(slash + 1)) };
+  }
+  if (!isWellFormedModelId(id)) {
+    throw new AppError(400, 'invalid_request', `The model id is not valid: ${MODEL_ID_RULE}.`, {
+      details: { param: 'model' },
+    });
   }
   const owners = bareIdOwners.get(id);
   if (owners?.length === 1 && owners[0]) return { provider: owners[0], model: id };

@@ -72,7 +72,11 @@ export function readOutputRequest(provider: ProviderSpec, model: string, body: C
     maxOutputTokens: limit?.value ?? null,
     choices,
     extraOutputTokens,
-    unbounded: (provider.gateway.refusedWhenBudgeted ?? []).filter((name) => isSet(body[name])),
+    // What the provider bills beyond the price book (audio output, per-call search fees) cannot be
+    // held: refused while a budget applies, whatever the key (the global keys refuse it anyway).
+    unbounded: Object.entries(provider.gateway.pricedParameters ?? {})
+      .filter(([name, priced]) => isSet(body[name]) && !priced.free?.(body[name]))
+      .map(([name]) => name),
   };
 }
 

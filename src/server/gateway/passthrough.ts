@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { AppError } from '../errors.ts';
 import { retryDelayMs, sleep } from '../providers/model-stream.ts';
+import { scrubSecrets } from '../providers/scrub-secrets.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import {
   failureForStatus,
@@ -118,7 +119,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
         failure: failureForStatus(upstream.statusCode, text),
         status: upstream.statusCode,
         retryAfterSeconds: parseRetryAfter(headerText(upstream.headers['retry-after'])),
-        providerMessage: providerMessageFrom(text),
+        providerMessage: providerMessageFrom(text, request.apiKey),
       });
     } catch (error) {
       if (request.signal.aborted) throw error;
@@ -152,14 +153,20 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   // Each content chunk carries about one token: counting events is the estimate for a cut stream.
   let events = 0;
   const rewrite = provider.gateway.streamUsageUnderXGroq ? createXGroqUsageRewriter() : null;
+  const scrub = createStreamErrorScrubber(request.apiKey);
+  const send = (bytes: Buffer) => {
+    if (bytes.length === 0) return;
+    if (rewrite) raw.write(rewrite.push(bytes.toString('utf8')));
+    else raw.write(bytes);
+  };
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       if (firstByteMs === null) firstByteMs = performance.now() - startedAt;
       events += countEvents(chunk);
-      if (rewrite) raw.write(rewrite.push(chunk.toString('utf8')));
-      else raw.write(chunk);
+      send(scrub.push(chunk));
       tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
     }
+    send(scrub.flush());
     if (rewrite) raw.write(rewrite.flush());
   } catch (error) {
     if (!request.signal.aborted) {
@@ -170,6 +177,57 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
     raw.end();
   }
   return { usage: usageFromStreamTail(tail), firstByteMs, streamError, estimatedOutputTokens: events };
+}
+
+const NEWLINE = 0x0a;
+const ERROR = Buffer.from('error');
+/** A line longer than this is let out (scrubbed) without waiting for its end. */
+const MAX_PENDING_LINE = 64 * 1024;
+
+/**
+ * A provider reports a failure inside a stream as an error event (`data: {"error": {…}}`, Mistral's
+ * `"object": "error"`, `event: error`), in its own words, which may quote the key: such lines are
+ * scrubbed like any provider text (issue 10, item 4). Bytes are let out by whole lines, as they
+ * came; the rest of the stream is not decoded.
+ */
+export function createStreamErrorScrubber(apiKey: string) {
+  let pending: Buffer | null = null;
+  let errorEventOpen = false;
+  const scrubLines = (bytes: Buffer) => {
+    if (!errorEventOpen && !bytes.includes(ERROR)) return bytes;
+    const lines = bytes.toString('utf8').split('\n');
+    const scrubbed = lines.map((line) => {
+      if (line.trim() === '') errorEventOpen = false;
+      // The data lines after `event: error` are the error, whatever words they use.
+      else if (line.startsWith('event:')) errorEventOpen = line.includes('error');
+      // Not trimmed (providerText would): the line is a JSON event the client parses.
+      return errorEventOpen || line.includes('error') ? scrubSecrets(line, [apiKey]) : line;
+    });
+    return Buffer.from(scrubbed.join('\n'));
+  };
+  return {
+    push(chunk: Buffer): Buffer {
+      const bytes: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+      const end = bytes.lastIndexOf(NEWLINE) + 1;
+      if (end === 0 && bytes.length <= MAX_PENDING_LINE) {
+        pending = Buffer.from(bytes);
+        return Buffer.alloc(0);
+      }
+      const cut = end === 0 ? bytes.length : end;
+      if (cut === bytes.length) {
+        pending = null;
+        return scrubLines(bytes);
+      }
+      // A copy: the stream may reuse the chunk it handed over.
+      pending = Buffer.from(bytes.subarray(cut));
+      return scrubLines(bytes.subarray(0, cut));
+    },
+    flush(): Buffer {
+      const rest = pending;
+      pending = null;
+      return rest ? scrubLines(rest) : Buffer.alloc(0);
+    },
+  };
 }
 
 const DATA = Buffer.from('data:');

@@ -1,11 +1,14 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
 
 export const anthropic = {
   id: 'anthropic',
   name: 'Anthropic',
   defaultBaseUrl: 'https://api.anthropic.com/v1',
-  keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"' },
+  keyFormat: { pattern: /^sk-ant-/, hint: 'starts with "sk-ant-"', shape: /\bsk-ant-[A-Za-z0-9_*-]{8,}/g },
+  // In the body only.
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: false,
   // Translated through the AI SDK: these OpenAI parameters have no Anthropic equivalent there.
   gateway: {

@@ -1,17 +1,27 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
 
 export const google = {
   id: 'google',
   name: 'Google Gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
-  keyFormat: { pattern: /^AIza[A-Za-z0-9_-]{35}$/, hint: '"AIza" followed by 35 letters, digits, "-" or "_"' },
+  keyFormat: {
+    pattern: /^AIza[A-Za-z0-9_-]{35}$/,
+    hint: '"AIza" followed by 35 letters, digits, "-" or "_"',
+    shape: /AIza[A-Za-z0-9_-]{8,}/g,
+  },
+  // The id goes into the URL path (models/{id}:streamGenerateContent), and the SDK uses an id
+  // holding a slash as a path of its own: neither a slash nor the method's colon is allowed.
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: false }),
   openaiCompatible: false,
   // Translated through the AI SDK: these OpenAI parameters have no Gemini equivalent there.
   gateway: { unsupported: ['user', 'n', 'logit_bias', 'logprobs', 'top_logprobs', 'response_format'] },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
-    return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(modelId);
+    // The format keeps the id to characters a path segment takes as they are; encoding it anyway
+    // means a looser format could never turn it into a path of its own.
+    return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(encodeURIComponent(modelId));
   },
   // The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: { 'x-goog-api-key': apiKey } }),

@@ -1,17 +1,23 @@
 import { createGroq } from '@ai-sdk/groq';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const groq = {
   id: 'groq',
   name: 'Groq',
   defaultBaseUrl: 'https://api.groq.com/openai/v1',
-  keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"' },
+  keyFormat: { pattern: /^gsk_/, hint: 'starts with "gsk_"', shape: /\bgsk_[A-Za-z0-9_*]{8,}/g },
+  // In the body only; hosted models are named by their owner (openai/gpt-oss-120b).
+  modelIdFormat: modelIdFormat({ slashes: 1, colons: true }),
   openaiCompatible: true,
   // Groq reports streamed usage under x_groq.usage without being asked.
   gateway: {
     unsupported: ['logit_bias', 'logprobs', 'top_logprobs'],
     dropped: ['stream_options'],
     streamUsageUnderXGroq: true,
+    // on_demand is what absent means; flex is billed at on_demand prices. "auto" may pick the
+    // performance tier, which is priced apart.
+    standardServiceTiers: ['on_demand', 'flex'],
   },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);

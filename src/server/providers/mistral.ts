@@ -1,17 +1,27 @@
 import { createMistral } from '@ai-sdk/mistral';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const mistral = {
   id: 'mistral',
   name: 'Mistral',
   defaultBaseUrl: 'https://api.mistral.ai/v1',
-  keyFormat: { pattern: /^[A-Za-z0-9]{32}$/, hint: 'exactly 32 letters and digits' },
+  keyFormat: {
+    pattern: /^[A-Za-z0-9]{32}$/,
+    hint: 'exactly 32 letters and digits',
+    // Any 32-alphanumeric run (a hex digest too: losing one from a message costs nothing).
+    shape: /(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])/g,
+  },
+  // In the body only; fine-tunes hold colons (ft:open-mistral-7b:587a6b29:20240514:7e773925).
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,
   // Mistral's chat completions: usage always comes in the last chunk; `seed` is `random_seed`.
   gateway: {
     renamed: { seed: 'random_seed', max_completion_tokens: 'max_tokens' },
     unsupported: ['user', 'logit_bias', 'logprobs', 'top_logprobs'],
     dropped: ['stream_options'],
+    // Mistral sells no tiers: whatever a tier would mean there, it is not the catalogue's price.
+    standardServiceTiers: [],
   },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);

@@ -4,6 +4,7 @@
 // the caller streams the parts on.
 import { streamText, type TextStreamPart, type ToolSet } from 'ai';
 import { AppError } from '../errors.ts';
+import { scrubError } from './scrub-secrets.ts';
 import type { ProviderSpec } from './spec.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
 import { createUpstreamCall } from './upstream-fetch.ts';
@@ -86,16 +87,28 @@ export async function startModelStream(request: ModelStreamRequest): Promise<Mod
       first = { done: false, value: { type: 'error', error } };
       buffered.push(first.value);
     }
+    // An error that is not the provider's is rethrown, but never with the provider's text or the
+    // key in it: the SDK's errors quote the provider's message and carry its whole answer.
+    const classify = (error: unknown) => {
+      try {
+        return toUpstreamError(error, provider, call.timedOut, request.apiKey);
+      } catch (unexpected) {
+        throw scrubError(unexpected, [request.apiKey]);
+      }
+    };
     const describe = (error: unknown) =>
-      upstreamErrorToAppError(
-        error instanceof UpstreamError ? error : toUpstreamError(error, provider, call.timedOut),
-        source,
-      );
+      upstreamErrorToAppError(error instanceof UpstreamError ? error : classify(error), source);
     if (!first.done && first.value.type === 'error') {
       if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
-      const upstream = toUpstreamError(first.value.error, provider, call.timedOut);
+      const upstream = classify(first.value.error);
       log.warn(
-        { provider: provider.id, failure: upstream.failure, status: upstream.status, attempt, err: first.value.error },
+        {
+          provider: provider.id,
+          failure: upstream.failure,
+          status: upstream.status,
+          attempt,
+          err: scrubError(first.value.error, [request.apiKey]),
+        },
         'provider call failed',
       );
       const waitMs = retryDelayMs(upstream, attempt);

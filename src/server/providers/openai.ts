@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 export const openai = {
@@ -7,10 +8,29 @@ export const openai = {
   defaultBaseUrl: 'https://api.openai.com/v1',
   // OpenAI keys start with sk- (sk-proj-, sk-svcacct-, …); an Anthropic key also starts with
   // sk-, so it is refused here rather than failing later at the provider.
-  keyFormat: { pattern: /^sk-(?!ant-)/, hint: 'starts with "sk-" (for example sk-proj-…)' },
+  keyFormat: {
+    pattern: /^sk-(?!ant-)/,
+    hint: 'starts with "sk-" (for example sk-proj-…)',
+    // Masked keys too: OpenAI's messages quote "sk-proj-****…abcd".
+    shape: /\bsk-(?!ant-)[A-Za-z0-9_*-]{8,}/g,
+  },
+  // In the body only; fine-tunes hold colons (ft:gpt-4o-mini:org::abc123).
+  modelIdFormat: modelIdFormat({ slashes: 0, colons: true }),
   openaiCompatible: true,
-  // Audio output is priced apart from text, web search per call: neither is in the price book.
-  gateway: { streamUsageOption: true, refusedWhenBudgeted: ['audio', 'web_search_options'] },
+  gateway: {
+    streamUsageOption: true,
+    // Absent, "auto" (what absent means: the project's own setting) and "default" are the standard
+    // prices; flex, scale and priority are billed at others.
+    standardServiceTiers: ['auto', 'default'],
+    pricedParameters: {
+      web_search_options: { bills: 'a fee for each web search' },
+      audio: { bills: 'audio output at audio token prices' },
+      modalities: {
+        bills: 'audio output at audio token prices',
+        free: (value) => Array.isArray(value) && value.every((modality) => modality === 'text'),
+      },
+    },
+  },
   languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.

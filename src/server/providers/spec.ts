@@ -35,6 +35,19 @@ export interface KeyFormat {
   pattern: RegExp;
   /** What an operator types: shown in the UI and in `invalid_key_format` errors. */
   hint: string;
+  /**
+   * How such a key (or a masked or cut piece of one) looks inside other text: global, unanchored.
+   * Provider messages and logged errors lose whatever matches (see scrub-secrets.ts).
+   */
+  shape: RegExp;
+}
+
+/** Which of the common grammar's ids a provider takes (see model-id-format.ts). */
+export interface ModelIdFormat {
+  /** Checked after the common grammar (src/shared/model-id.ts). */
+  pattern: RegExp;
+  /** What a valid id looks like: said in the 400 that refuses one. */
+  hint: string;
 }
 
 export interface LanguageModelOptions {
@@ -59,10 +72,23 @@ export interface GatewayParameters {
   /** Streamed usage arrives under x_groq.usage: copied to `usage`, where OpenAI clients read it. */
   streamUsageUnderXGroq?: boolean;
   /**
-   * Parameters that make the provider bill what the price book cannot bound (audio output, priced
-   * apart from text; per-call search fees): refused on a request a budget applies to.
+   * The service_tier values this provider bills at the catalogue's prices; any other tier is
+   * refused on the global keys unless WEBOX_GLOBAL_SERVICE_TIERS allows it. Absent: service_tier
+   * never reaches this provider (the translated providers), so there is nothing to check.
    */
-  refusedWhenBudgeted?: readonly string[];
+  standardServiceTiers?: readonly string[];
+  /**
+   * Parameters that make the provider bill something the ledger cannot price, refused on the global
+   * keys unless WEBOX_GLOBAL_PRICED_PARAMETERS names them. `bills` says what, in the refusal.
+   */
+  pricedParameters?: Readonly<Record<string, PricedParameter>>;
+}
+
+export interface PricedParameter {
+  /** What the provider bills for it, beyond the tokens: "a fee for each web search". */
+  bills: string;
+  /** A value that costs nothing more (`modalities: ["text"]`); null and absent always do. */
+  free?(value: unknown): boolean;
 }
 
 export interface ProviderSpec<Id extends string = string> {
@@ -71,6 +97,8 @@ export interface ProviderSpec<Id extends string = string> {
   name: string;
   defaultBaseUrl: string;
   keyFormat: KeyFormat;
+  /** The ids this provider takes; anything else is refused before a key is resolved. */
+  modelIdFormat: ModelIdFormat;
   /** Builds the AI SDK model for one request, with the key passed explicitly. */
   languageModel(options: LanguageModelOptions): LanguageModel;
   /** The list-models request that tells whether a key works (`verify: true`). */

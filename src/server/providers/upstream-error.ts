@@ -1,7 +1,8 @@
 // Every failure of a provider call becomes one UpstreamError carrying the provider, the status and
 // whether it may be retried, and then one AppError with the codes of DESIGN §10.
-import { APICallError } from 'ai';
+import { APICallError, JSONParseError, StreamProviderError, TypeValidationError } from 'ai';
 import { AppError } from '../errors.ts';
+import { scrubSecrets } from './scrub-secrets.ts';
 import type { ProviderSpec } from './spec.ts';
 
 export type UpstreamFailure =
@@ -21,7 +22,10 @@ export class UpstreamError extends Error {
   readonly retryable: boolean;
   /** From the provider's Retry-After, when it sent one. */
   readonly retryAfterSeconds: number | undefined;
-  /** The provider's own words for a 400, trimmed; never contains our request headers. */
+  /**
+   * The provider's own words for a 400, trimmed and scrubbed of the call's key and of anything
+   * shaped like a credential (see providerText); never contains our request headers.
+   */
   readonly providerMessage: string | undefined;
 
   constructor(options: {
@@ -51,8 +55,16 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** Reads the human message out of the common provider error bodies. */
-export function providerMessageFrom(body: string | undefined): string | undefined {
+/**
+ * A provider's words, fit for a client or a log line: scrubbed of the key the call was made with
+ * (in every encoding) and of anything shaped like a credential, then trimmed (issue 10, item 4).
+ */
+export function providerText(text: string, apiKey: string): string {
+  return scrubSecrets(text.slice(0, 2_000), [apiKey]).slice(0, 500);
+}
+
+/** Reads the human message out of the common provider error bodies, scrubbed (see providerText). */
+export function providerMessageFrom(body: string | undefined, apiKey: string): string | undefined {
   if (!body) return undefined;
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
@@ -62,7 +74,7 @@ export function providerMessageFrom(body: string | undefined): string | undefine
         : typeof parsed.error === 'string'
           ? parsed.error
           : parsed.message;
-    return typeof message === 'string' ? message.slice(0, 500) : undefined;
+    return typeof message === 'string' ? providerText(message, apiKey) : undefined;
   } catch {
     return undefined;
   }
@@ -78,10 +90,16 @@ export function failureForStatus(status: number, body: string | undefined): Upst
 }
 
 /**
- * Classifies what a provider call threw. `timedOut` is our own timer's verdict. Errors that are not
- * the provider's (an invalid prompt, a bug) are rethrown as they are.
+ * Classifies what a provider call threw. `timedOut` is our own timer's verdict; `apiKey` is the
+ * call's key, scrubbed from the provider's words. Errors that are not the provider's (an invalid
+ * prompt, a bug) are rethrown as they are.
  */
-export function toUpstreamError(error: unknown, provider: ProviderSpec, timedOut: boolean): UpstreamError {
+export function toUpstreamError(
+  error: unknown,
+  provider: ProviderSpec,
+  timedOut: boolean,
+  apiKey: string,
+): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (timedOut) return new UpstreamError({ provider, failure: 'timeout' });
   const candidates = [error, (error as { cause?: unknown } | undefined)?.cause];
@@ -93,8 +111,23 @@ export function toUpstreamError(error: unknown, provider: ProviderSpec, timedOut
         failure: failureForStatus(candidate.statusCode, candidate.responseBody),
         status: candidate.statusCode,
         retryAfterSeconds: parseRetryAfter(candidate.responseHeaders?.['retry-after']),
-        providerMessage: providerMessageFrom(candidate.responseBody),
+        providerMessage: providerMessageFrom(candidate.responseBody, apiKey),
       });
+    }
+    // An error event inside the provider's stream (Anthropic's overloaded_error, OpenAI's error
+    // chunk), normalised by the SDK: its status, when it gives one, says what kind of failure.
+    if (StreamProviderError.isInstance(candidate)) {
+      const status = candidate.statusCode !== undefined && candidate.statusCode >= 400 ? candidate.statusCode : 500;
+      return new UpstreamError({
+        provider,
+        failure: failureForStatus(status, undefined),
+        status,
+        providerMessage: providerText(candidate.message, apiKey),
+      });
+    }
+    // The provider sent something that is not its documented stream (an error in another shape).
+    if (TypeValidationError.isInstance(candidate) || JSONParseError.isInstance(candidate)) {
+      return new UpstreamError({ provider, failure: 'server_error', status: 502 });
     }
   }
   if (isConnectionFailure(error)) return new UpstreamError({ provider, failure: 'unreachable' });
