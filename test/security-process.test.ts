@@ -2,11 +2,20 @@
 // where it takes one: the embedded database's lock, the graceful stop, the server's timeouts and
 // connection cap, readiness, the Origin check and the headers every answer carries.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.ts';
+import { parseConfig } from '../src/server/config.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from '../src/server/db/embedded-lock.ts';
+import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/app.ts';
+import { anonymous, type Client, signUp } from './helpers/client.ts';
+import { postgresUrl } from './helpers/database.ts';
+import { makeKey } from './helpers/keys.ts';
 import { startServerProcess } from './helpers/server-process.ts';
 
 const folders: string[] = [];
@@ -163,5 +172,336 @@ describe('the embedded lock (item 6)', () => {
     );
     expect(answers.filter((answer) => answer === 'held')).toHaveLength(1);
     expect(answers.filter((answer) => answer === 'EmbeddedDatabaseLockedError')).toHaveLength(3);
+  });
+});
+
+/** Settles with the promise's value, or with 'no answer' once ms have passed. */
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms))]);
+
+/** A TCP server that accepts connections and never answers: a database that hangs. */
+async function startBlackHole() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can stop answering: the bytes already in flight and
+ * everything after them are swallowed, on the open connections and on new ones, until restored.
+ */
+async function startStallingProxy(target: URL) {
+  let stalled = false;
+  const sockets = new Set<net.Socket>();
+  const links = new Set<[net.Socket, net.Socket]>();
+  const keep = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = net.createServer((client) => {
+    keep(client);
+    if (stalled) {
+      client.on('data', () => {});
+      return;
+    }
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    keep(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    links.add([client, upstream]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const through = new URL(target);
+  through.hostname = '127.0.0.1';
+  through.port = String(port);
+  return {
+    url: through.toString(),
+    stall() {
+      stalled = true;
+      for (const [client, upstream] of links) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.on('data', () => {});
+        upstream.on('data', () => {});
+      }
+    },
+    /** Answers again; the connections that lost bytes are cut, as a restarted server's would be. */
+    restore() {
+      stalled = false;
+      links.clear();
+      for (const socket of sockets) socket.destroy();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('readiness when the database does not answer (item 13)', () => {
+  it('fails the start of a server whose database accepts and never answers, instead of hanging', async () => {
+    const hole = await startBlackHole();
+    try {
+      const config = parseConfig({
+        DATABASE_URL: `postgres://webox@127.0.0.1:${hole.port}/webox`,
+        WEBOX_MASTER_KEY: TEST_MASTER_KEY,
+        WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        LOG_LEVEL: 'silent',
+      });
+      const failure = await within(
+        buildApp(config).catch((error: Error) => error),
+        20_000,
+      );
+      // The connection's own timeout, not Fastify giving up on a plugin that hangs (which would
+      // leave the connection hanging behind it).
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toMatch(/timeout expired/);
+      expect((failure as Error).message).not.toMatch(/did not start in time/);
+    } finally {
+      await hole.close();
+    }
+  });
+
+  it.skipIf(!postgresUrl)('answers 503 at once when PostgreSQL stops answering, and 200 when it is back', async () => {
+    const { createTestDatabase } = await import('./helpers/database.ts');
+    const database = await createTestDatabase();
+    const proxy = await startStallingProxy(new URL(database.databaseUrl as string));
+    const test = await createTestApp({ DATABASE_URL: proxy.url });
+    try {
+      const ready = () => within(test.app.inject({ method: 'GET', url: '/readyz' }), 5_000);
+      expect(await ready()).toMatchObject({ statusCode: 200 });
+      proxy.stall();
+      const stalled = await ready();
+      expect(stalled).not.toBe('no answer');
+      expect(stalled).toMatchObject({ statusCode: 503 });
+      expect((stalled as { json(): unknown }).json()).toEqual({ status: 'unavailable' });
+      // Again, while the connections of the first try are still hanging.
+      expect(await ready()).toMatchObject({ statusCode: 503 });
+      proxy.restore();
+      expect(await ready()).toMatchObject({ statusCode: 200 });
+    } finally {
+      proxy.restore();
+      await test.close();
+      await proxy.close();
+      await database.drop();
+    }
+  });
+
+  it.skipIf(!!postgresUrl)('answers 503 at once while a transaction holds the embedded database', async () => {
+    const test = await createTestApp();
+    try {
+      let finish = () => {};
+      const held = test.app.database.db.transaction(() => new Promise<void>((resolve) => (finish = resolve)));
+      const answer = await within(test.app.inject({ method: 'GET', url: '/readyz' }), 5_000);
+      finish();
+      await held;
+      expect(answer).not.toBe('no answer');
+      expect(answer).toMatchObject({ statusCode: 503 });
+      expect((await test.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+/** Every route of the app as "METHOD /path", read from Fastify's route tree. */
+function routesOf(tree: string) {
+  const routes: Array<{ method: string; url: string }> = [];
+  const prefixes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([\s│]*)(?:└── |├── )?(\S+) \(([^)]+)\)/.exec(line);
+    if (!match) continue;
+    const depth = Math.round((match[1] ?? '').length / 4);
+    prefixes.length = depth;
+    prefixes[depth] = match[2] ?? '';
+    const url = prefixes.join('');
+    for (const method of (match[3] ?? '').split(', ')) routes.push({ method, url });
+  }
+  return routes;
+}
+
+describe('the Origin of state-changing requests (item 13)', () => {
+  let test: TestApp;
+  let admin: Client;
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    admin = await signUp(test.app);
+  });
+
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const foreign = 'https://evil.example';
+  /** The admin's session, with exactly these headers besides the cookie (no Origin unless given). */
+  const withSession = (options: {
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    url: string;
+    headers: Record<string, string>;
+    payload?: unknown;
+  }) =>
+    test.app.inject({
+      method: options.method,
+      url: options.url,
+      headers: { cookie: admin.cookie, ...options.headers },
+      payload: options.payload as Record<string, unknown>,
+    });
+  const pathFor = (url: string) =>
+    url.replace(':provider', 'openai').replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
+
+  it("refuses a foreign Origin on every state-changing /api route but better-auth's", async () => {
+    const routes = routesOf(test.app.printRoutes({ commonPrefix: false })).filter(
+      (route) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) && route.url.startsWith('/api/'),
+    );
+    // The tree lists every route WeBox has; a dozen of them change data.
+    expect(routes.length).toBeGreaterThan(10);
+    // With a cookie and neither Origin nor Referer too ({}): browsers always send one of them.
+    for (const route of routes) {
+      const variants: Array<Record<string, string>> = [
+        { origin: foreign },
+        { origin: 'null' },
+        { referer: `${foreign}/x` },
+        {},
+      ];
+      for (const headers of variants) {
+        const response = await withSession({
+          method: route.method as 'POST',
+          url: pathFor(route.url),
+          headers,
+          payload: {},
+        });
+        expect({ route, status: response.statusCode, code: response.json().error?.code }).toEqual({
+          route,
+          status: 403,
+          code: 'invalid_origin',
+        });
+        expect(response.json().error.message).toContain('WEBOX_PUBLIC_URL');
+      }
+    }
+    // Nothing was changed on the way: the admin still has no token.
+    expect((await admin.get('/api/tokens')).json().tokens).toEqual([]);
+  });
+
+  it('accepts the public origin, a Referer on it, and scripts that send no cookie and no Origin', async () => {
+    expect((await admin.post('/api/tokens', { name: 'same origin' })).statusCode).toBe(201);
+    const viaReferer = await withSession({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { referer: `${test.app.config.publicUrl}/profile` },
+      payload: { name: 'referer' },
+    });
+    expect(viaReferer.statusCode).toBe(201);
+    // No cookie, no Origin: the route's own guard answers (a script without a session).
+    const script = await test.app.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'x' } });
+    expect(script.statusCode).toBe(401);
+    // /v1 takes bearer tokens, which a browser never attaches by itself.
+    const token = (await admin.post('/api/tokens', { name: 'v1' })).json().token as string;
+    const gateway = await test.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${token}`, origin: foreign },
+      payload: { model: 'openai/gpt-4o-mini', messages: [] },
+    });
+    expect(gateway.json().error?.code).not.toBe('invalid_origin');
+  });
+
+  it("leaves better-auth's routes to better-auth, which refuses a foreign Origin itself", async () => {
+    const response = await admin.request({ method: 'POST', url: '/api/auth/sign-out', headers: { origin: foreign } });
+    expect(response.statusCode).toBe(403);
+    expect((await admin.get('/api/me')).statusCode).toBe(200);
+  });
+});
+
+describe('headers on every answer (item 13)', () => {
+  let test: TestApp;
+  let fakes: FakeUpstreams;
+
+  beforeAll(async () => {
+    fakes = await startFakeUpstreams();
+    test = await createTestApp(fakes.env);
+  });
+
+  afterAll(async () => {
+    await test?.close();
+    await fakes?.close();
+  });
+
+  it('sends nosniff everywhere, and no HSTS over http', async () => {
+    const user = await signUp(test.app);
+    await user.put('/api/keys/openai', { apiKey: makeKey.openai() });
+    const token = (await user.post('/api/tokens', { name: 'headers' })).json().token as string;
+    const bearer = { authorization: `Bearer ${token}` };
+    const answers = {
+      json: await user.get('/api/me'),
+      unauthenticated: await anonymous(test.app).get('/api/me'),
+      notFound: await user.get('/api/nothing-here'),
+      v1NotFound: await test.app.inject({ method: 'GET', url: '/v1/nothing', headers: bearer }),
+      webApp: await test.app.inject({ method: 'GET', url: '/' }),
+      health: await test.app.inject({ method: 'GET', url: '/healthz' }),
+      invalidJson: await user.request({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { 'content-type': 'application/json' },
+        payload: '{',
+      }),
+      refusedOrigin: await user.request({
+        method: 'DELETE',
+        url: '/api/keys/openai',
+        headers: { origin: 'https://x.example' },
+      }),
+      v1Json: await test.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer,
+        payload: { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+      }),
+      v1Stream: await test.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer,
+        payload: { model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      }),
+      chatStream: await user.post('/api/chat', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    };
+    expect(answers.v1Stream.headers['content-type']).toContain('text/event-stream');
+    expect(answers.chatStream.headers['content-type']).toContain('text/event-stream');
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({ name, nosniff: answer.headers['x-content-type-options'] }).toEqual({ name, nosniff: 'nosniff' });
+      expect({ name, hsts: answer.headers['strict-transport-security'] }).toEqual({ name, hsts: undefined });
+    }
+  });
+
+  it('sends HSTS when WEBOX_PUBLIC_URL is https', async () => {
+    const secure = await createTestApp({ WEBOX_PUBLIC_URL: 'https://webox.example.com' });
+    try {
+      for (const url of ['/healthz', '/api/me', '/v1/models', '/nowhere']) {
+        const response = await secure.app.inject({ method: 'GET', url });
+        expect({ url, hsts: response.headers['strict-transport-security'] }).toEqual({
+          url,
+          hsts: 'max-age=31536000; includeSubDomains',
+        });
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+      }
+    } finally {
+      await secure.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { createOriginCheck, securityHeaders } from './http-hardening.ts';
 import { limitsPlugin } from './limits/limits-plugin.ts';
 import { limitsRoutes } from './limits/limits-routes.ts';
 import { rateLimitsPlugin } from './limits/rate-limits-plugin.ts';
@@ -60,9 +61,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installErrorHandling(app);
   app.decorate('config', config);
   // A callback hook, not an async one: it runs on every request, and costs no promise this way.
+  // Registered first, so it runs before every route's own hooks (the session guards included).
+  const headers = securityHeaders(config);
+  const checkOrigin = createOriginCheck(config);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    reply.headers(headers);
+    done(checkOrigin(request) ?? undefined);
   });
 
   try {
