@@ -2,8 +2,9 @@
 // where it takes one: the embedded database's lock, the graceful stop, the server's timeouts and
 // connection cap, readiness, the Origin check and the headers every answer carries.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from '../src/server/db/embedded-lock.ts';
+import { maxConnections } from '../src/server/http-hardening.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
 import { postgresUrl } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
-import { startServerProcess } from './helpers/server-process.ts';
+import { type ServerProcess, signUpOver, startServerProcess, waitFor } from './helpers/server-process.ts';
 
 const folders: string[] = [];
 const newFolder = async () => {
@@ -504,4 +506,174 @@ describe('headers on every answer (item 13)', () => {
       await secure.close();
     }
   });
+});
+
+/**
+ * An OpenAI-compatible upstream whose answers stream slowly: a chunk every 100 ms for as long as
+ * the last message asks ("stream for 5000 ms"), then the chunk with finish_reason and usage, then
+ * [DONE]. Every chunk carries choices[0], as @ai-sdk/mistral wants, so the pass-through (/v1 on
+ * OpenAI) and the AI SDK path (/api/chat on Mistral) can both use it.
+ */
+async function startSlowUpstream() {
+  const server = http.createServer(async (request, response) => {
+    let text = '';
+    for await (const chunk of request) text += chunk;
+    const body = JSON.parse(text || '{}') as {
+      model?: string;
+      stream?: boolean;
+      messages?: Array<{ content?: unknown }>;
+    };
+    const durationMs = Number(/stream for (\d+) ms/.exec(String(body.messages?.at(-1)?.content ?? ''))?.[1] ?? 0);
+    const id = `chatcmpl-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null, usage?: Record<string, number>) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...(usage ? { usage } : {}) })}\n\n`;
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(chunk({ role: 'assistant', content: '' }, null));
+    const startedAt = Date.now();
+    let words = 0;
+    const timer = setInterval(() => {
+      if (Date.now() - startedAt < durationMs) {
+        words++;
+        response.write(chunk({ content: 'word ' }, null));
+        return;
+      }
+      clearInterval(timer);
+      response.write(chunk({}, 'stop', { prompt_tokens: 12, completion_tokens: words, total_tokens: 12 + words }));
+      response.end('data: [DONE]\n\n');
+    }, 100);
+    response.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v1`;
+  return {
+    env: { WEBOX_OPENAI_BASE_URL: baseUrl, WEBOX_MISTRAL_BASE_URL: baseUrl },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The first account of a fresh server (its admin), global keys set, and an access token. */
+async function adminWithToken(url: string) {
+  const admin = await signUpOver(url, `admin-${randomUUID()}@example.com`);
+  expect((await admin.call('PUT', '/api/admin/keys/openai', { apiKey: makeKey.openai() })).status).toBe(200);
+  expect((await admin.call('PUT', '/api/admin/keys/mistral', { apiKey: makeKey.mistral() })).status).toBe(200);
+  const created = await admin.call('POST', '/api/tokens', { name: 'process' });
+  return { admin, token: created.json.token as string };
+}
+
+/** One GET on a connection of its own (no keep-alive pool to reuse): its status, or the error. */
+function getOnce(url: string) {
+  return new Promise<number | string>((resolve) => {
+    const request = http.get(url, { agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** A slowloris: sends a request's headers a line at a time (or nothing at all), never ending them. */
+function slowClient(port: number, kind: 'drip' | 'silent') {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.on('data', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  if (kind === 'drip') {
+    socket.write('GET /healthz HTTP/1.1\r\nHost: webox\r\n');
+    timer = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+  }
+  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  let isClosed = false;
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      isClosed = true;
+      clearInterval(timer);
+      resolve();
+    }),
+  );
+  return { connected, closed, isClosed: () => isClosed, destroy: () => socket.destroy() };
+}
+
+/** A streamed /v1 completion that the upstream makes last durationMs; resolves with its text. */
+async function streamV1(url: string, token: string, durationMs: number) {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      model: 'openai/gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: `stream for ${durationMs} ms` }],
+    }),
+  });
+  expect(response.status).toBe(200);
+  return response;
+}
+
+describe('timeouts and the connection cap (item 11)', () => {
+  it('reads its settings, with defaults, and refuses a headers timeout longer than the request timeout', () => {
+    const defaults = parseConfig({});
+    expect(defaults).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, drainTimeoutMs: 30_000 });
+    expect(maxConnections(defaults)).toBeGreaterThanOrEqual(64);
+    expect(maxConnections(parseConfig({ WEBOX_MAX_CONNECTIONS: '123' }))).toBe(123);
+    expect(() => parseConfig({ WEBOX_HEADERS_TIMEOUT_MS: '5000', WEBOX_REQUEST_TIMEOUT_MS: '4000' })).toThrow(
+      /WEBOX_HEADERS_TIMEOUT_MS/,
+    );
+    expect(() => parseConfig({ WEBOX_MAX_CONNECTIONS: '0' })).toThrow(/WEBOX_MAX_CONNECTIONS/);
+  });
+
+  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let server: ServerProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    upstream = await startSlowUpstream();
+    const dataDir = path.join(await newFolder(), 'data');
+    server = await startServerProcess({
+      WEBOX_DATA_DIR: dataDir,
+      ...upstream.env,
+      WEBOX_HEADERS_TIMEOUT_MS: '3000',
+      WEBOX_REQUEST_TIMEOUT_MS: '3000',
+      WEBOX_MAX_CONNECTIONS: '40',
+    });
+    port = Number(new URL(server.url).port);
+  }, 60_000);
+
+  afterAll(async () => {
+    server?.child.kill('SIGTERM');
+    if (server) await exited(server.child);
+    await upstream?.close();
+  });
+
+  it('closes connections that drip their headers or say nothing, and answers others meanwhile', async () => {
+    const clients = [
+      ...Array.from({ length: 30 }, () => slowClient(port, 'drip')),
+      ...Array.from({ length: 5 }, () => slowClient(port, 'silent')),
+    ];
+    await Promise.all(clients.map((client) => client.connected));
+    expect(await getOnce(`${server.url}/healthz`)).toBe(200);
+    expect(clients.filter((client) => client.isClosed())).toHaveLength(0);
+    // Closed by the server (the clients never stop on their own), after the headers timeout.
+    await waitFor(async () => clients.every((client) => client.isClosed()), 15_000);
+    expect(await getOnce(`${server.url}/healthz`)).toBe(200);
+  });
+
+  it('past the connection cap, refuses new connections, and serves again once the slow ones are closed', async () => {
+    const clients = Array.from({ length: 40 }, () => slowClient(port, 'drip'));
+    await Promise.all(clients.map((client) => client.connected));
+    // A new connection is accepted and closed at once: the cap is reached.
+    expect(await getOnce(`${server.url}/healthz`)).not.toBe(200);
+    await waitFor(async () => clients.every((client) => client.isClosed()), 15_000);
+    expect(await getOnce(`${server.url}/healthz`)).toBe(200);
+  });
+
+  it('does not cut an answer that streams for longer than the request timeout', async () => {
+    const { token } = await adminWithToken(server.url);
+    const response = await streamV1(server.url, token, 5_000);
+    const text = await response.text();
+    expect(text).toContain('data: [DONE]');
+    expect(text.split('word ').length).toBeGreaterThan(30);
+  }, 30_000);
 });

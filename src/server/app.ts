@@ -14,7 +14,7 @@ import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
-import { createOriginCheck, securityHeaders } from './http-hardening.ts';
+import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
 import { limitsPlugin } from './limits/limits-plugin.ts';
 import { limitsRoutes } from './limits/limits-routes.ts';
 import { rateLimitsPlugin } from './limits/rate-limits-plugin.ts';
@@ -54,7 +54,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // make the ledger skip the row). Answers carry it in x-request-id for support tickets.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    ...serverTimeouts(config),
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.maxConnections = maxConnections(config);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -53,6 +53,10 @@ export const environmentSchema = z.object({
     }, 'WEBOX_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   WEBOX_UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
   WEBOX_QUOTA_HOLD_TTL_MS: positiveInt(120_000),
+  WEBOX_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  WEBOX_REQUEST_TIMEOUT_MS: positiveInt(60_000),
+  WEBOX_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  WEBOX_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -82,6 +86,9 @@ export function parseConfig(environment: Record<string, string | undefined>) {
   if (env.WEBOX_AUTH_SECRET && env.WEBOX_AUTH_SECRET.length < 32) {
     throw new ConfigError('WEBOX_AUTH_SECRET must be at least 32 characters long.');
   }
+  if (env.WEBOX_HEADERS_TIMEOUT_MS > env.WEBOX_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('WEBOX_HEADERS_TIMEOUT_MS must not be longer than WEBOX_REQUEST_TIMEOUT_MS.');
+  }
   const dataDir = path.resolve(env.WEBOX_DATA_DIR);
   return Object.freeze({
     port: env.PORT,
@@ -108,6 +115,13 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     /** How long a budget hold outlives a process that stopped renewing it (a crash) before it is charged. */
     quotaHoldTtlMs: env.WEBOX_QUOTA_HOLD_TTL_MS,
     upstreamTimeoutMs: env.WEBOX_UPSTREAM_TIMEOUT_MS,
+    /** How long a client may take to send a request's headers, and the whole request (not the answer). */
+    headersTimeoutMs: env.WEBOX_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.WEBOX_REQUEST_TIMEOUT_MS,
+    /** Open client connections at most; unset: derived from the process's open-files limit. */
+    maxConnections: env.WEBOX_MAX_CONNECTIONS,
+    /** How long a graceful stop lets requests in flight finish before it ends them. */
+    drainTimeoutMs: env.WEBOX_DRAIN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   });
 }

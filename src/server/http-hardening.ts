@@ -1,8 +1,59 @@
-// What every request meets before its route, whichever route it is: the headers every answer
-// carries, and the Origin check of WeBox's own state-changing routes.
+// What every request meets before its route, whichever route it is: the server's timeouts and
+// connection cap, the headers every answer carries, and the Origin check of WeBox's own
+// state-changing routes.
+import { readFileSync } from 'node:fs';
+import type { ServerOptions } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
+
+/**
+ * An idle kept-alive connection is closed after this: longer than the idle timeout of the usual
+ * load balancers (60 s), so that they, not we, close it and never send on a closing connection.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+/**
+ * The server's timeouts. Node counts headersTimeout and requestTimeout while it receives the
+ * request only: once the request is in, neither runs, so an answer may stream for as long as the
+ * model writes. A client that sends nothing, drips its headers or its body is closed (408) when
+ * they run out, which is what keeps a slowloris from holding connections.
+ */
+export function serverTimeouts(
+  config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'upstreamTimeoutMs'>,
+): { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number; http: ServerOptions } {
+  return {
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    // A backstop for a socket on which nothing at all happens: longer than the longest silence of
+    // a healthy request (two upstream attempts waiting for their first byte, and the retry's wait).
+    connectionTimeout: 2 * config.upstreamTimeoutMs + 30_000,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      // Node checks the two timeouts every 30 s by default: a slowloris would get that much more.
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
+  };
+}
+
+/**
+ * Open client connections at most. Past it a new connection is closed at once, and WeBox keeps
+ * the file descriptors its open requests need (their upstream and database connections): without
+ * a cap, a flood of connections takes them all and every request fails. The default leaves half
+ * of the process's open-files limit to the rest (every proxied stream holds an upstream socket
+ * too); 4096 where the limit cannot be read.
+ */
+export function maxConnections(config: Pick<Config, 'maxConnections'>) {
+  if (config.maxConnections !== undefined) return config.maxConnections;
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+    if (Number.isInteger(soft) && soft > 0) return Math.max(64, Math.floor(soft / 2) - 64);
+  } catch {
+    // Not Linux.
+  }
+  return 4096;
+}
 
 /**
  * Headers on every answer: JSON, event streams, the web app, errors and 404s alike. The web app's
