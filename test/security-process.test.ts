@@ -11,14 +11,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
+import { openDatabase } from '../src/server/db/client.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from '../src/server/db/embedded-lock.ts';
 import { maxConnections } from '../src/server/http-hardening.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
-import { postgresUrl } from './helpers/database.ts';
+import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
 import { type ServerProcess, signUpOver, startServerProcess, waitFor } from './helpers/server-process.ts';
+import { parseSse } from './helpers/sse.ts';
 
 const folders: string[] = [];
 const newFolder = async () => {
@@ -278,7 +280,6 @@ describe('readiness when the database does not answer (item 13)', () => {
   });
 
   it.skipIf(!postgresUrl)('answers 503 at once when PostgreSQL stops answering, and 200 when it is back', async () => {
-    const { createTestDatabase } = await import('./helpers/database.ts');
     const database = await createTestDatabase();
     const proxy = await startStallingProxy(new URL(database.databaseUrl as string));
     const test = await createTestApp({ DATABASE_URL: proxy.url });
@@ -518,12 +519,9 @@ async function startSlowUpstream() {
   const server = http.createServer(async (request, response) => {
     let text = '';
     for await (const chunk of request) text += chunk;
-    const body = JSON.parse(text || '{}') as {
-      model?: string;
-      stream?: boolean;
-      messages?: Array<{ content?: unknown }>;
-    };
-    const durationMs = Number(/stream for (\d+) ms/.exec(String(body.messages?.at(-1)?.content ?? ''))?.[1] ?? 0);
+    const body = JSON.parse(text || '{}') as { model?: string };
+    // Found anywhere in the body: the AI SDK sends a message's content as parts.
+    const durationMs = Number(/stream for (\d+) ms/.exec(text)?.[1] ?? 0);
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: Record<string, unknown>, finishReason: string | null, usage?: Record<string, number>) =>
@@ -677,3 +675,161 @@ describe('timeouts and the connection cap (item 11)', () => {
     expect(text.split('word ').length).toBeGreaterThan(30);
   }, 30_000);
 });
+
+/** Reads a streamed answer to its end. */
+async function readStream(response: Response) {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+  return { text };
+}
+
+describe('the graceful stop (item 10)', () => {
+  let upstream: Awaited<ReturnType<typeof startSlowUpstream>>;
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    upstream = await startSlowUpstream();
+    if (postgresUrl) database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    await database?.drop();
+  });
+
+  it('answers 503 on readiness and server_shutting_down elsewhere once the stop has begun', async () => {
+    const test = await createTestApp();
+    try {
+      const user = await signUp(test.app);
+      test.app.drain.begin();
+      const ready = await test.app.inject({ method: 'GET', url: '/readyz' });
+      expect({ status: ready.statusCode, body: ready.json() }).toEqual({
+        status: 503,
+        body: { status: 'unavailable' },
+      });
+      // Liveness still holds: the process is fine, only stopping.
+      expect((await test.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const api = await user.get('/api/me');
+      expect({ status: api.statusCode, code: api.json().error.code, connection: api.headers.connection }).toEqual({
+        status: 503,
+        code: 'server_shutting_down',
+        connection: 'close',
+      });
+      const v1 = await test.app.inject({ method: 'GET', url: '/v1/models' });
+      expect(v1.statusCode).toBe(503);
+      expect(v1.json().error).toMatchObject({ code: 'server_shutting_down', type: 'api_error' });
+      expect(v1.headers['x-content-type-options']).toBe('nosniff');
+    } finally {
+      await test.close();
+    }
+  });
+
+  it('finishes the short streams, ends the long ones with an error event at the deadline, meters them all, exits 0', async () => {
+    const dataDir = path.join(await newFolder(), 'data');
+    const storage: Record<string, string> = database
+      ? {
+          DATABASE_URL: database.databaseUrl as string,
+          WEBOX_MASTER_KEY: TEST_MASTER_KEY,
+          WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        }
+      : { WEBOX_DATA_DIR: dataDir };
+    const drainTimeoutMs = 4_000;
+    const server = await startServerProcess({
+      ...storage,
+      ...upstream.env,
+      WEBOX_DRAIN_TIMEOUT_MS: String(drainTimeoutMs),
+    });
+    const { admin, token } = await adminWithToken(server.url);
+
+    // Two streams on /v1 (the pass-through), one that ends within the drain period, one that would
+    // go on for a minute; and a long one on /api/chat (the AI SDK path).
+    const short = readStream(await streamV1(server.url, token, 1_500));
+    const long = readStream(await streamV1(server.url, token, 60_000));
+    const chatResponse = await fetch(`${server.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url, cookie: admin.cookie },
+      body: JSON.stringify({
+        provider: 'mistral',
+        model: 'mistral-small-latest',
+        messages: [{ role: 'user', content: 'stream for 60000 ms' }],
+      }),
+    });
+    expect(chatResponse.status).toBe(200);
+    const chat = readStream(chatResponse);
+    // And a saved conversation's turn, which keeps what was answered.
+    const conversation = await admin.call('POST', '/api/conversations', {
+      provider: 'mistral',
+      model: 'mistral-small-latest',
+    });
+    const turnResponse = await fetch(`${server.url}/api/conversations/${conversation.json.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url, cookie: admin.cookie },
+      body: JSON.stringify({ content: 'stream for 60000 ms' }),
+    });
+    expect(turnResponse.status).toBe(200);
+    const turn = readStream(turnResponse);
+
+    server.child.kill('SIGTERM');
+    // No new connection is accepted from then on.
+    await waitFor(async () => (await getOnce(`${server.url}/healthz`)) === 'ECONNREFUSED', 5_000);
+    const [shortAnswer, longAnswer, chatAnswer, turnAnswer] = await Promise.all([short, long, chat, turn]);
+    const code = await exited(server.child);
+
+    // The short one completed as if nothing happened.
+    expect(shortAnswer.text).toContain('data: [DONE]');
+    expect(shortAnswer.text).not.toContain('error');
+    // The long ones went on streaming through the drain period, then were told why they end.
+    const longEvents = parseSse(longAnswer.text);
+    expect(longAnswer.text).not.toContain('[DONE]');
+    expect(longEvents.at(-1)).toMatchObject({ error: { code: 'server_shutting_down', type: 'api_error' } });
+    expect(longEvents.filter((event) => JSON.stringify(event).includes('word ')).length).toBeGreaterThan(
+      drainTimeoutMs / 100 - 5,
+    );
+    const chatEvents = parseSse(chatAnswer.text);
+    expect(chatEvents.at(-1)).toMatchObject({ type: 'error', code: 'server_shutting_down' });
+    expect(chatEvents.filter((event) => event.type === 'delta').length).toBeGreaterThan(drainTimeoutMs / 100 - 5);
+    expect(parseSse(turnAnswer.text).at(-1)).toMatchObject({ type: 'error', code: 'server_shutting_down' });
+    expect({ code, output: server.output() }).toMatchObject({ code: 0 });
+
+    // Every one of them is in the ledger: the completed one with the provider's counts, the cut
+    // ones on their estimate.
+    const rows = await usageRows(storage);
+    const byStatus = rows.map((row) => ({
+      endpoint: row.endpoint,
+      status: row.status,
+      error_code: row.error_code,
+      estimated: row.estimated,
+    }));
+    expect(byStatus).toEqual(
+      expect.arrayContaining([
+        { endpoint: 'gateway', status: 200, error_code: null, estimated: false },
+        { endpoint: 'gateway', status: 503, error_code: 'server_shutting_down', estimated: true },
+        { endpoint: 'chat', status: 503, error_code: 'server_shutting_down', estimated: true },
+      ]),
+    );
+    expect(rows.filter((row) => row.error_code === 'server_shutting_down')).toHaveLength(3);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(Number(row.output_tokens)).toBeGreaterThan(0);
+    // The conversation kept the question and the part of the answer that was streamed.
+    const messages = await query(storage, 'select role, content from conversation_message where conversation_id = $1', [
+      conversation.json.id,
+    ]);
+    expect(messages.map((message) => message.role).sort()).toEqual(['assistant', 'user']);
+    expect(String(messages.find((message) => message.role === 'assistant')?.content)).toContain('word word');
+  }, 90_000);
+});
+
+/** A query on a stopped server's database. */
+async function query(storage: Record<string, string>, text: string, params: unknown[] = []) {
+  const database = await openDatabase({ databaseUrl: storage.DATABASE_URL, dataDir: storage.WEBOX_DATA_DIR ?? '' });
+  try {
+    return (await database.query<Record<string, unknown>>(text, params)).rows;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The usage rows a stopped server left. */
+const usageRows = (storage: Record<string, string>) =>
+  query(storage, 'select endpoint, status, error_code, estimated, output_tokens from usage_event order by created_at');

@@ -10,6 +10,7 @@ import { chatRoutes } from './chat/chat-routes.ts';
 import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { databasePlugin } from './db/database-plugin.ts';
+import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
@@ -55,6 +56,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     ...serverTimeouts(config),
+    // During a graceful stop our own hook answers (drain.ts): /readyz in its shape, the rest as
+    // WeBox's errors, where Fastify's would send its own body.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.server.maxConnections = maxConnections(config);
 
@@ -62,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   app.decorate('config', config);
+  const drain = createDrain();
+  app.decorate('drain', drain);
   // A callback hook, not an async one: it runs on every request, and costs no promise this way.
   // Registered first, so it runs before every route's own hooks (the session guards included).
   const headers = securityHeaders(config);
@@ -69,7 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.headers(headers);
-    done(checkOrigin(request) ?? undefined);
+    done(drain.refusal(request) ?? checkOrigin(request) ?? undefined);
   });
 
   try {

@@ -7,6 +7,8 @@ export const READINESS_TIMEOUT_MS = 1_500;
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
+    // Stopping: the load balancer must send elsewhere, whatever the database says.
+    if (app.drain.draining) return reply.status(503).send({ status: 'unavailable' });
     try {
       await app.database.ping(READINESS_TIMEOUT_MS);
       return { status: 'ok' };

@@ -13,6 +13,14 @@ import { AppError } from './errors.ts';
  */
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
+/** Fastify's options for them. */
+interface ServerTimeouts {
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  connectionTimeout: number;
+  http: ServerOptions;
+}
+
 /**
  * The server's timeouts. Node counts headersTimeout and requestTimeout while it receives the
  * request only: once the request is in, neither runs, so an answer may stream for as long as the
@@ -21,7 +29,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
  */
 export function serverTimeouts(
   config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'upstreamTimeoutMs'>,
-): { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number; http: ServerOptions } {
+): ServerTimeouts {
   return {
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,

@@ -3,6 +3,7 @@
 // retried (once, ours: the SDK's own retries are off) or become a plain error response; after it,
 // the caller streams the parts on.
 import { streamText, type TextStreamPart, type ToolSet } from 'ai';
+import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from './spec.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
@@ -92,7 +93,9 @@ export async function startModelStream(request: ModelStreamRequest): Promise<Mod
         source,
       );
     if (!first.done && first.value.type === 'error') {
-      if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
+      if (request.signal.aborted) {
+        throw shutdownReason(request.signal) ?? new AppError(499, 'client_closed', 'The client went away.');
+      }
       const upstream = toUpstreamError(first.value.error, provider, call.timedOut);
       log.warn(
         { provider: provider.id, failure: upstream.failure, status: upstream.status, attempt, err: first.value.error },
