@@ -22,6 +22,10 @@ const urlWithoutTrailingSlash = (fallback: string) =>
 export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  WEBOX_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  WEBOX_REQUEST_TIMEOUT_MS: positiveInt(60_000),
+  WEBOX_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  WEBOX_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   WEBOX_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalString.refine(
     (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
@@ -53,10 +57,6 @@ export const environmentSchema = z.object({
     }, 'WEBOX_TIMEZONE must be an IANA time zone such as Europe/Paris'),
   WEBOX_UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
   WEBOX_QUOTA_HOLD_TTL_MS: positiveInt(120_000),
-  WEBOX_HEADERS_TIMEOUT_MS: positiveInt(10_000),
-  WEBOX_REQUEST_TIMEOUT_MS: positiveInt(60_000),
-  WEBOX_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
-  WEBOX_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -93,6 +93,13 @@ export function parseConfig(environment: Record<string, string | undefined>) {
   return Object.freeze({
     port: env.PORT,
     host: env.HOST,
+    /** How long a client may take to send a request's headers, and the whole request (not the answer). */
+    headersTimeoutMs: env.WEBOX_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.WEBOX_REQUEST_TIMEOUT_MS,
+    /** Open client connections at most; unset: derived from the process's open-files limit. */
+    maxConnections: env.WEBOX_MAX_CONNECTIONS,
+    /** How long a graceful stop lets requests in flight finish before it ends them. */
+    drainTimeoutMs: env.WEBOX_DRAIN_TIMEOUT_MS,
     dataDir,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
@@ -115,13 +122,6 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     /** How long a budget hold outlives a process that stopped renewing it (a crash) before it is charged. */
     quotaHoldTtlMs: env.WEBOX_QUOTA_HOLD_TTL_MS,
     upstreamTimeoutMs: env.WEBOX_UPSTREAM_TIMEOUT_MS,
-    /** How long a client may take to send a request's headers, and the whole request (not the answer). */
-    headersTimeoutMs: env.WEBOX_HEADERS_TIMEOUT_MS,
-    requestTimeoutMs: env.WEBOX_REQUEST_TIMEOUT_MS,
-    /** Open client connections at most; unset: derived from the process's open-files limit. */
-    maxConnections: env.WEBOX_MAX_CONNECTIONS,
-    /** How long a graceful stop lets requests in flight finish before it ends them. */
-    drainTimeoutMs: env.WEBOX_DRAIN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   });
 }
