@@ -270,9 +270,9 @@ describe('other output the provider bills', () => {
     // On personal keys: the global keys refuse them for everyone (test/security-priced-extras.test.ts).
     const user = await member(test);
     expect((await user.client.put('/api/keys/openai', { apiKey: makeKey.openai() })).statusCode).toBe(200);
-    expect(
-      (await setLimits(admin, user.id, { personal: { ...NO_LIMITS, dayTokens: 10_000_000 } })).statusCode,
-    ).toBe(200);
+    expect((await setLimits(admin, user.id, { personal: { ...NO_LIMITS, dayTokens: 10_000_000 } })).statusCode).toBe(
+      200,
+    );
     const free = await member(test);
     expect((await free.client.put('/api/keys/openai', { apiKey: makeKey.openai() })).statusCode).toBe(200);
     for (const [param, extra] of [

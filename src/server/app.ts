@@ -10,10 +10,12 @@ import { chatRoutes } from './chat/chat-routes.ts';
 import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { databasePlugin } from './db/database-plugin.ts';
+import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { limitsPlugin } from './limits/limits-plugin.ts';
 import { limitsRoutes } from './limits/limits-routes.ts';
@@ -54,17 +56,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // make the ledger skip the row). Answers carry it in x-request-id for support tickets.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    ...serverTimeouts(config),
+    // During a graceful stop our own hook answers (drain.ts): /readyz in its shape, the rest as
+    // WeBox's errors, where Fastify's would send its own body.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.maxConnections = maxConnections(config);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installJsonBodyParser(app);
   app.decorate('config', config);
+  const drain = createDrain();
+  app.decorate('drain', drain);
   // A callback hook, not an async one: it runs on every request, and costs no promise this way.
+  // Registered first, so it runs before every route's own hooks (the session guards included).
+  const headers = securityHeaders(config);
+  const checkOrigin = createOriginCheck(config);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    reply.headers(headers);
+    done(drain.refusal(request) ?? checkOrigin(request) ?? undefined);
   });
 
   try {

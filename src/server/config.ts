@@ -41,6 +41,10 @@ const urlWithoutTrailingSlash = (fallback: string) =>
 export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  WEBOX_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  WEBOX_REQUEST_TIMEOUT_MS: positiveInt(60_000),
+  WEBOX_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  WEBOX_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   WEBOX_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalString.refine(
     (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
@@ -117,10 +121,20 @@ export function parseConfig(environment: Record<string, string | undefined>) {
   if (env.WEBOX_AUTH_SECRET && env.WEBOX_AUTH_SECRET.length < 32) {
     throw new ConfigError('WEBOX_AUTH_SECRET must be at least 32 characters long.');
   }
+  if (env.WEBOX_HEADERS_TIMEOUT_MS > env.WEBOX_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('WEBOX_HEADERS_TIMEOUT_MS must not be longer than WEBOX_REQUEST_TIMEOUT_MS.');
+  }
   const dataDir = path.resolve(env.WEBOX_DATA_DIR);
   return Object.freeze({
     port: env.PORT,
     host: env.HOST,
+    /** How long a client may take to send a request's headers, and the whole request (not the answer). */
+    headersTimeoutMs: env.WEBOX_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.WEBOX_REQUEST_TIMEOUT_MS,
+    /** Open client connections at most; unset: derived from the process's open-files limit. */
+    maxConnections: env.WEBOX_MAX_CONNECTIONS,
+    /** How long a graceful stop lets requests in flight finish before it ends them. */
+    drainTimeoutMs: env.WEBOX_DRAIN_TIMEOUT_MS,
     dataDir,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,

@@ -5,6 +5,7 @@ import { buildApp, version } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
+import { stopGracefully } from './drain.ts';
 import { promoteUserByEmail } from './users/user-service.ts';
 import { KeyringError } from './vault/crypto.ts';
 import { createKeyStore } from './vault/key-store.ts';
@@ -24,16 +25,31 @@ Usage: webox <command>
 /** One-off commands log warnings only (the keyring's notices), as JSON lines on stdout. */
 const cliLogger = pino({ level: 'warn' });
 
+/** After the drain period, how long the stop may take (the last streams, the ledger's flush) before the process exits anyway. */
+const STOP_MARGIN_MS = 10_000;
+
 async function serve(config: Config) {
   const app = await buildApp(config);
   let closing = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      // A second Ctrl-C: the operator does not want to wait.
+      app.log.warn({ signal }, 'stopping now, without waiting for the requests in flight');
+      process.exit(1);
+    }
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const forced = setTimeout(() => process.exit(1), 10_000);
+    app.log.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down: finishing the requests in flight');
+    const forced = setTimeout(() => {
+      app.log.error('the graceful stop did not finish in time; exiting');
+      process.exit(1);
+    }, config.drainTimeoutMs + STOP_MARGIN_MS);
     forced.unref();
-    await app.close();
+    try {
+      await stopGracefully(app, config.drainTimeoutMs);
+    } catch (error) {
+      app.log.error({ err: error }, 'the graceful stop failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { chatBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
+import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
 import { type ChatEvent, createChatService } from './chat-service.ts';
@@ -36,6 +37,8 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
+      // And when a graceful stop's drain period ends first: the client then gets an error event.
+      app.drain.track(abort, reply.raw);
 
       // Everything up to the provider's first answer part may still become a plain JSON error.
       const events = await chat.startChat({
@@ -52,8 +55,9 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         let text = '';
         for await (const event of events) {
           if (event.type === 'delta') text += event.text;
-          else if (event.type === 'error') throw new AppError(502, event.code, event.message);
-          else return { text, source: event.source, usage: event.usage };
+          else if (event.type === 'error') {
+            throw shutdownReason(abort.signal) ?? new AppError(502, event.code, event.message);
+          } else return { text, source: event.source, usage: event.usage };
         }
         throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
       }
@@ -61,7 +65,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       openEventStream(reply);
       try {
         for await (const event of events) {
-          if (abort.signal.aborted) break;
+          if (abort.signal.aborted && !shutdownReason(abort.signal)) break;
           reply.raw.write(sse(event));
         }
       } catch (error) {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
+import { shutdownReason } from '../drain.ts';
 import { AppError, commonErrors } from '../errors.ts';
 import type { Admission, Admit } from '../limits/admission.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
@@ -126,7 +127,7 @@ export function createChatService(options: {
         },
         log,
       });
-      return events(stream, source, provider.name, usage);
+      return events(stream, source, provider.name, usage, request.signal);
     } catch (error) {
       const refused = error instanceof AppError ? error : null;
       meter(usage, { status: refused?.statusCode ?? 500, errorCode: refused?.code ?? 'internal_error' });
@@ -180,6 +181,7 @@ export function createChatService(options: {
     source: 'personal' | 'global',
     providerName: string,
     usage: Metering,
+    signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     let outputCharacters = 0;
     let metered = false;
@@ -190,7 +192,7 @@ export function createChatService(options: {
           outputCharacters += part.text.length;
           yield { type: 'delta', text: part.text };
         } else if (part.type === 'error') {
-          const error = stream.describe(part.error);
+          const error = shutdownReason(signal) ?? stream.describe(part.error);
           meter(usage, { status: error.statusCode, errorCode: error.code, outputCharacters });
           metered = true;
           yield { type: 'error', code: error.code, message: error.message };
@@ -209,10 +211,13 @@ export function createChatService(options: {
           return;
         }
       }
-      // A stream that ends without a finish part was cut short.
-      meter(usage, { status: 502, errorCode: 'provider_error', outputCharacters });
+      // A stream that ends without a finish part was cut short: by the provider, or by a graceful
+      // stop's end (the client is still there, and is told so).
+      const cut =
+        shutdownReason(signal) ?? new AppError(502, 'provider_error', `${providerName} ended the answer early.`);
+      meter(usage, { status: cut.statusCode, errorCode: cut.code, outputCharacters });
       metered = true;
-      yield { type: 'error', code: 'provider_error', message: `${providerName} ended the answer early.` };
+      yield { type: 'error', code: cut.code, message: cut.message };
     } finally {
       // The client went away (or the consumer stopped reading): charged on the estimate.
       if (!metered) meter(usage, { status: 499, errorCode: 'client_closed', outputCharacters });

@@ -68,6 +68,8 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
+      // And when a graceful stop's drain period ends first: the turn is saved as far as it went.
+      app.drain.track(abort, reply.raw);
 
       // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway).
       const expectedSource = await app.vault.getApiKeySource(user.id, turn.provider);

@@ -162,6 +162,8 @@ export const gatewayPlugin = fastifyPlugin(
             reply.raw.on('close', () => {
               if (!reply.raw.writableFinished) abort.abort();
             });
+            // And when a graceful stop's drain period ends first.
+            app.drain.track(abort, reply.raw);
             const common = {
               provider,
               apiKey: resolved.apiKey,

@@ -4,6 +4,7 @@
 // chunks of the stream, without parsing the rest.
 import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
+import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
 import { retryDelayMs, sleep } from '../providers/model-stream.ts';
 import { scrubSecrets } from '../providers/scrub-secrets.ts';
@@ -169,8 +170,10 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
     send(scrub.flush());
     if (rewrite) raw.write(rewrite.flush());
   } catch (error) {
-    if (!request.signal.aborted) {
-      streamError = upstreamErrorToAppError(connectionFailure(provider, error), source);
+    // Ended by the graceful stop: the client is still there and is told why.
+    const stopped = shutdownReason(request.signal);
+    if (stopped || !request.signal.aborted) {
+      streamError = stopped ?? upstreamErrorToAppError(connectionFailure(provider, error), source);
       raw.write(errorEvent(streamError));
     }
   } finally {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FinishReason, jsonSchema, type ModelMessage, type ToolSet, tool } from 'ai';
 import type { FastifyReply } from 'fastify';
+import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
@@ -249,7 +250,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
           type: 'function',
           function: { name: part.toolName, arguments: JSON.stringify(part.input) },
         });
-      } else if (part.type === 'error') throw modelStream.describe(part.error);
+      } else if (part.type === 'error') throw shutdownReason(request.signal) ?? modelStream.describe(part.error);
       else if (part.type === 'finish') {
         const usage = usageOfFinish(part.totalUsage);
         reply.status(200).send({
@@ -275,7 +276,10 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
         return { usage, firstByteMs: performance.now() - startedAt, streamError: null, estimatedOutputTokens: 0 };
       }
     }
-    throw new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`);
+    throw (
+      shutdownReason(request.signal) ??
+      new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`)
+    );
   }
 
   const raw = openEventStream(reply);
@@ -306,7 +310,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
           }),
         );
       } else if (part.type === 'error') {
-        streamError = modelStream.describe(part.error);
+        streamError = shutdownReason(request.signal) ?? modelStream.describe(part.error);
         break;
       } else if (part.type === 'finish') {
         usage = usageOfFinish(part.totalUsage);
@@ -320,8 +324,13 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
         break;
       }
     }
-    if (!usage && !streamError && !request.signal.aborted) {
-      streamError = new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`);
+    if (!usage && !streamError) {
+      // Ended by the graceful stop, by the provider, or by the client (who hears nothing more).
+      streamError =
+        shutdownReason(request.signal) ??
+        (request.signal.aborted
+          ? null
+          : new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`));
     }
     if (streamError) {
       raw.write(errorEvent(streamError));

@@ -3,6 +3,7 @@
 // retried (once, ours: the SDK's own retries are off) or become a plain error response; after it,
 // the caller streams the parts on.
 import { streamText, type TextStreamPart, type ToolSet } from 'ai';
+import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import { scrubError } from './scrub-secrets.ts';
 import type { ProviderSpec } from './spec.ts';
@@ -99,7 +100,9 @@ export async function startModelStream(request: ModelStreamRequest): Promise<Mod
     const describe = (error: unknown) =>
       upstreamErrorToAppError(error instanceof UpstreamError ? error : classify(error), source);
     if (!first.done && first.value.type === 'error') {
-      if (request.signal.aborted) throw new AppError(499, 'client_closed', 'The client went away.');
+      if (request.signal.aborted) {
+        throw shutdownReason(request.signal) ?? new AppError(499, 'client_closed', 'The client went away.');
+      }
       const upstream = classify(first.value.error);
       log.warn(
         {
