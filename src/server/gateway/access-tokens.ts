@@ -3,11 +3,13 @@
 // token seen once is served from memory until it changes: revoking it, or disabling, re-enabling
 // or deleting its owner's account, clears it at once here and, through the change bus, on every
 // other instance. The owner's state is cached beside the token, so a disabled account's tokens
-// are refused without a database read.
+// are refused without a database read. A read that overlaps such a change is never kept (the
+// cached map's generation guard).
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { readAccountState } from '../auth/account-state.ts';
-import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import { createCachedMap } from '../cache/cached-map.ts';
+import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { accessToken } from '../db/schema/index.ts';
 import { AppError, commonErrors } from '../errors.ts';
@@ -36,7 +38,6 @@ interface CachedToken {
   expiresAt: number | null;
   /** The owner's account is disabled until then (0: it is not; Infinity: until re-enabled). */
   ownerDisabledUntil: number;
-  cachedAt: number;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -53,23 +54,13 @@ const tokenView = (row: typeof accessToken.$inferSelect) => ({
 
 export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   const { db, bus } = options;
-  const cache = new Map<string, CachedToken>();
+  const cache = createCachedMap<CachedToken>({ load, maxEntries: CACHE_MAX_ENTRIES, ttlMs: CACHE_TTL_MS });
   const lastUsed = new Map<string, Date>();
 
-  // Counts the notices heard: a read that started before one must not cache what it read.
-  let invalidations = 0;
   // A revocation anywhere drops the token here (the message carries the hash, never the token).
-  bus.subscribe(TOKEN_CHANNEL, (tokenHash) => {
-    invalidations++;
-    if (tokenHash === RESYNC) cache.clear();
-    else cache.delete(tokenHash);
-  });
+  cache.follow(bus, TOKEN_CHANNEL);
   // An account's state changed anywhere: every token of that owner is read again.
-  bus.subscribe(ACCOUNT_CHANNEL, (userId) => {
-    invalidations++;
-    if (userId === RESYNC) return cache.clear();
-    for (const [tokenHash, entry] of cache) if (entry.identity?.userId === userId) cache.delete(tokenHash);
-  });
+  cache.follow(bus, ACCOUNT_CHANNEL, (userId) => cache.invalidateWhere((entry) => entry.identity?.userId === userId));
 
   const flushTimer = setInterval(() => void flushLastUsed(), LAST_USED_FLUSH_MS);
   flushTimer.unref();
@@ -88,7 +79,6 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   }
 
   async function load(tokenHash: string): Promise<CachedToken> {
-    const seen = invalidations;
     const [row] = await db
       .select({
         id: accessToken.id,
@@ -100,18 +90,12 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
       .from(accessToken)
       .where(eq(accessToken.tokenHash, tokenHash));
     const owner = row && !row.revokedAt ? await readAccountState(db, row.userId) : null;
-    const entry: CachedToken = {
+    return {
       identity:
         row && owner ? { tokenId: row.id, userId: row.userId, requestsPerMinute: row.requestsPerMinute ?? null } : null,
       expiresAt: row?.expiresAt?.getTime() ?? null,
       ownerDisabledUntil: owner?.disabledUntil ?? 0,
-      cachedAt: Date.now(),
     };
-    // A change heard while reading may postdate what was read: answer with it, but don't keep it.
-    if (seen !== invalidations) return entry;
-    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-    cache.set(tokenHash, entry);
-    return entry;
   }
 
   return {
@@ -158,7 +142,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
         .where(and(eq(accessToken.id, tokenId), eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
         .returning({ tokenHash: accessToken.tokenHash });
       if (!row) throw commonErrors.notFound('The token');
-      cache.delete(row.tokenHash);
+      // Drops the token here at once, then on the other instances.
       await bus.publish(TOKEN_CHANNEL, row.tokenHash);
     },
 
@@ -167,8 +151,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
       if (!token.startsWith(TOKEN_PREFIX) || token.length < TOKEN_PREFIX.length + 43 || token.length > 200) return null;
       const tokenHash = hashToken(token);
       const now = Date.now();
-      let entry = cache.get(tokenHash);
-      if (!entry || now - entry.cachedAt > CACHE_TTL_MS) entry = await load(tokenHash);
+      const entry = cache.peek(tokenHash, now) ?? (await cache.load(tokenHash));
       if (!entry.identity) return null;
       if (entry.expiresAt !== null && entry.expiresAt <= now) return null;
       if (entry.ownerDisabledUntil > now) return null;

@@ -116,7 +116,7 @@ export function createAdmission(options: {
   }
 
   async function admitOccupying(request: AdmissionRequest, vacate: () => void): Promise<Admission> {
-    const limits = await policies.effective(request.userId);
+    const limits = policies.cached(request.userId) ?? (await policies.effective(request.userId));
     // Spending the operator's keys unmetered is worse than a pause; a user's own keys may go on.
     const failClosed = request.source === 'global';
     const userKey = `user:${request.userId}`;
@@ -219,7 +219,7 @@ export function createAdmission(options: {
 
   /** Where the user's minute stands, without counting a request (answers that called no model). */
   async function peekHeaders(userId: string) {
-    const limits = await policies.effective(userId);
+    const limits = policies.cached(userId) ?? (await policies.effective(userId));
     return rateLimitHeaders(await rates.peek(`user:${userId}`, limits.requestsPerMinute));
   }
 

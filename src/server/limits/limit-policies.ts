@@ -1,8 +1,10 @@
 // Who may spend how much: the default budgets (subject '*'), each user's overrides, and the rate
-// limits. Read on every model call, so policies are cached in memory and dropped on every change,
-// on every instance, through the change bus.
-import { eq, ne } from 'drizzle-orm';
-import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+// limits. Read on every model call, so each user's combined limits are cached in memory and
+// dropped on every change, on every instance, through the change bus; a read that overlaps a
+// change is never kept (the cached map's generation guard). The admin's pages read the table.
+import { eq, inArray, ne } from 'drizzle-orm';
+import { createCachedMap } from '../cache/cached-map.ts';
+import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { type BudgetLimits, limitPolicy, type PolicyBudgets } from '../db/schema/limits.ts';
 
@@ -12,6 +14,8 @@ export type KeySource = 'global' | 'personal';
 const POLICY_CHANNEL = 'limit-policy';
 const DEFAULT_SUBJECT = '*';
 const CACHE_MAX_ENTRIES = 50_000;
+/** Cached limits are read again after this long even without a change notice (a safety net). */
+const CACHE_TTL_MS = 60_000;
 
 export const NO_LIMITS: BudgetLimits = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 
@@ -40,35 +44,33 @@ export function createLimitPolicies(options: {
   defaults: { requestsPerMinute: number; tokensPerMinute: number | undefined };
 }) {
   const { db, bus, defaults } = options;
-  const cache = new Map<string, PolicyRow | null>();
   /** Each user's combined limits (the default changing drops them all). */
-  const combined = new Map<string, EffectiveLimits>();
-
-  function forget(subject: string) {
-    if (subject === RESYNC || subject === DEFAULT_SUBJECT) {
-      if (subject === RESYNC) cache.clear();
-      else cache.delete(subject);
-      combined.clear();
-      return;
-    }
-    cache.delete(subject);
-    combined.delete(subject);
-  }
-
-  bus.subscribe(POLICY_CHANNEL, forget);
+  const combined = createCachedMap<EffectiveLimits>({
+    load: readEffective,
+    maxEntries: CACHE_MAX_ENTRIES,
+    ttlMs: CACHE_TTL_MS,
+  });
+  combined.follow(bus, POLICY_CHANNEL, (subject) =>
+    subject === DEFAULT_SUBJECT ? combined.invalidateAll() : combined.invalidate(subject),
+  );
 
   async function row(subject: string): Promise<PolicyRow | null> {
-    if (cache.has(subject)) return cache.get(subject) ?? null;
     const [found] = await db.select().from(limitPolicy).where(eq(limitPolicy.subject, subject));
-    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-    cache.set(subject, found ?? null);
     return found ?? null;
   }
 
-  async function changed(subject: string) {
-    forget(subject);
-    await bus.publish(POLICY_CHANNEL, subject);
+  /** The default and the user's own settings, in one read. */
+  async function readEffective(userId: string): Promise<EffectiveLimits> {
+    const rows = await db
+      .select()
+      .from(limitPolicy)
+      .where(inArray(limitPolicy.subject, [DEFAULT_SUBJECT, userId]));
+    const find = (subject: string) => rows.find((entry) => entry.subject === subject) ?? null;
+    return combine(find(DEFAULT_SUBJECT), find(userId));
   }
+
+  /** Drops the subject here at once, then on the other instances. */
+  const changed = (subject: string) => bus.publish(POLICY_CHANNEL, subject);
 
   function combine(fallback: PolicyRow | null, own: PolicyRow | null): EffectiveLimits {
     const pick = (source: KeySource) => {
@@ -89,15 +91,14 @@ export function createLimitPolicies(options: {
   }
 
   return {
-    /** The hot path: one map lookup once the user's limits are cached. */
+    /**
+     * The hot path: the user's limits if they are cached, synchronously (no promise on a hit).
+     * Callers fall back to effective(): `cached(id) ?? (await effective(id))`.
+     */
+    cached: (userId: string): EffectiveLimits | undefined => combined.peek(userId),
+
     async effective(userId: string): Promise<EffectiveLimits> {
-      const cached = combined.get(userId);
-      if (cached) return cached;
-      const [fallback, own] = await Promise.all([row(DEFAULT_SUBJECT), row(userId)]);
-      const limits = combine(fallback, own);
-      if (combined.size >= CACHE_MAX_ENTRIES) combined.clear();
-      combined.set(userId, limits);
-      return limits;
+      return combined.peek(userId) ?? combined.load(userId);
     },
 
     async getDefault() {

@@ -1,8 +1,10 @@
 // Dated prices per provider and model, held in memory (a few hundred rows) and reloaded when an
-// admin adds one (here at once, elsewhere through the change bus). The catalogue's list prices are
-// seeded once, effective from CATALOGUE_PRICES_FROM; a later row replaces them from its date on.
+// admin adds one (here at once, elsewhere through the change bus); reloads that overlap land in
+// the order they started (the cached snapshot). The catalogue's list prices are seeded once,
+// effective from CATALOGUE_PRICES_FROM; a later row replaces them from its date on.
 import { and, asc, eq } from 'drizzle-orm';
-import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
+import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { modelPrice } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -11,27 +13,28 @@ import type { Price } from './cost.ts';
 
 export const CATALOGUE_PRICES_FROM = new Date('2025-01-01T00:00:00Z');
 const PRICE_CHANNEL = 'model-price';
+/** The prices are read again on use after this long even without a change notice (a safety net). */
+const MAX_AGE_MS = 60_000;
 
 type PriceRow = typeof modelPrice.$inferSelect;
 
 export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
   const { db, bus } = options;
   /** `${provider}/${model}` → rows by effectiveFrom ascending. */
-  let byModel = new Map<string, PriceRow[]>();
-
-  async function reload() {
-    const rows = await db.select().from(modelPrice).orderBy(asc(modelPrice.effectiveFrom));
-    const next = new Map<string, PriceRow[]>();
-    for (const row of rows) {
-      const key = `${row.provider}/${row.model}`;
-      next.set(key, [...(next.get(key) ?? []), row]);
-    }
-    byModel = next;
-  }
-
-  bus.subscribe(PRICE_CHANNEL, (message) => {
-    if (message === RESYNC || message === 'changed') void reload().catch(() => {});
+  const byModel = createCachedSnapshot({
+    initial: new Map<string, PriceRow[]>(),
+    maxAgeMs: MAX_AGE_MS,
+    async load() {
+      const rows = await db.select().from(modelPrice).orderBy(asc(modelPrice.effectiveFrom));
+      const next = new Map<string, PriceRow[]>();
+      for (const row of rows) {
+        const key = `${row.provider}/${row.model}`;
+        next.set(key, [...(next.get(key) ?? []), row]);
+      }
+      return next;
+    },
   });
+  byModel.follow(bus, PRICE_CHANNEL);
 
   return {
     /** Inserts the catalogue's list prices that are not there yet; idempotent. */
@@ -53,14 +56,15 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
           });
         }
       }
-      await reload();
+      await byModel.invalidate();
     },
 
-    reload,
+    /** Reads the prices again; resolves once they are in force here. */
+    reload: () => byModel.invalidate(),
 
     /** The price in force at `at`, or null for a model with no price (metered as unpriced). */
     priceAt(provider: string, model: string, at: Date): Price | null {
-      const rows = byModel.get(`${provider}/${model}`);
+      const rows = byModel.current().get(`${provider}/${model}`);
       if (!rows) return null;
       let found: PriceRow | null = null;
       for (const row of rows) {
@@ -78,7 +82,7 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
     },
 
     list() {
-      return [...byModel.values()].flat().map((row) => ({
+      return [...byModel.current().values()].flat().map((row) => ({
         id: row.id,
         provider: row.provider,
         model: row.model,
@@ -117,8 +121,9 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
           createdBy: adminId,
         })
         .returning();
-      await reload();
+      // The notice starts the reload here too; the answer waits for it to land.
       await bus.publish(PRICE_CHANNEL, 'changed');
+      await byModel.refresh();
       return row;
     },
   };

@@ -1,6 +1,7 @@
 // The hybrid key system: personal keys first, then the global key, then none (DESIGN §5).
 // Only this service decrypts; plaintext lives in memory for the length of one provider call.
-import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import { createCachedMap } from '../cache/cached-map.ts';
+import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
 import { getProvider, isProviderId, type ProviderId, providerIds } from '../providers/registry.ts';
@@ -37,8 +38,7 @@ export function createVault(options: {
   log: VaultLogger;
 }) {
   const { config, keyring, store, bus, log } = options;
-  const cache = createSealedKeyCache(store);
-  bus.subscribe(KEY_CHANNEL, (message) => cache.invalidate(message));
+  const cache = createSealedKeyCache(store, bus);
 
   function openOrFail(ciphertext: string, place: KeyPlace): string {
     try {
@@ -100,9 +100,14 @@ export function createVault(options: {
 
   /** Which rows a request would use, from memory when seen before (ciphertexts only). */
   async function findRows(userId: string, provider: ProviderId) {
-    const personal = await cache.personal(userId, provider);
+    const personalKey = `${userId}|${provider}`;
+    const now = Date.now();
+    let personal = cache.personal.peek(personalKey, now);
+    if (personal === undefined) personal = await cache.personal.load(personalKey);
     if (personal) return { personal, global: null };
-    return { personal: null, global: await cache.global(provider) };
+    let global = cache.global.peek(provider, now);
+    if (global === undefined) global = await cache.global.load(provider);
+    return { personal: null, global };
   }
 
   async function resolveKey(userId: string, provider: ProviderId): Promise<ResolvedKey> {
@@ -178,42 +183,32 @@ export function createVault(options: {
 export type Vault = ReturnType<typeof createVault>;
 
 const CACHE_MAX_ENTRIES = 100_000;
+/** Cached rows are read again after this long even without a change notice (a safety net). */
+const CACHE_TTL_MS = 60_000;
 
 /**
  * Sealed rows by place, so the hot path reads no database for a key it has seen (DESIGN §9). It
- * holds ciphertexts, never plaintext. Every change clears the entries it concerns, here at once
- * and elsewhere through the change bus; a load that raced with a change is not kept.
+ * holds ciphertexts, never plaintext. Every change clears the entry it concerns, here at once and
+ * elsewhere through the change bus; a read that overlaps a change is never kept (the cached map's
+ * generation guard). Personal rows are keyed `<ownerId>|<provider>`, global rows by provider.
  */
-function createSealedKeyCache(store: KeyStore) {
-  const personal = new Map<string, SealedRow | null>();
-  const global = new Map<string, SealedRow | null>();
-  let generation = 0;
-
-  async function through(map: Map<string, SealedRow | null>, key: string, load: () => Promise<SealedRow | null>) {
-    if (map.has(key)) return map.get(key) ?? null;
-    const startedAt = generation;
-    const row = await load();
-    if (startedAt === generation) {
-      if (map.size >= CACHE_MAX_ENTRIES) map.clear();
-      map.set(key, row);
-    }
-    return row;
-  }
-
-  return {
-    personal: (ownerId: string, provider: string) =>
-      through(personal, `${ownerId}|${provider}`, () => store.findPersonal(ownerId, provider)),
-    global: (provider: string) => through(global, provider, () => store.findGlobal(provider)),
-    invalidate(message: string) {
-      generation++;
-      if (message === RESYNC) {
-        personal.clear();
-        global.clear();
-        return;
-      }
-      const [scope, first, second] = message.split('|');
-      if (scope === 'global' && first) global.delete(first);
-      else if (scope === 'personal' && first && second) personal.delete(`${first}|${second}`);
+function createSealedKeyCache(store: KeyStore, bus: ChangeBus) {
+  const settings = { maxEntries: CACHE_MAX_ENTRIES, ttlMs: CACHE_TTL_MS };
+  const personal = createCachedMap<SealedRow | null>({
+    ...settings,
+    load: (key) => {
+      // Provider ids hold no '|'; the owner id comes first.
+      const split = key.lastIndexOf('|');
+      return store.findPersonal(key.slice(0, split), key.slice(split + 1));
     },
-  };
+  });
+  const global = createCachedMap<SealedRow | null>({ ...settings, load: (provider) => store.findGlobal(provider) });
+  const prefixes = { personal: 'personal|', global: 'global|' } as const;
+  personal.follow(bus, KEY_CHANNEL, (message) => {
+    if (message.startsWith(prefixes.personal)) personal.invalidate(message.slice(prefixes.personal.length));
+  });
+  global.follow(bus, KEY_CHANNEL, (message) => {
+    if (message.startsWith(prefixes.global)) global.invalidate(message.slice(prefixes.global.length));
+  });
+  return { personal, global };
 }
