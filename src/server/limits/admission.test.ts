@@ -3,6 +3,7 @@
 // headers a refusal carries, the worst case it holds, and the slot every refusal gives back.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { refusalOf } from '../../../test/helpers/errors.ts';
 import { AppError } from '../errors.ts';
 import { getProvider, maxOutputTokensOf, providers } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
@@ -107,16 +108,6 @@ const request = (overrides: Partial<AdmissionRequest> = {}): AdmissionRequest =>
   ...overrides,
 });
 
-/** The AppError a promise rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
-
 const quotaExceeded = () =>
   new AppError(429, 'quota_exceeded', 'Your daily budget is used up.', {
     details: { quota: { period: 'day' } },
@@ -129,7 +120,7 @@ describe('order: calls in flight, then the minute, then the budget', () => {
     await admission.admit(request());
     const callsBefore = [...admission.calls];
 
-    const refused = await refusal(admission.admit(request()));
+    const refused = await refusalOf(admission.admit(request()));
     expect(refused).toMatchObject({ statusCode: 429, code: 'rate_limited' });
     expect(refused.message).toMatch(/1 requests in progress/);
     expect(refused.headers).toEqual({ 'retry-after': '1' });
@@ -145,7 +136,7 @@ describe('order: calls in flight, then the minute, then the budget', () => {
     await admission.admit(request());
     expect(admission.calls).toEqual(['policies', 'rate', 'hold']);
 
-    const refused = await refusal(admission.admit(request()));
+    const refused = await refusalOf(admission.admit(request()));
     expect(refused).toMatchObject({ statusCode: 429, code: 'rate_limited' });
     expect(refused.message).toMatch(/your account allows 1 per minute/);
     expect(refused.headers?.['x-ratelimit-remaining']).toBe('0');
@@ -159,7 +150,7 @@ describe('order: calls in flight, then the minute, then the budget', () => {
     // The tokens are counted without being awaited: let that write land.
     await new Promise((resolve) => setImmediate(resolve));
 
-    const refused = await refusal(admission.admit(request()));
+    const refused = await refusalOf(admission.admit(request()));
     expect(refused).toMatchObject({ statusCode: 429, code: 'rate_limited' });
     expect(refused.message).toMatch(/10 tokens per minute/);
     expect(admission.calls.filter((call) => call === 'hold')).toHaveLength(1);
@@ -181,7 +172,7 @@ describe('refusal headers', () => {
       budgets: { global: DAILY_DOLLAR },
       refuseHold: quotaExceeded(),
     });
-    const refused = await refusal(admission.admit(request()));
+    const refused = await refusalOf(admission.admit(request()));
     expect(refused).toMatchObject({
       statusCode: 429,
       code: 'quota_exceeded',
@@ -199,7 +190,7 @@ describe('refusal headers', () => {
 
   it('so do the 400s that come after the minute is counted', async () => {
     const admission = await gate({ requestsPerMinute: 5, budgets: { global: DAILY_DOLLAR }, price: null });
-    const unpriced = await refusal(admission.admit(request({ model: 'gpt-unlisted' })));
+    const unpriced = await refusalOf(admission.admit(request({ model: 'gpt-unlisted' })));
     expect(unpriced).toMatchObject({ statusCode: 400, code: 'unpriced_model' });
     expect(unpriced.headers).toMatchObject({ 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '4' });
   });
@@ -211,7 +202,7 @@ describe('refusal headers', () => {
     const first = await admission.admit(viaToken());
     expect(first.headers).toMatchObject({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1' });
     await admission.admit(viaToken());
-    const refused = await refusal(admission.admit(viaToken()));
+    const refused = await refusalOf(admission.admit(viaToken()));
     expect(refused.message).toMatch(/this access token allows 2 per minute/);
     // The account's other token, and the account itself, go on.
     await expect(admission.admit(viaToken({ tokenId: 'token-2' }))).resolves.toBeDefined();
@@ -240,7 +231,7 @@ describe('the in-flight slot', () => {
       // The minute's refusal needs a first request to use the minute up.
       if (code === 'rate_limited') (await admission.admit(request())).finish(null);
       for (let attempt = 0; attempt < 3; attempt++) {
-        expect((await refusal(admission.admit(request(overrides)))).code).toBe(code);
+        expect((await refusalOf(admission.admit(request(overrides)))).code).toBe(code);
         expect(admission.inFlight('user-1')).toBe(0);
       }
     });
@@ -360,7 +351,7 @@ describe('the worst case held', () => {
   it('refuses, before any hold, a request whose answers together could exceed what one request may ask', async () => {
     const admission = await gate({ budgets: { global: DAILY_DOLLAR } });
     const choices = Math.floor(OUTPUT_TOKENS_CEILING / 4096) + 1;
-    const refused = await refusal(admission.admit(request({ maxOutputTokens: 4096, choices })));
+    const refused = await refusalOf(admission.admit(request({ maxOutputTokens: 4096, choices })));
     expect(refused).toMatchObject({ statusCode: 400, code: 'invalid_request', details: { param: 'n' } });
     // One answer fewer fits, just.
     await admission.admit(request({ maxOutputTokens: 4096, choices: choices - 1 }));
@@ -377,7 +368,7 @@ describe('the worst case held', () => {
 
   it('refuses what it cannot bound while a budget applies, naming the parameter', async () => {
     const admission = await gate({ budgets: { global: DAILY_DOLLAR } });
-    const refused = await refusal(admission.admit(request({ unboundedParameters: ['web_search_options', 'audio'] })));
+    const refused = await refusalOf(admission.admit(request({ unboundedParameters: ['web_search_options', 'audio'] })));
     expect(refused).toMatchObject({
       statusCode: 400,
       code: 'invalid_request',
@@ -388,7 +379,7 @@ describe('the worst case held', () => {
 
   it('refuses a model without a price under a money budget, and holds it at no cost under a token budget', async () => {
     const money = await gate({ budgets: { global: { ...NO_LIMITS, monthMicrousd: 5_000_000 } }, price: null });
-    expect((await refusal(money.admit(request({ model: 'gpt-unlisted' })))).code).toBe('unpriced_model');
+    expect((await refusalOf(money.admit(request({ model: 'gpt-unlisted' })))).code).toBe('unpriced_model');
     expect(money.holds).toHaveLength(0);
 
     const tokens = await gate({ budgets: { global: { ...NO_LIMITS, dayTokens: 1_000_000 } }, price: null });

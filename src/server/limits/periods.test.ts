@@ -108,50 +108,44 @@ describe('for any instant, in any zone', () => {
     'Pacific/Kiritimati',
     'Etc/GMT+12',
   ];
+  const anyZone = fc.constantFrom(...zones);
+  const anyInstant = fc.date({ min: at('2000-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z'), noInvalidDate: true });
 
   it('the instant lies in its day; its day starts at the first instant of that day and resets at the first of the next', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...zones),
-        fc.date({ min: at('2000-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z'), noInvalidDate: true }),
-        (timeZone, instant) => {
-          const toDay = dayIn(timeZone);
-          const bounds = periodsIn(timeZone)(instant);
-          const start = startOfDay(timeZone, bounds.day);
-          expect(bounds.day).toBe(toDay(instant));
-          expect(bounds.monthStart).toBe(`${bounds.day.slice(0, 7)}-01`);
-          // The day: [start, dayResetsAt), and nothing of it outside.
-          expect(start.getTime()).toBeLessThanOrEqual(instant.getTime());
-          expect(toDay(start)).toBe(bounds.day);
-          expect(toDay(new Date(start.getTime() - 1)) < bounds.day).toBe(true);
-          expect(bounds.dayResetsAt.getTime()).toBeGreaterThan(instant.getTime());
-          expect(toDay(new Date(bounds.dayResetsAt.getTime() - 1))).toBe(bounds.day);
-          expect(toDay(bounds.dayResetsAt) > bounds.day).toBe(true);
-          // The month resets on the first instant of the next month, never before the day does.
-          expect(bounds.monthResetsAt.getTime()).toBeGreaterThanOrEqual(bounds.dayResetsAt.getTime());
-          expect(toDay(new Date(bounds.monthResetsAt.getTime() - 1)).slice(0, 7)).toBe(bounds.day.slice(0, 7));
-          expect(toDay(bounds.monthResetsAt).slice(0, 7) > bounds.day.slice(0, 7)).toBe(true);
-        },
-      ),
+      fc.property(anyZone, anyInstant, (timeZone, instant) => {
+        const toDay = dayIn(timeZone);
+        const bounds = periodsIn(timeZone)(instant);
+        const start = startOfDay(timeZone, bounds.day);
+        expect(bounds.day).toBe(toDay(instant));
+        expect(bounds.monthStart).toBe(`${bounds.day.slice(0, 7)}-01`);
+        // The day: [start, dayResetsAt), and nothing of it outside.
+        expect(start.getTime()).toBeLessThanOrEqual(instant.getTime());
+        expect(toDay(start)).toBe(bounds.day);
+        expect(toDay(new Date(start.getTime() - 1)) < bounds.day).toBe(true);
+        expect(bounds.dayResetsAt.getTime()).toBeGreaterThan(instant.getTime());
+        expect(toDay(new Date(bounds.dayResetsAt.getTime() - 1))).toBe(bounds.day);
+        expect(toDay(bounds.dayResetsAt) > bounds.day).toBe(true);
+        // The month resets on the first instant of the next month, never before the day does.
+        expect(bounds.monthResetsAt.getTime()).toBeGreaterThanOrEqual(bounds.dayResetsAt.getTime());
+        expect(toDay(new Date(bounds.monthResetsAt.getTime() - 1)).slice(0, 7)).toBe(bounds.day.slice(0, 7));
+        expect(toDay(bounds.monthResetsAt).slice(0, 7) > bounds.day.slice(0, 7)).toBe(true);
+      }),
       { numRuns: 2_000 },
     );
   });
 
   it('days tile time: each day resets exactly where the next one starts', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...zones),
-        fc.date({ min: at('2000-01-01T00:00:00Z'), max: at('2040-01-01T00:00:00Z'), noInvalidDate: true }),
-        (timeZone, instant) => {
-          const bounds = periodsIn(timeZone)(instant);
-          const next = periodsIn(timeZone)(bounds.dayResetsAt);
-          expect(startOfDay(timeZone, next.day)).toEqual(bounds.dayResetsAt);
-          // Clocks move by at most an hour in these zones: a day lasts 23 to 25 hours.
-          const length = bounds.dayResetsAt.getTime() - startOfDay(timeZone, bounds.day).getTime();
-          expect(length).toBeGreaterThanOrEqual(23 * HOUR);
-          expect(length).toBeLessThanOrEqual(25 * HOUR);
-        },
-      ),
+      fc.property(anyZone, anyInstant, (timeZone, instant) => {
+        const bounds = periodsIn(timeZone)(instant);
+        const next = periodsIn(timeZone)(bounds.dayResetsAt);
+        expect(startOfDay(timeZone, next.day)).toEqual(bounds.dayResetsAt);
+        // Clocks move by at most an hour in these zones: a day lasts 23 to 25 hours.
+        const length = bounds.dayResetsAt.getTime() - startOfDay(timeZone, bounds.day).getTime();
+        expect(length).toBeGreaterThanOrEqual(23 * HOUR);
+        expect(length).toBeLessThanOrEqual(25 * HOUR);
+      }),
       { numRuns: 1_000 },
     );
   });

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/database.ts';
+import { refusalOf } from '../../../test/helpers/errors.ts';
 import { AppError } from '../errors.ts';
 import { costMicrousd, type Price } from '../usage/cost.ts';
 import type { PriceBook } from '../usage/price-book.ts';
@@ -63,15 +64,6 @@ const usage = (userId: string, overrides: Partial<UsageRecord> = {}): UsageRecor
 });
 /** What a usage() row costs at PRICE: 100 µ$ in, 100 µ$ out. */
 const USAGE_COST = 200;
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 const line = async (userId: string, source: KeySource, limits: BudgetLimits, period: string, unit: string) =>
   (await quota.status(userId, source, limits)).find((entry) => entry.period === period && entry.unit === unit);
@@ -151,7 +143,7 @@ describe('holds', () => {
     const userId = await newUser();
     const budget = { ...NO_LIMITS, dayTokens: 100 };
     await quota.hold(holdRequest(userId, { inputTokens: 60, outputTokens: 30 }), budget);
-    const refused = await refusal(quota.hold(holdRequest(userId, { inputTokens: 6, outputTokens: 5 }), budget));
+    const refused = await refusalOf(quota.hold(holdRequest(userId, { inputTokens: 6, outputTokens: 5 }), budget));
     expect(refused.details?.quota).toMatchObject({ unit: 'tokens', limit: 100, remaining: 10, requested: 11 });
     expect(refused.message).toContain('daily token budget on the shared (global) keys');
     expect(refused.message).toContain('10 tokens of 100 tokens left');
@@ -167,7 +159,7 @@ describe('a refusal', () => {
     vi.setSystemTime(new Date('2026-03-15T11:00:00Z'));
     const userId = await newUser();
     const budget = { dayMicrousd: 1_000, monthMicrousd: 500, dayTokens: 1_000_000, monthTokens: null };
-    const refused = await refusal(quota.hold(holdRequest(userId, { microusd: 600 }), budget));
+    const refused = await refusalOf(quota.hold(holdRequest(userId, { microusd: 600 }), budget));
     // Paris: April begins at midnight summer time, 22:00 UTC on March 31.
     const resetsAt = '2026-03-31T22:00:00.000Z';
     expect(refused).toMatchObject({ statusCode: 429, code: 'quota_exceeded' });
