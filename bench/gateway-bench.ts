@@ -7,11 +7,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { freePort, signUpOver } from '../test/helpers/server-process.ts';
 
 const quick = process.argv.includes('--quick');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,15 +75,6 @@ function startChild(script: string, env: Record<string, string>): Promise<{ chil
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output.slice(-2000)}`)));
-  });
-}
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 
@@ -220,48 +211,20 @@ async function main() {
 
     // A real account, a global key and an access token, through the public API.
     const providerKey = `sk-proj-${randomBytes(24).toString('hex')}`;
-    /** Signs an account up and returns the JSON headers of its session. */
-    const signUpAs = async (name: string, email: string) => {
-      const response = await fetch(`${weboxUrl}/api/auth/sign-up/email`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: weboxUrl },
-        body: JSON.stringify({ name, email, password: 'bench password 1' }),
-      });
-      const cookie = (response.headers.getSetCookie() ?? []).map((value) => value.split(';')[0]).join('; ');
-      return { 'content-type': 'application/json', origin: weboxUrl, cookie };
-    };
-    const createToken = async (session: Record<string, string>, name: string) =>
-      (
-        (await (
-          await fetch(`${weboxUrl}/api/tokens`, { method: 'POST', headers: session, body: JSON.stringify({ name }) })
-        ).json()) as { token: string }
-      ).token;
-
-    const asAdmin = await signUpAs('Bench', 'bench@example.com');
-    await fetch(`${weboxUrl}/api/admin/keys/openai`, {
-      method: 'PUT',
-      headers: asAdmin,
-      body: JSON.stringify({ apiKey: providerKey }),
-    });
-    const token = await createToken(asAdmin, 'bench');
+    const asAdmin = await signUpOver(weboxUrl, 'bench@example.com');
+    await asAdmin.call('PUT', '/api/admin/keys/openai', { apiKey: providerKey });
+    const token = (await asAdmin.call('POST', '/api/tokens', { name: 'bench' })).json.token as string;
 
     // A second user whose global-key use is under a budget (one that never runs out): every
     // request then holds its worst case in PostgreSQL (webox_quota_hold) before the call.
-    const asBudgetUser = await signUpAs('Budget', 'budget@example.com');
-    const budgetUserId = (
-      (await (await fetch(`${weboxUrl}/api/me`, { headers: asBudgetUser })).json()) as { id: string }
-    ).id;
-    await fetch(`${weboxUrl}/api/admin/users/${budgetUserId}/limits`, {
-      method: 'PUT',
-      headers: asAdmin,
-      body: JSON.stringify({
-        global: { dayMicrousd: 1e15, monthMicrousd: null, dayTokens: null, monthTokens: null },
-        personal: null,
-        requestsPerMinute: null,
-        tokensPerMinute: null,
-      }),
+    const asBudgetUser = await signUpOver(weboxUrl, 'budget@example.com');
+    await asAdmin.call('PUT', `/api/admin/users/${asBudgetUser.id}/limits`, {
+      global: { dayMicrousd: 1e15, monthMicrousd: null, dayTokens: null, monthTokens: null },
+      personal: null,
+      requestsPerMinute: null,
+      tokensPerMinute: null,
     });
-    const budgetToken = await createToken(asBudgetUser, 'bench-budget');
+    const budgetToken = (await asBudgetUser.call('POST', '/api/tokens', { name: 'bench-budget' })).json.token as string;
 
     const targets: Target[] = [
       {

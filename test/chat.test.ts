@@ -10,41 +10,36 @@ import {
 } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
-import { allProviders, type KeyProvider, makeKey } from './helpers/keys.ts';
+import { allProviders, type KeyProvider, makeKey, saveEveryKey } from './helpers/keys.ts';
+import { testModels } from './helpers/models.ts';
 import { parseSse } from './helpers/sse.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
 let admin: Client;
 let user: Client;
-const globalKeys = {} as Record<KeyProvider, string>;
+let globalKeys: Record<KeyProvider, string>;
 const usedKeys: string[] = [];
 
-const models: Record<KeyProvider, string> = {
-  openai: 'gpt-4o-mini',
-  anthropic: 'claude-haiku-4-5',
-  google: 'gemini-2.5-flash',
-  mistral: 'mistral-small-latest',
-  groq: 'openai/gpt-oss-20b',
-};
 const messages = [
   { role: 'system', content: 'You are terse.' },
   { role: 'user', content: 'Say hello to the test suite.' },
 ];
 const chat = (client: Client, provider: string, extra: Record<string, unknown> = {}) =>
-  client.post('/api/chat', { provider, model: models[provider as KeyProvider] ?? 'some-model', messages, ...extra });
+  client.post('/api/chat', {
+    provider,
+    model: testModels[provider as KeyProvider] ?? 'some-model',
+    messages,
+    ...extra,
+  });
 
 beforeAll(async () => {
   fakes = await startFakeUpstreams();
   test = await createTestApp({ ...fakes.env, WEBOX_UPSTREAM_TIMEOUT_MS: '1500' });
   admin = await signUp(test.app);
   user = await signUp(test.app);
-  for (const provider of allProviders) {
-    globalKeys[provider] = makeKey[provider]();
-    usedKeys.push(globalKeys[provider]);
-    const saved = await admin.put(`/api/admin/keys/${provider}`, { apiKey: globalKeys[provider] });
-    expect(saved.statusCode).toBe(200);
-  }
+  globalKeys = await saveEveryKey(admin, 'global');
+  usedKeys.push(...Object.values(globalKeys));
 });
 
 beforeEach(() => {
@@ -83,7 +78,7 @@ describe('streamed chat through each provider', () => {
       else if (provider === 'google') expect(headers['x-goog-api-key']).toBe(globalKeys[provider]);
       else expect(headers.authorization).toBe(`Bearer ${globalKeys[provider]}`);
       // The model travels in the body, or in the path for Gemini.
-      expect(`${recorded[0]?.path} ${JSON.stringify(recorded[0]?.body)}`).toContain(models[provider]);
+      expect(`${recorded[0]?.path} ${JSON.stringify(recorded[0]?.body)}`).toContain(testModels[provider]);
     });
   }
 

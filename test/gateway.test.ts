@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultReplyFor, type FakeUpstreams, outputTokensFor, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
-import { allProviders, type KeyProvider, makeKey } from './helpers/keys.ts';
+import { allProviders, type KeyProvider, makeKey, saveEveryKey } from './helpers/keys.ts';
+import { gatewayModels } from './helpers/models.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
@@ -13,16 +14,8 @@ let baseURL: string;
 let admin: Client;
 let user: Client;
 let userToken: string;
-const globalKeys = {} as Record<KeyProvider, string>;
+let globalKeys: Record<KeyProvider, string>;
 const secrets: string[] = [];
-
-const models: Record<KeyProvider, string> = {
-  openai: 'openai/gpt-4o-mini',
-  anthropic: 'anthropic/claude-haiku-4-5',
-  google: 'google/gemini-2.5-flash',
-  mistral: 'mistral/mistral-small-latest',
-  groq: 'groq/openai/gpt-oss-20b',
-};
 
 const clientFor = (token: string) => new OpenAI({ apiKey: token, baseURL, maxRetries: 0 });
 
@@ -138,17 +131,14 @@ describe('/v1/models', () => {
 
 describe('chat completions through each provider, with the official openai client', () => {
   beforeAll(async () => {
-    for (const provider of allProviders) {
-      globalKeys[provider] = makeKey[provider]();
-      secrets.push(globalKeys[provider]);
-      expect((await admin.put(`/api/admin/keys/${provider}`, { apiKey: globalKeys[provider] })).statusCode).toBe(200);
-    }
+    globalKeys = await saveEveryKey(admin, 'global');
+    secrets.push(...Object.values(globalKeys));
   });
 
   for (const provider of allProviders) {
     it(`${provider}: JSON answer with usage, on the global key`, async () => {
       const completion = await clientFor(userToken).chat.completions.create({
-        model: models[provider],
+        model: gatewayModels[provider],
         messages: [
           { role: 'system', content: 'Be brief.' },
           { role: 'user', content: 'Hello!' },
@@ -164,14 +154,14 @@ describe('chat completions through each provider, with the official openai clien
       expect(upstream).toHaveLength(1);
       expect(upstream[0]?.apiKey).toBe(globalKeys[provider]);
       // The provider received its own model id, without the provider prefix.
-      const sentModel = models[provider].slice(provider.length + 1);
+      const sentModel = gatewayModels[provider].slice(provider.length + 1);
       expect(`${upstream[0]?.path} ${JSON.stringify(upstream[0]?.body)}`).toContain(sentModel);
-      expect(JSON.stringify(upstream[0]?.body)).not.toContain(`"${models[provider]}"`);
+      expect(JSON.stringify(upstream[0]?.body)).not.toContain(`"${gatewayModels[provider]}"`);
     });
 
     it(`${provider}: streamed answer with usage`, async () => {
       const stream = await clientFor(userToken).chat.completions.create({
-        model: models[provider],
+        model: gatewayModels[provider],
         messages: [{ role: 'user', content: 'Stream please.' }],
         stream: true,
         stream_options: { include_usage: true },
@@ -196,7 +186,7 @@ describe('chat completions through each provider, with the official openai clien
     secrets.push(personal);
     await user.put('/api/keys/groq', { apiKey: personal });
     await clientFor(userToken).chat.completions.create({
-      model: models.groq,
+      model: gatewayModels.groq,
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(fakes.byProvider.groq.requests.at(-1)?.apiKey).toBe(personal);
@@ -213,7 +203,7 @@ describe('chat completions through each provider, with the official openai clien
 
   it('renames parameters for Mistral (seed → random_seed) and passes the rest on', async () => {
     await clientFor(userToken).chat.completions.create({
-      model: models.mistral,
+      model: gatewayModels.mistral,
       messages: [{ role: 'user', content: 'hi' }],
       seed: 7,
       top_p: 0.9,
@@ -237,7 +227,7 @@ describe('errors in OpenAI’s shape', () => {
     try {
       const caught = await error(
         clientFor(userToken).chat.completions.create({
-          model: models.google,
+          model: gatewayModels.google,
           messages: [{ role: 'user', content: 'hi' }],
         }),
       );
@@ -264,7 +254,7 @@ describe('errors in OpenAI’s shape', () => {
     expect(bare?.param).toBe('model');
     const seed = await error(
       clientFor(userToken).chat.completions.create({
-        model: models.anthropic,
+        model: gatewayModels.anthropic,
         messages: [{ role: 'user', content: 'x' }],
         seed: 1,
       }),
@@ -289,7 +279,7 @@ describe('errors in OpenAI’s shape', () => {
       method: 'POST',
       url: '/v1/chat/completions',
       headers,
-      payload: { model: models.openai, messages: [] },
+      payload: { model: gatewayModels.openai, messages: [] },
     });
     expect(noMessages.json().error).toMatchObject({ code: 'invalid_request', param: 'messages' });
     const unknownRoute = await test.app.inject({ method: 'GET', url: '/v1/nothing', headers });
@@ -301,7 +291,7 @@ describe('errors in OpenAI’s shape', () => {
     fakes.byProvider.openai.setBehavior({ kind: 'unauthorized' }, { times: 1 });
     const rejected = await error(
       clientFor(userToken).chat.completions.create({
-        model: models.openai,
+        model: gatewayModels.openai,
         messages: [{ role: 'user', content: 'x' }],
       }),
     );
@@ -311,7 +301,7 @@ describe('errors in OpenAI’s shape', () => {
     fakes.byProvider.anthropic.setBehavior({ kind: 'rate_limited', retryAfterSeconds: 20 }, { times: 1 });
     const limited = await error(
       clientFor(userToken).chat.completions.create({
-        model: models.anthropic,
+        model: gatewayModels.anthropic,
         messages: [{ role: 'user', content: 'x' }],
       }),
     );
@@ -323,7 +313,7 @@ describe('errors in OpenAI’s shape', () => {
   it('retries once on a 5xx before the first byte, and a stream cut mid-way ends with an error event', async () => {
     fakes.byProvider.groq.setBehavior({ kind: 'server_error' }, { times: 1 });
     const completion = await clientFor(userToken).chat.completions.create({
-      model: models.groq,
+      model: gatewayModels.groq,
       messages: [{ role: 'user', content: 'x' }],
     });
     expect(completion.choices[0]?.message.content).toBe(defaultReplyFor('groq'));
@@ -333,7 +323,7 @@ describe('errors in OpenAI’s shape', () => {
     const response = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: models.openai, messages: [{ role: 'user', content: 'x' }], stream: true }),
+      body: JSON.stringify({ model: gatewayModels.openai, messages: [{ role: 'user', content: 'x' }], stream: true }),
     });
     const text = await response.text();
     expect(text).toContain('"content"');
@@ -345,7 +335,7 @@ describe('errors in OpenAI’s shape', () => {
     fakes.byProvider.mistral.setBehavior({ kind: 'slow', delayMs: 5000 }, { times: 2 });
     const caught = await error(
       clientFor(userToken).chat.completions.create({
-        model: models.mistral,
+        model: gatewayModels.mistral,
         messages: [{ role: 'user', content: 'x' }],
       }),
     );

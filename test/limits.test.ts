@@ -11,59 +11,16 @@ import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signIn, signUp } from './helpers/client.ts';
 import { makeKey } from './helpers/keys.ts';
+import { globalLedger, member, NO_LIMITS, setLimits, v1 } from './helpers/limits.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
 let admin: Client;
 
-const NO_LIMITS = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 const MODEL = 'gpt-4.1';
-
-interface Member {
-  client: Client;
-  id: string;
-  token: string;
-}
-
-async function member(options: { personalOpenAiKey?: boolean } = {}): Promise<Member> {
-  const client = await signUp(test.app);
-  const id = (await client.get('/api/me')).json().id as string;
-  if (options.personalOpenAiKey) await client.put('/api/keys/openai', { apiKey: makeKey.openai() });
-  const token = (await client.post('/api/tokens', { name: 'limits' })).json().token as string;
-  return { client, id, token };
-}
-
-const setLimits = (userId: string, limits: Record<string, unknown>) =>
-  admin.put(`/api/admin/users/${userId}/limits`, {
-    global: null,
-    personal: null,
-    requestsPerMinute: null,
-    tokensPerMinute: null,
-    ...limits,
-  });
 
 const completionBody = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: `openai/${MODEL}`, messages: [{ role: 'user', content: 'Hold my budget.' }], ...extra });
-
-const v1 = (token: string, payload: string, headers: Record<string, string> = {}) =>
-  test.app.inject({
-    method: 'POST',
-    url: '/v1/chat/completions',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-    payload,
-  });
-
-async function ledger(userId: string) {
-  await test.app.usageLedger.flush();
-  const result = await test.app.database.query<{ requests: string; cost: string; tokens: string }>(
-    `select count(*) as requests, coalesce(sum(cost_microusd), 0) as cost,
-       coalesce(sum(input_tokens + output_tokens), 0) as tokens
-     from usage_event where user_id = $1 and key_source = 'global'`,
-    [userId],
-  );
-  const row = result.rows[0];
-  return { requests: Number(row?.requests), cost: Number(row?.cost), tokens: Number(row?.tokens) };
-}
 
 const openaiCalls = () => fakes.byProvider.openai.requests.filter((request) => request.path.endsWith('/completions'));
 const sentBody = (index: number) => (openaiCalls()[index]?.body ?? {}) as Record<string, unknown>;
@@ -84,12 +41,12 @@ afterAll(async () => {
 
 describe('budgets on the global keys', () => {
   it('100 concurrent requests against a budget covering exactly 10: at most 10 reach the provider, the ledger is their cost, nothing stays held', async () => {
-    const user = await member();
+    const user = await member(test);
     const payload = completionBody({ max_tokens: 40 });
     const price = test.app.prices.priceAt('openai', MODEL, new Date());
     if (!price) throw new Error('the catalogue prices gpt-4.1');
     // What one such request really costs (a probe by another user: the fake answers alike).
-    const probe = (await v1((await member()).token, payload)).json().usage;
+    const probe = (await v1(test, (await member(test)).token, payload)).json().usage;
     const oneRequest = costMicrousd(
       { inputTokens: probe.prompt_tokens, outputTokens: probe.completion_tokens, cachedInputTokens: 0 },
       price,
@@ -100,9 +57,11 @@ describe('budgets on the global keys', () => {
     );
     expect(worstCase).toBeGreaterThanOrEqual(oneRequest);
     fakes.reset();
-    expect((await setLimits(user.id, { global: { ...NO_LIMITS, dayMicrousd: 10 * oneRequest } })).statusCode).toBe(200);
+    expect(
+      (await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayMicrousd: 10 * oneRequest } })).statusCode,
+    ).toBe(200);
 
-    const answers = await Promise.all(Array.from({ length: 100 }, () => v1(user.token, payload)));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => v1(test, user.token, payload)));
     const passed = answers.filter((answer) => answer.statusCode === 200);
     const refused = answers.filter((answer) => answer.statusCode === 429);
     // Each admitted request held its worst case, released only as its real cost was charged.
@@ -123,7 +82,7 @@ describe('budgets on the global keys', () => {
         )
       );
     }, 0);
-    const charged = await ledger(user.id);
+    const charged = await globalLedger(test, user.id);
     expect(charged.cost).toBe(expected);
     expect(charged.cost).toBe(passed.length * oneRequest);
     expect(charged.cost).toBeLessThanOrEqual(10 * oneRequest);
@@ -143,9 +102,9 @@ describe('budgets on the global keys', () => {
   });
 
   it('a refusal names the limit, what is left and when it resets, and is not retried by OpenAI clients', async () => {
-    const user = await member();
-    await setLimits(user.id, { global: { ...NO_LIMITS, monthTokens: 100 }, requestsPerMinute: 50 });
-    const answer = await v1(user.token, completionBody({ max_tokens: 500 }));
+    const user = await member(test);
+    await setLimits(admin, user.id, { global: { ...NO_LIMITS, monthTokens: 100 }, requestsPerMinute: 50 });
+    const answer = await v1(test, user.token, completionBody({ max_tokens: 500 }));
     expect(answer.statusCode).toBe(429);
     const error = answer.json().error;
     expect(error.code).toBe('quota_exceeded');
@@ -182,26 +141,26 @@ describe('budgets on the global keys', () => {
   });
 
   it('a budgeted request without max_tokens is capped upstream, so its hold is a real bound', async () => {
-    const user = await member();
-    await setLimits(user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
-    expect((await v1(user.token, completionBody())).statusCode).toBe(200);
+    const user = await member(test);
+    await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
+    expect((await v1(test, user.token, completionBody())).statusCode).toBe(200);
     expect(sentBody(0).max_completion_tokens).toBe(DEFAULT_MAX_OUTPUT_TOKENS);
 
     // The client's own limit is kept, sent once under OpenAI's current name (which counts reasoning).
-    expect((await v1(user.token, completionBody({ max_tokens: 64 }))).statusCode).toBe(200);
+    expect((await v1(test, user.token, completionBody({ max_tokens: 64 }))).statusCode).toBe(200);
     const sent = sentBody(1);
     expect(sent.max_completion_tokens).toBe(64);
     expect(sent.max_tokens).toBeUndefined();
 
     // Without a budget nothing is added.
-    const free = await member();
-    expect((await v1(free.token, completionBody())).statusCode).toBe(200);
+    const free = await member(test);
+    expect((await v1(test, free.token, completionBody())).statusCode).toBe(200);
     expect(sentBody(2).max_completion_tokens).toBeUndefined();
   });
 
   it('the default budget applies to everyone until an admin overrides it; personal keys are not limited by it', async () => {
-    const user = await member();
-    const owner = await member({ personalOpenAiKey: true });
+    const user = await member(test);
+    const owner = await member(test, { personalKey: 'openai' });
     const saved = await admin.put('/api/admin/limits/default', {
       global: { ...NO_LIMITS, dayTokens: 10 },
       personal: NO_LIMITS,
@@ -209,21 +168,21 @@ describe('budgets on the global keys', () => {
     try {
       expect(saved.statusCode).toBe(200);
       expect(saved.json().budgets.global.dayTokens).toBe(10);
-      expect((await v1(user.token, completionBody())).json().error.code).toBe('quota_exceeded');
+      expect((await v1(test, user.token, completionBody())).json().error.code).toBe('quota_exceeded');
       // The owner of a personal key pays for it: no budget applies by default.
-      expect((await v1(owner.token, completionBody())).statusCode).toBe(200);
+      expect((await v1(test, owner.token, completionBody())).statusCode).toBe(200);
 
       // An override replaces the default for that user; null gives it back.
-      await setLimits(user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
-      expect((await v1(user.token, completionBody())).statusCode).toBe(200);
+      await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
+      expect((await v1(test, user.token, completionBody())).statusCode).toBe(200);
       const view = (await admin.get(`/api/admin/users/${user.id}/limits`)).json();
       expect(view.override.global.dayTokens).toBe(1_000_000);
-      await setLimits(user.id, {});
-      expect((await v1(user.token, completionBody())).json().error.code).toBe('quota_exceeded');
+      await setLimits(admin, user.id, {});
+      expect((await v1(test, user.token, completionBody())).json().error.code).toBe('quota_exceeded');
 
       // Limits on personal keys, when the admin sets them, hold the same way.
-      await setLimits(owner.id, { personal: { ...NO_LIMITS, dayTokens: 5 } });
-      const personal = await v1(owner.token, completionBody());
+      await setLimits(admin, owner.id, { personal: { ...NO_LIMITS, dayTokens: 5 } });
+      const personal = await v1(test, owner.token, completionBody());
       expect(personal.statusCode).toBe(429);
       expect(personal.json().error.message).toMatch(/your personal keys/);
     } finally {
@@ -232,16 +191,16 @@ describe('budgets on the global keys', () => {
   });
 
   it('a model with no price cannot be charged against a money budget', async () => {
-    const user = await member();
-    await setLimits(user.id, { global: { ...NO_LIMITS, monthMicrousd: 1_000_000 } });
-    const answer = await v1(user.token, completionBody({ model: 'openai/gpt-unlisted' }));
+    const user = await member(test);
+    await setLimits(admin, user.id, { global: { ...NO_LIMITS, monthMicrousd: 1_000_000 } });
+    const answer = await v1(test, user.token, completionBody({ model: 'openai/gpt-unlisted' }));
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error.code).toBe('unpriced_model');
     expect(openaiCalls()).toHaveLength(0);
   });
 
   it('an orphaned hold is charged once at its worst case; a hold whose request was metered is only released', async () => {
-    const user = await member();
+    const user = await member(test);
     const insertHold = (requestId: string) =>
       test.app.database.query(
         `insert into quota_hold (request_id, user_id, endpoint, provider, model, key_source, input_tokens,
@@ -263,12 +222,12 @@ describe('budgets on the global keys', () => {
     });
     await test.app.usageLedger.flush();
     await insertHold('metered-1');
-    const before = await ledger(user.id);
+    const before = await globalLedger(test, user.id);
 
     await test.app.limits.quota.sweep();
     await test.app.limits.quota.sweep();
     expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
-    const after = await ledger(user.id);
+    const after = await globalLedger(test, user.id);
     expect(after.requests).toBe(before.requests + 1);
     expect(after.cost).toBe(before.cost + 1234);
     const orphan = await test.app.database.query<{ estimated: boolean; error_code: string; cost_microusd: string }>(
@@ -280,15 +239,15 @@ describe('budgets on the global keys', () => {
   });
 
   it('a hold is kept alive while its request runs, however long past the expiry that is', async () => {
-    const user = await member();
-    await setLimits(user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
+    const user = await member(test);
+    await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayTokens: 1_000_000 } });
     fakes.byProvider.openai.setBehavior({ kind: 'slow', delayMs: 3_000 }, { times: 1 });
-    const slow = v1(user.token, completionBody({ max_tokens: 10 }));
+    const slow = v1(test, user.token, completionBody({ max_tokens: 10 }));
     await new Promise((resolve) => setTimeout(resolve, 2_200));
     await test.app.limits.quota.sweep();
     expect(await test.app.limits.quota.openHolds(user.id)).toBe(1);
     expect((await slow).statusCode).toBe(200);
-    const charged = await ledger(user.id);
+    const charged = await globalLedger(test, user.id);
     expect(charged.requests).toBe(1);
     expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
     const row = await test.app.database.query<{ estimated: boolean }>(
@@ -301,11 +260,11 @@ describe('budgets on the global keys', () => {
 
 describe('rate limits', () => {
   it('counts requests per minute, says so on every answer, and refuses with Retry-After', async () => {
-    const user = await member();
-    await setLimits(user.id, { requestsPerMinute: 3 });
+    const user = await member(test);
+    await setLimits(admin, user.id, { requestsPerMinute: 3 });
     const remaining: string[] = [];
     for (let index = 0; index < 3; index++) {
-      const answer = await v1(user.token, completionBody());
+      const answer = await v1(test, user.token, completionBody());
       expect(answer.statusCode).toBe(200);
       expect(answer.headers['x-ratelimit-limit']).toBe('3');
       const reset = Number(answer.headers['x-ratelimit-reset']);
@@ -315,7 +274,7 @@ describe('rate limits', () => {
     }
     expect(remaining).toEqual(['2', '1', '0']);
 
-    const refused = await v1(user.token, completionBody({ stream: true }));
+    const refused = await v1(test, user.token, completionBody({ stream: true }));
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error).toMatchObject({ code: 'rate_limited', type: 'rate_limit_error' });
     const retryAfter = Number(refused.headers['retry-after']);
@@ -344,33 +303,33 @@ describe('rate limits', () => {
   });
 
   it('streams carry the headers, and an access token with its own limit is held to it', async () => {
-    const user = await member();
-    await setLimits(user.id, { requestsPerMinute: 100 });
+    const user = await member(test);
+    await setLimits(admin, user.id, { requestsPerMinute: 100 });
     const scripted = (await user.client.post('/api/tokens', { name: 'cron', requestsPerMinute: 2 })).json();
     expect(scripted.requestsPerMinute).toBe(2);
-    const stream = await v1(scripted.token, completionBody({ stream: true }));
+    const stream = await v1(test, scripted.token, completionBody({ stream: true }));
     expect(stream.statusCode).toBe(200);
     expect(stream.headers['content-type']).toMatch(/text\/event-stream/);
     expect(stream.headers['x-ratelimit-limit']).toBe('2');
     expect(stream.headers['x-ratelimit-remaining']).toBe('1');
-    expect((await v1(scripted.token, completionBody())).statusCode).toBe(200);
-    const refused = await v1(scripted.token, completionBody());
+    expect((await v1(test, scripted.token, completionBody())).statusCode).toBe(200);
+    const refused = await v1(test, scripted.token, completionBody());
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.message).toMatch(/this access token allows 2 per minute/);
     // The owner's other tokens still have the owner's minute.
-    const other = await v1(user.token, completionBody());
+    const other = await v1(test, user.token, completionBody());
     expect(other.statusCode).toBe(200);
     expect(other.headers['x-ratelimit-limit']).toBe('100');
     expect(other.headers['x-ratelimit-remaining']).toBe('96');
   });
 
   it('counts tokens per minute from the answers', async () => {
-    const user = await member();
-    await setLimits(user.id, { tokensPerMinute: 5 });
-    const first = await v1(user.token, completionBody());
+    const user = await member(test);
+    await setLimits(admin, user.id, { tokensPerMinute: 5 });
+    const first = await v1(test, user.token, completionBody());
     expect(first.statusCode).toBe(200);
     expect(first.json().usage.total_tokens).toBeGreaterThan(5);
-    const second = await v1(user.token, completionBody());
+    const second = await v1(test, user.token, completionBody());
     expect(second.statusCode).toBe(429);
     expect(second.json().error.code).toBe('rate_limited');
     expect(second.json().error.message).toMatch(/5 tokens per minute/);
@@ -380,7 +339,7 @@ describe('rate limits', () => {
 
 describe('limits API', () => {
   it('each user reads their own limits; only admins read or set anyone else’s', async () => {
-    const user = await member();
+    const user = await member(test);
     const mine = (await user.client.get('/api/limits')).json();
     expect(mine).toEqual({
       budgets: [],
@@ -397,12 +356,12 @@ describe('limits API', () => {
       expect((await user.client.request({ method, url, payload: {} })).statusCode).toBe(403);
       expect((await anonymous(test.app).request({ method, url, payload: {} })).statusCode).toBe(401);
     }
-    expect((await setLimits('no-such-user', {})).statusCode).toBe(404);
-    const bad = await setLimits(user.id, { global: { ...NO_LIMITS, dayMicrousd: -1 } });
+    expect((await setLimits(admin, 'no-such-user', {})).statusCode).toBe(404);
+    const bad = await setLimits(admin, user.id, { global: { ...NO_LIMITS, dayMicrousd: -1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_request');
 
-    await setLimits(user.id, { global: { ...NO_LIMITS, monthMicrousd: 5_000_000 }, requestsPerMinute: 30 });
+    await setLimits(admin, user.id, { global: { ...NO_LIMITS, monthMicrousd: 5_000_000 }, requestsPerMinute: 30 });
     const overview = (await admin.get('/api/admin/limits')).json();
     expect(overview.store).toBe(process.env.REDIS_URL ? 'redis' : 'memory');
     const row = overview.users.find((entry: { userId: string }) => entry.userId === user.id);
@@ -471,12 +430,12 @@ describe('sign-in throttling', () => {
 
 describe('request ids', () => {
   it('every answer has a fresh id, and a client-sent one cannot make the ledger skip a row', async () => {
-    const user = await member();
-    const first = await v1(user.token, completionBody(), { 'x-request-id': 'replayed' });
-    const second = await v1(user.token, completionBody(), { 'x-request-id': 'replayed' });
+    const user = await member(test);
+    const first = await v1(test, user.token, completionBody(), { 'x-request-id': 'replayed' });
+    const second = await v1(test, user.token, completionBody(), { 'x-request-id': 'replayed' });
     expect(first.headers['x-request-id']).not.toBe('replayed');
     expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
-    expect((await ledger(user.id)).requests).toBe(2);
+    expect((await globalLedger(test, user.id)).requests).toBe(2);
     const rows = await test.app.database.db.execute(
       sql`select count(*) as n from usage_event where request_id = 'replayed'`,
     );

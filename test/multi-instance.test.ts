@@ -11,15 +11,7 @@ import { captureLogs } from './helpers/app.ts';
 import { clientWithCookie, signUp } from './helpers/client.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
-
-const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`not within ${timeoutMs} ms`);
-};
+import { waitFor } from './helpers/server-process.ts';
 
 describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
   let database: TestDatabase;
@@ -63,7 +55,7 @@ describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
     const revokedAt = Date.now();
     expect((await user.delete(`/api/tokens/${created.id}`)).statusCode).toBe(204);
     expect((await models(first, created.token)).statusCode).toBe(401);
-    const refusedAt = await waitFor(async () => (await models(second, created.token)).statusCode === 401, 1000);
+    const refusedAt = await waitFor(async () => (await models(second, created.token)).statusCode === 401, 1000, 25);
     expect(refusedAt - revokedAt).toBeLessThan(1000);
   });
 
@@ -72,15 +64,15 @@ describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
     const globalKey = makeKey.openai();
     expect(await second.vault.getApiKeySource(userId, 'openai')).toBe('none');
     expect((await admin.put('/api/admin/keys/openai', { apiKey: globalKey })).statusCode).toBe(200);
-    await waitFor(async () => (await second.vault.getApiKey(userId, 'openai')) === globalKey, 1000);
+    await waitFor(async () => (await second.vault.getApiKey(userId, 'openai')) === globalKey, 1000, 25);
 
     const personal = makeKey.openai();
     await clientWithCookie(second, admin.cookie).put('/api/keys/openai', { apiKey: personal });
-    await waitFor(async () => (await first.vault.getApiKey(userId, 'openai')) === personal, 1000);
+    await waitFor(async () => (await first.vault.getApiKey(userId, 'openai')) === personal, 1000, 25);
 
     await admin.delete('/api/keys/openai');
     await admin.delete('/api/admin/keys/openai');
-    await waitFor(async () => (await second.vault.getApiKeySource(userId, 'openai')) === 'none', 1000);
+    await waitFor(async () => (await second.vault.getApiKeySource(userId, 'openai')) === 'none', 1000, 25);
   });
 });
 
@@ -101,6 +93,7 @@ describe.skipIf(!postgresUrl)('several instances without REDIS_URL', () => {
       await waitFor(
         async () => logs.some((line) => line.includes('Another WeBox instance shares this database')),
         2000,
+        25,
       );
     } finally {
       await first.close();

@@ -17,15 +17,7 @@ import {
 import { signIn, signUp } from './helpers/client.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
-
-const waitFor = async (check: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`not within ${timeoutMs} ms`);
-};
+import { waitFor } from './helpers/server-process.ts';
 
 let fakes: FakeUpstreams;
 const databases: TestDatabase[] = [];
@@ -76,18 +68,18 @@ describe.skipIf(!postgresUrl)('accounts on two instances sharing PostgreSQL', ()
     const disabledAt = Date.now();
     expect((await admin.patch(`/api/admin/users/${userId}`, { disabled: true })).statusCode).toBe(200);
     expect((await models(first)).statusCode).toBe(401);
-    const refusedAt = await waitFor(async () => (await models(second)).statusCode === 401, 1000);
+    const refusedAt = await waitFor(async () => (await models(second)).statusCode === 401, 1000, 25);
     expect(refusedAt - disabledAt).toBeLessThan(1000);
     expect((await models(second)).json().error.code).toBe('invalid_token');
 
     const enabledAt = Date.now();
     expect((await admin.patch(`/api/admin/users/${userId}`, { disabled: false })).statusCode).toBe(200);
-    const restoredAt = await waitFor(async () => (await models(second)).statusCode === 200, 1000);
+    const restoredAt = await waitFor(async () => (await models(second)).statusCode === 200, 1000, 25);
     expect(restoredAt - enabledAt).toBeLessThan(1000);
 
     const deletedAt = Date.now();
     expect((await admin.delete(`/api/admin/users/${userId}`)).statusCode).toBe(204);
-    const goneAt = await waitFor(async () => (await models(second)).statusCode === 401, 1000);
+    const goneAt = await waitFor(async () => (await models(second)).statusCode === 401, 1000, 25);
     expect(goneAt - deletedAt).toBeLessThan(1000);
   });
 

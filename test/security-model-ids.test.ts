@@ -8,7 +8,7 @@ import { providers } from '../src/server/providers/registry.ts';
 import { type FakeUpstreams, type RecordedRequest, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
-import { allProviders, type KeyProvider, makeKey } from './helpers/keys.ts';
+import { allProviders, type KeyProvider, makeKey, saveEveryKey } from './helpers/keys.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
@@ -74,9 +74,7 @@ beforeAll(async () => {
   test = await createTestApp({ ...fakes.env, WEBOX_UPSTREAM_TIMEOUT_MS: '3000' });
   admin = await signUp(test.app);
   user = await signUp(test.app);
-  for (const provider of allProviders) {
-    expect((await admin.put(`/api/admin/keys/${provider}`, { apiKey: makeKey[provider]() })).statusCode).toBe(200);
-  }
+  await saveEveryKey(admin, 'global');
   const created = await user.post('/api/tokens', { name: 'ids' });
   token = created.json().token;
 });

@@ -7,7 +7,8 @@ import { ConfigError, parseConfig } from '../src/server/config.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { signUp } from './helpers/client.ts';
-import { allProviders, type KeyProvider, makeKey } from './helpers/keys.ts';
+import { type KeyProvider, saveEveryKey } from './helpers/keys.ts';
+import { gatewayModels } from './helpers/models.ts';
 
 let fakes: FakeUpstreams;
 
@@ -19,22 +20,12 @@ interface Setup {
 let strict: Setup;
 let lenient: Setup;
 
-const models: Record<KeyProvider, string> = {
-  openai: 'openai/gpt-4o-mini',
-  anthropic: 'anthropic/claude-haiku-4-5',
-  google: 'google/gemini-2.5-flash',
-  mistral: 'mistral/mistral-small-latest',
-  groq: 'groq/openai/gpt-oss-20b',
-};
-
 async function setUp(env: Record<string, string> = {}): Promise<Setup> {
   const test = await createTestApp({ ...fakes.env, ...env });
   const admin = await signUp(test.app);
   const personal = await signUp(test.app);
-  for (const provider of allProviders) {
-    expect((await admin.put(`/api/admin/keys/${provider}`, { apiKey: makeKey[provider]() })).statusCode).toBe(200);
-    expect((await personal.put(`/api/keys/${provider}`, { apiKey: makeKey[provider]() })).statusCode).toBe(200);
-  }
+  await saveEveryKey(admin, 'global');
+  await saveEveryKey(personal, 'personal');
   const globalToken = (await admin.post('/api/tokens', { name: 'global' })).json().token;
   const personalToken = (await personal.post('/api/tokens', { name: 'personal' })).json().token;
   return { test, globalToken, personalToken };
@@ -46,7 +37,7 @@ async function complete(setup: Setup, token: string, provider: KeyProvider, extr
     method: 'POST',
     url: '/v1/chat/completions',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    payload: { model: models[provider], messages: [{ role: 'user', content: 'hi' }], ...extra },
+    payload: { model: gatewayModels[provider], messages: [{ role: 'user', content: 'hi' }], ...extra },
   });
   const sent = fakes.byProvider[provider].requests.filter((request) => request.method === 'POST');
   return { response, sent: sent.map((request) => request.body as Record<string, unknown>) };

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBehavior, type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
-import { allProviders, type KeyProvider, keyEncodings, makeKey, readableTexts } from './helpers/keys.ts';
+import { allProviders, type KeyProvider, keyEncodings, readableTexts, saveEveryKey } from './helpers/keys.ts';
+import { gatewayModels, testModels } from './helpers/models.ts';
 
 let fakes: FakeUpstreams;
 let test: TestApp;
@@ -21,14 +22,6 @@ interface Caller {
   conversations: Record<KeyProvider, string>;
 }
 const callers: Caller[] = [];
-
-const models: Record<KeyProvider, string> = {
-  openai: 'gpt-4o-mini',
-  anthropic: 'claude-haiku-4-5',
-  google: 'gemini-2.5-flash',
-  mistral: 'mistral-small-latest',
-  groq: 'openai/gpt-oss-20b',
-};
 
 const quoting = (key: string) =>
   `Incorrect API key provided: ${Object.values(keyEncodings(key)).join(' | ')}. Find your key in the console.`;
@@ -54,13 +47,13 @@ async function call(route: Route, caller: Caller, provider: KeyProvider) {
         method: 'POST',
         url: '/v1/chat/completions',
         headers: { authorization: `Bearer ${caller.token}`, 'content-type': 'application/json' },
-        payload: { model: `${provider}/${models[provider]}`, messages, stream: route === 'v1-stream' },
+        payload: { model: gatewayModels[provider], messages, stream: route === 'v1-stream' },
       });
     case 'chat-stream':
     case 'chat-json':
       return caller.client.post('/api/chat', {
         provider,
-        model: models[provider],
+        model: testModels[provider],
         messages,
         stream: route === 'chat-stream',
       });
@@ -107,17 +100,11 @@ beforeAll(async () => {
   const admin = await signUp(test.app);
   for (const source of ['global', 'personal'] as const) {
     const client = await signUp(test.app);
-    const keys = {} as Record<KeyProvider, string>;
+    const keys = await saveEveryKey(source === 'global' ? admin : client, source);
+    allKeys.push(...Object.values(keys));
     const conversations = {} as Record<KeyProvider, string>;
     for (const provider of allProviders) {
-      keys[provider] = makeKey[provider]();
-      allKeys.push(keys[provider]);
-      const saved =
-        source === 'global'
-          ? await admin.put(`/api/admin/keys/${provider}`, { apiKey: keys[provider] })
-          : await client.put(`/api/keys/${provider}`, { apiKey: keys[provider] });
-      expect(saved.statusCode).toBe(200);
-      const created = await client.post('/api/conversations', { provider, model: models[provider] });
+      const created = await client.post('/api/conversations', { provider, model: testModels[provider] });
       conversations[provider] = created.json().id;
     }
     const token = (await client.post('/api/tokens', { name: 'leaks' })).json().token as string;

@@ -1,9 +1,7 @@
 // The ledger writes off the request's path, in batches: a graceful shutdown flushes everything; a
 // crash (SIGKILL) loses at most the records of the last flush interval. The crash test kills a real
 // process, so it runs on PostgreSQL only (a killed PGlite can corrupt its folder).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { signUp } from './helpers/client.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
+import { signUpOver, startServerProcess } from './helpers/server-process.ts';
 
 const databases: TestDatabase[] = [];
 let fakes: FakeUpstreams | undefined;
@@ -22,14 +21,6 @@ afterAll(async () => {
   await fakes?.close();
   await Promise.all(databases.map((database) => database.drop()));
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 describe('usage durability', () => {
   it('a graceful shutdown writes every queued record', async () => {
@@ -75,57 +66,18 @@ describe('usage durability', () => {
       const database = await createTestDatabase();
       databases.push(database);
       fakes = await startFakeUpstreams({ record: false });
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const child = spawn(process.execPath, ['src/server/main.ts', 'serve'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          DATABASE_URL: database.databaseUrl ?? '',
-          WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-          WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-          WEBOX_PUBLIC_URL: url,
-          PORT: String(port),
-          LOG_LEVEL: 'warn',
-          WEBOX_RATE_LIMIT_RPM: '1000000',
-          ...fakes.env,
-        },
-        stdio: 'ignore',
+      const server = await startServerProcess({
+        DATABASE_URL: database.databaseUrl ?? '',
+        WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
+        WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        WEBOX_RATE_LIMIT_RPM: '1000000',
+        ...fakes.env,
       });
+      const { url } = server;
       try {
-        for (let attempt = 0; attempt < 100; attempt++) {
-          if (
-            await fetch(`${url}/readyz`).then(
-              (response) => response.ok,
-              () => false,
-            )
-          )
-            break;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        const headers = { 'content-type': 'application/json', origin: url };
-        const signUpResponse = await fetch(`${url}/api/auth/sign-up/email`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ name: 'Crash', email: 'crash@example.com', password: 'crash password 1' }),
-        });
-        const cookie = signUpResponse.headers
-          .getSetCookie()
-          .map((value) => value.split(';')[0])
-          .join('; ');
-        await fetch(`${url}/api/admin/keys/openai`, {
-          method: 'PUT',
-          headers: { ...headers, cookie },
-          body: JSON.stringify({ apiKey: makeKey.openai() }),
-        });
-        const token = (
-          (await (
-            await fetch(`${url}/api/tokens`, {
-              method: 'POST',
-              headers: { ...headers, cookie },
-              body: JSON.stringify({ name: 'crash' }),
-            })
-          ).json()) as { token: string }
-        ).token;
+        const admin = await signUpOver(url, 'crash@example.com');
+        await admin.call('PUT', '/api/admin/keys/openai', { apiKey: makeKey.openai() });
+        const token = (await admin.call('POST', '/api/tokens', { name: 'crash' })).json.token as string;
 
         // Steady traffic, then SIGKILL in the middle of it.
         const answeredAt: number[] = [];
@@ -140,7 +92,7 @@ describe('usage durability', () => {
           if (response.ok) answeredAt.push(Date.now());
         }
         const killedAt = Date.now();
-        child.kill('SIGKILL');
+        server.kill();
 
         const client = new pg.Client({ connectionString: database.databaseUrl });
         await client.connect();
@@ -156,7 +108,7 @@ describe('usage durability', () => {
         expect(lost).toBeGreaterThanOrEqual(0);
         expect(lost).toBeLessThanOrEqual(inLastInterval);
       } finally {
-        child.kill('SIGKILL');
+        server.kill();
       }
     },
     60_000,

@@ -1,29 +1,18 @@
 // The real WeBox server for browser tests: buildApp on a fresh embedded database in a temporary
 // folder, listening on a free port, with every provider pointed at the fake upstreams.
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type App, buildApp } from '../../src/server/app.ts';
 import { parseConfig } from '../../src/server/config.ts';
 import { type FakeUpstreams, startFakeUpstreams } from '../fakes/index.ts';
+import { freePort } from '../helpers/server-process.ts';
 
 export interface E2eServer {
   app: App;
   baseUrl: string;
   fakes: FakeUpstreams;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startE2eServer(): Promise<E2eServer> {

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ProviderId } from '../../src/server/providers/registry.ts';
 import { defaultReplyFor } from './reply-text.ts';
 
-export type FakeProviderId = 'openai' | 'anthropic' | 'google' | 'mistral' | 'groq';
+/** Every provider of WeBox's registry has a fake: index.ts's wires are keyed by this. */
+export type FakeProviderId = ProviderId;
 
 export interface RecordedRequest {
   provider: FakeProviderId;

@@ -8,6 +8,7 @@
 //   … fakes.requests() …
 //   await fakes.close();
 
+import { baseUrlVariable, providerIds } from '../../src/server/providers/registry.ts';
 import { anthropicWire } from './anthropic.ts';
 import type {
   FakeProviderId,
@@ -40,8 +41,9 @@ export interface FakeUpstreams {
   close(): Promise<void>;
 }
 
-export const FAKE_PROVIDER_IDS: readonly FakeProviderId[] = ['openai', 'anthropic', 'google', 'mistral', 'groq'];
+export const FAKE_PROVIDER_IDS: readonly FakeProviderId[] = providerIds;
 
+// A provider added to the registry does not typecheck here until it has a wire.
 const WIRES: Record<FakeProviderId, () => ProviderWire> = {
   openai: openaiWire,
   anthropic: anthropicWire,
@@ -49,11 +51,6 @@ const WIRES: Record<FakeProviderId, () => ProviderWire> = {
   mistral: mistralWire,
   groq: groqWire,
 };
-
-/** The environment variable WeBox reads a provider's base URL from. */
-export function baseUrlEnvName(provider: FakeProviderId): string {
-  return `WEBOX_${provider.toUpperCase()}_BASE_URL`;
-}
 
 export function startFakeUpstream(provider: FakeProviderId, options?: FakeUpstreamOptions): Promise<FakeUpstream> {
   return startFakeServer(WIRES[provider](), options);
@@ -76,7 +73,7 @@ export async function startFakeUpstreams(options?: FakeUpstreamOptions): Promise
     FakeProviderId,
     string
   >;
-  const env = Object.fromEntries(started.map((upstream) => [baseUrlEnvName(upstream.provider), upstream.baseUrl]));
+  const env = Object.fromEntries(started.map((upstream) => [baseUrlVariable(upstream.provider), upstream.baseUrl]));
 
   return {
     byProvider,

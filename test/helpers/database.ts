@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { type DatabaseHandle, openDatabase } from '../../src/server/db/client.ts';
 
 export interface TestDatabase {
   /** Set on PostgreSQL runs. */
@@ -58,4 +59,28 @@ export async function dumpAllTables(query: (sql: string) => Promise<{ rows: Reco
     parts.push(`${String(table_name)}: ${JSON.stringify(rows.rows)}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * A migrated database of the test's own, without the app: for the units that own SQL (the quota,
+ * the usage ledger). Accounts are rows of better-auth's user table, added by id.
+ */
+export async function openTestDatabase(): Promise<{
+  database: DatabaseHandle;
+  addUser(id: string): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const test = await createTestDatabase();
+  const database = await openDatabase({ databaseUrl: test.databaseUrl, dataDir: test.dataDir });
+  await database.migrate();
+  return {
+    database,
+    async addUser(id) {
+      await database.query(`insert into "user" (id, name, email) values ($1, $1, $1 || '@example.com')`, [id]);
+    },
+    async close() {
+      await database.close();
+      await test.drop();
+    },
+  };
 }

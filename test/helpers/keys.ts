@@ -1,22 +1,53 @@
 // Realistic-looking keys in each provider's format, unique per call, so a leak test can search
 // every byte WeBox wrote for them.
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { type ProviderId, providerIds } from '../../src/server/providers/registry.ts';
+import type { Client } from './client.ts';
 
 const alphanumeric = (length: number) => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
 };
 
-export const makeKey = {
-  openai: () => `sk-proj-${alphanumeric(40)}`,
-  anthropic: () => `sk-ant-api03-${alphanumeric(40)}`,
-  google: () => `AIza${alphanumeric(35)}`,
-  mistral: () => alphanumeric(32),
-  groq: () => `gsk_${alphanumeric(48)}`,
-} as const;
+/**
+ * How each provider's keys look: a prefix and so many letters and digits. The registry's keyFormat
+ * tells a key apart, it cannot write one; keyed by ProviderId, so a provider added to the registry
+ * does not typecheck here until it has a rule, and providers.test.ts holds every made key to the
+ * registry's own format.
+ */
+const exampleKeys = {
+  openai: { prefix: 'sk-proj-', length: 40 },
+  anthropic: { prefix: 'sk-ant-api03-', length: 40 },
+  google: { prefix: 'AIza', length: 35 },
+  mistral: { prefix: '', length: 32 },
+  groq: { prefix: 'gsk_', length: 48 },
+} as const satisfies Record<ProviderId, { prefix: string; length: number }>;
 
-export type KeyProvider = keyof typeof makeKey;
-export const allProviders = Object.keys(makeKey) as KeyProvider[];
+export type KeyProvider = ProviderId;
+/** Every provider of the registry, in its order: the suites that loop over it test a new one too. */
+export const allProviders: readonly KeyProvider[] = providerIds;
+
+export const makeKey = Object.fromEntries(
+  allProviders.map((provider) => {
+    const { prefix, length } = exampleKeys[provider];
+    return [provider, () => `${prefix}${alphanumeric(length)}`];
+  }),
+) as Record<KeyProvider, () => string>;
+
+/**
+ * Saves a fresh key of every provider, as the admin's global keys or as the client's own, and
+ * returns them.
+ */
+export async function saveEveryKey(client: Client, source: 'global' | 'personal') {
+  const keys = {} as Record<KeyProvider, string>;
+  for (const provider of allProviders) {
+    keys[provider] = makeKey[provider]();
+    const url = source === 'global' ? `/api/admin/keys/${provider}` : `/api/keys/${provider}`;
+    expect((await client.put(url, { apiKey: keys[provider] })).statusCode).toBe(200);
+  }
+  return keys;
+}
 
 /** The mask WeBox shows: first 5, '...', last 2. */
 export const expectedMask = (key: string) => `${key.slice(0, 5)}...${key.slice(-2)}`;

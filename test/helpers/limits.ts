@@ -3,6 +3,7 @@
 import type { HoldRequest } from '../../src/server/limits/quota.ts';
 import type { TestApp } from './app.ts';
 import { type Client, signUp } from './client.ts';
+import { type KeyProvider, makeKey } from './keys.ts';
 
 export const NO_LIMITS = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 
@@ -12,9 +13,13 @@ export interface Member {
   token: string;
 }
 
-export async function member(test: TestApp): Promise<Member> {
+/** A new account with an access token; with personalKey, a key of its own for that provider. */
+export async function member(test: TestApp, options: { personalKey?: KeyProvider } = {}): Promise<Member> {
   const client = await signUp(test.app);
   const id = (await client.get('/api/me')).json().id as string;
+  if (options.personalKey) {
+    await client.put(`/api/keys/${options.personalKey}`, { apiKey: makeKey[options.personalKey]() });
+  }
   const token = (await client.post('/api/tokens', { name: 'limits' })).json().token as string;
   return { client, id, token };
 }
@@ -29,11 +34,11 @@ export const setLimits = (admin: Client, userId: string, limits: Record<string, 
     ...limits,
   });
 
-export const v1 = (test: TestApp, token: string, body: unknown) =>
+export const v1 = (test: TestApp, token: string, body: unknown, headers: Record<string, string> = {}) =>
   test.app.inject({
     method: 'POST',
     url: '/v1/chat/completions',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 

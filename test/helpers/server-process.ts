@@ -3,11 +3,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 
+/** A port nothing listens on now (the operating system's pick), for a server of the test's own. */
 export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  new Promise<number>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
     });
   });
 
@@ -72,12 +75,15 @@ export async function signUpOver(url: string, email: string) {
   return { cookie, id: me.json.id as string, call };
 }
 
-/** Polls until check() is true; throws after timeoutMs. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+/**
+ * Polls every intervalMs until check() is true and returns when it was (Date.now()); throws after
+ * timeoutMs. Tests that measure a propagation delay poll more often.
+ */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (await check()) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`not within ${timeoutMs} ms`);
 }

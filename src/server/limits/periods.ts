@@ -15,18 +15,41 @@ export interface PeriodBounds {
   monthResetsAt: Date;
 }
 
+// Built once per zone: a formatter costs far more to build than to use, and periods are read on
+// every budgeted request.
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+const calendarDays = new Map<string, (at: Date) => string>();
+
+function wallClockIn(timeZone: string) {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  return format;
+}
+
+function calendarDayIn(timeZone: string) {
+  let toDay = calendarDays.get(timeZone);
+  if (!toDay) {
+    toDay = dayIn(timeZone);
+    calendarDays.set(timeZone, toDay);
+  }
+  return toDay;
+}
+
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function offsetMs(timeZone: string, at: Date) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
+  const parts = wallClockIn(timeZone).formatToParts(at);
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const wallClock = Date.UTC(
     field('year'),
@@ -39,14 +62,33 @@ function offsetMs(timeZone: string, at: Date) {
   return wallClock - Math.floor(at.getTime() / 1000) * 1000;
 }
 
-/** The instant a calendar day begins in the zone (midnight there; DST days included). */
+const HOUR_MS = 3_600_000;
+
+/**
+ * The instant a calendar day begins in the zone: the first instant whose day is this one or later
+ * (midnight there on most days; see below for the others).
+ */
 export function startOfDay(timeZone: string, day: string): Date {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   const utcMidnight = Date.UTC(year, month - 1, date);
   // The offset at the guess, then once more at the corrected instant (it may cross a DST change).
   let instant = utcMidnight - offsetMs(timeZone, new Date(utcMidnight));
   instant = utcMidnight - offsetMs(timeZone, new Date(instant));
-  return new Date(instant);
+  // Where the clocks skip midnight (summer time starting at 00:00: Santiago, Havana, Asunción),
+  // that instant is an hour early, still the day before; where midnight comes twice, it is the
+  // second one; a day a zone skipped whole (Apia, 2011-12-30) has no midnight at all. There the
+  // day's first instant is searched for (to the millisecond: about 28 readings, on those days only).
+  const toDay = calendarDayIn(timeZone);
+  const startsBy = (at: number) => toDay(new Date(at)) >= day;
+  if (startsBy(instant) && !startsBy(instant - 1)) return new Date(instant);
+  let before = startsBy(instant) ? instant - 48 * HOUR_MS : instant;
+  let from = startsBy(instant) ? instant : instant + 48 * HOUR_MS;
+  while (from - before > 1) {
+    const middle = Math.floor((before + from) / 2);
+    if (startsBy(middle)) from = middle;
+    else before = middle;
+  }
+  return new Date(from);
 }
 
 const addDays = (day: string, days: number) => {
@@ -60,7 +102,7 @@ const nextMonthStart = (day: string) => {
 };
 
 export function periodsIn(timeZone: string) {
-  const toDay = dayIn(timeZone);
+  const toDay = calendarDayIn(timeZone);
   return (at: Date = new Date()): PeriodBounds => {
     const day = toDay(at);
     return {
