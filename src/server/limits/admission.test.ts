@@ -51,7 +51,9 @@ async function gate(options: Options = {}) {
     tokensPerMinute: options.tokensPerMinute ?? null,
     overridden: { global: false, personal: false, requestsPerMinute: false, tokensPerMinute: false },
   };
-  const policies: Pick<LimitPolicies, 'effective'> = {
+  const policies: Pick<LimitPolicies, 'effective' | 'cached'> = {
+    // Never cached: every admission reads the policies, so their place in the order shows.
+    cached: () => undefined,
     async effective() {
       calls.push('policies');
       if (options.policiesFail) throw new Error('connect ECONNREFUSED');
