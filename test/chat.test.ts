@@ -176,6 +176,23 @@ describe('failures', () => {
     expect(fakes.byProvider.openai.requests).toHaveLength(1);
   });
 
+  it('keeps a rate limit that arrives mid-answer a 429 with stream: false, and an event in the stream', async () => {
+    const behavior = { kind: 'stream_error', message: 'Slow down.', rateLimited: true } as const;
+    fakes.byProvider.anthropic.setBehavior(behavior, { times: 1 });
+    const json = await chat(user, 'anthropic', { stream: false });
+    expect(json.statusCode).toBe(429);
+    expect(json.json().error.code).toBe('provider_rate_limited');
+    fakes.byProvider.anthropic.setBehavior(behavior, { times: 1 });
+    const streamed = await chat(user, 'anthropic');
+    expect(streamed.statusCode).toBe(200);
+    // The wire keeps DESIGN §6's three fields: the status is not sent inside the stream.
+    expect(parseSse(streamed.body).at(-1)).toEqual({
+      type: 'error',
+      code: 'provider_rate_limited',
+      message: expect.any(String),
+    });
+  });
+
   it('answers 502 provider_error after a 5xx and its one retry', async () => {
     fakes.byProvider.mistral.setBehavior({ kind: 'server_error' }, { times: 2 });
     const response = await chat(user, 'mistral');

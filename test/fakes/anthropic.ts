@@ -140,7 +140,8 @@ export function anthropicWire(): ProviderWire {
     basePath: '/v1',
     readApiKey: (headers) => headerValue(headers, 'x-api-key') ?? bearerToken(headers),
     error: anthropicError,
-    streamError: (message) => sseEvent('error', { type: 'error', error: { type: 'api_error', message } }),
+    streamError: (message, _query, rateLimited) =>
+      sseEvent('error', { type: 'error', error: { type: rateLimited ? 'rate_limit_error' : 'api_error', message } }),
     checkHeaders(headers, detail) {
       if (headerValue(headers, 'anthropic-version') !== null) return null;
       return anthropicError('bad_request', { ...detail, message: 'anthropic-version: header is required' });

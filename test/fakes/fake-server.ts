@@ -51,9 +51,11 @@ export type FakeBehavior =
   | { kind: 'error'; status: number; message: string }
   /**
    * Streams: a few deltas, then the provider's own in-stream error event carrying `message`, then
-   * the end of the stream. Non-streamed requests: a 500 carrying `message`.
+   * the end of the stream. Non-streamed requests: a 500 carrying `message`. `rateLimited`: the
+   * event says the provider is rate limiting (where its wire has such an event: Anthropic's
+   * rate_limit_error).
    */
-  | { kind: 'stream_error'; message: string }
+  | { kind: 'stream_error'; message: string; rateLimited?: boolean }
   /** Waits `delayMs` before the first byte (headers included), then answers ok. */
   | { kind: 'slow'; delayMs: number }
   /**
@@ -151,7 +153,7 @@ export interface ProviderWire {
   /** Provider-specific header requirements (Anthropic's `anthropic-version`), checked after the key. */
   checkHeaders?(headers: IncomingHttpHeaders, detail: ErrorDetail): WireError | null;
   /** The provider's in-stream error event carrying `message`, framed like its stream. */
-  streamError(message: string, query: Record<string, string>): string;
+  streamError(message: string, query: Record<string, string>, rateLimited?: boolean): string;
   routes: Route[];
 }
 
@@ -312,7 +314,7 @@ export async function startFakeServer(wire: ProviderWire, options: FakeUpstreamO
     for (let i = 0; i < answer.frames.length; i++) {
       if (res.destroyed || req.socket.destroyed) return;
       if (streamError !== null && i === answer.cutAfter) {
-        await write(res, wire.streamError(streamError, query));
+        await write(res, wire.streamError(streamError, query, applied.kind === 'stream_error' && applied.rateLimited));
         break;
       }
       if (cut && i === answer.cutAfter) {

@@ -5,9 +5,9 @@ import { currentUser } from '../auth/auth-plugin.ts';
 import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
-import { type ChatEvent, createChatService } from './chat-service.ts';
+import { type ChatEvent, createChatService, wireEvent } from './chat-service.ts';
 
-const sse = (event: ChatEvent) => `data: ${JSON.stringify(event)}\n\n`;
+const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;
 
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
   const chat = createChatService({
@@ -56,7 +56,8 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         for await (const event of events) {
           if (event.type === 'delta') text += event.text;
           else if (event.type === 'error') {
-            throw shutdownReason(abort.signal) ?? new AppError(502, event.code, event.message);
+            // The status the same failure has before the first byte: a mid-answer 429 stays a 429.
+            throw shutdownReason(abort.signal) ?? new AppError(event.status, event.code, event.message);
           } else return { text, source: event.source, usage: event.usage };
         }
         throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
@@ -70,7 +71,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         }
       } catch (error) {
         request.log.error({ err: error }, 'chat stream failed');
-        reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' }));
+        reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', status: 500 }));
       } finally {
         reply.raw.end();
       }

@@ -29,7 +29,14 @@ export interface ChatUsage {
 export type ChatEvent =
   | { type: 'delta'; text: string }
   | { type: 'done'; source: 'personal' | 'global'; usage: ChatUsage }
-  | { type: 'error'; code: string; message: string };
+  /** `status` is the HTTP status the error would have had before the first byte (not sent on the wire). */
+  | { type: 'error'; code: string; message: string; status: number };
+
+/** An event as it goes on the wire (DESIGN §6): an error says its code and message, nothing more. */
+export function wireEvent(event: ChatEvent) {
+  if (event.type !== 'error') return event;
+  return { type: 'error' as const, code: event.code, message: event.message };
+}
 
 export interface ChatLogger {
   warn(object: Record<string, unknown>, message: string): void;
@@ -195,7 +202,7 @@ export function createChatService(options: {
           const error = shutdownReason(signal) ?? stream.describe(part.error);
           meter(usage, { status: error.statusCode, errorCode: error.code, outputCharacters });
           metered = true;
-          yield { type: 'error', code: error.code, message: error.message };
+          yield { type: 'error', code: error.code, message: error.message, status: error.statusCode };
           return;
         } else if (part.type === 'abort') {
           break;
@@ -217,7 +224,7 @@ export function createChatService(options: {
         shutdownReason(signal) ?? new AppError(502, 'provider_error', `${providerName} ended the answer early.`);
       meter(usage, { status: cut.statusCode, errorCode: cut.code, outputCharacters });
       metered = true;
-      yield { type: 'error', code: cut.code, message: cut.message };
+      yield { type: 'error', code: cut.code, message: cut.message, status: cut.statusCode };
     } finally {
       // The client went away (or the consumer stopped reading): charged on the estimate.
       if (!metered) meter(usage, { status: 499, errorCode: 'client_closed', outputCharacters });

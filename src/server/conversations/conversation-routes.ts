@@ -116,7 +116,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
           } else {
             // Failed midway: what the user already read is kept with the question.
             if (answer.length > 0) await save();
-            write(event);
+            write({ type: 'error', code: event.code, message: event.message });
           }
           if (abort.signal.aborted) break;
         }

@@ -220,5 +220,5 @@ export const gatewayPlugin = fastifyPlugin(
       { prefix: '/v1' },
     );
   },
-  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-usage'] },
+  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-usage', 'webox-limits'] },
 );
