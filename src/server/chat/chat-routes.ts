@@ -71,7 +71,9 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         }
       } catch (error) {
         request.log.error({ err: error }, 'chat stream failed');
-        reply.raw.write(sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', status: 500 }));
+        reply.raw.write(
+          sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', status: 500 }),
+        );
       } finally {
         reply.raw.end();
       }
