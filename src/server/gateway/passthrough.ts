@@ -6,7 +6,6 @@ import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
-import { retryDelayMs, sleep } from '../providers/model-stream.ts';
 import { scrubSecrets } from '../providers/scrub-secrets.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import {
@@ -16,6 +15,7 @@ import {
   UpstreamError,
   upstreamErrorToAppError,
 } from '../providers/upstream-error.ts';
+import { retryDelayMs, sleep } from '../providers/upstream-retry.ts';
 import type { TokenCounts } from '../usage/cost.ts';
 import { errorEvent, headerText, openEventStream } from './event-stream.ts';
 import type { UpstreamPools } from './upstream-pool.ts';

@@ -9,25 +9,13 @@ import { scrubError } from './scrub-secrets.ts';
 import type { ProviderSpec } from './spec.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
 import { createUpstreamCall } from './upstream-fetch.ts';
+import { retryDelayMs, sleep } from './upstream-retry.ts';
 
 export type ModelPart = TextStreamPart<ToolSet>;
 export type StreamTextSettings = Omit<
   Parameters<typeof streamText>[0],
   'model' | 'maxRetries' | 'abortSignal' | 'onError' | 'prompt'
 >;
-
-/** Longest Retry-After we wait for inside one request before giving the 429 to the client. */
-const MAX_RETRY_WAIT_MS = 2_000;
-const DEFAULT_RETRY_WAIT_MS = 250;
-
-/** How long to wait before the one retry, or null when the failure must go to the client. */
-export function retryDelayMs(error: UpstreamError, attempt: number): number | null {
-  if (!error.retryable || attempt > 1) return null;
-  const waitMs = error.retryAfterSeconds === undefined ? DEFAULT_RETRY_WAIT_MS : error.retryAfterSeconds * 1000;
-  return waitMs <= MAX_RETRY_WAIT_MS ? waitMs : null;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Parts that prove the provider answered: after one of them, the request is never retried. */
 function isFirstAnswerPart(part: ModelPart) {
