@@ -53,13 +53,11 @@ function connectionFailure(provider: ProviderSpec, error: unknown) {
   return new UpstreamError({ provider, failure: timedOut ? 'timeout' : 'unreachable' });
 }
 
-/** Reads `usage` (or Groq's `x_groq.usage`) from a chat.completion object or chunk. */
-export function usageOf(value: unknown): TokenCounts | null {
-  const object = value as {
-    usage?: RawUsage | null;
-    x_groq?: { usage?: RawUsage | null };
-  } | null;
-  const usage = object?.usage ?? object?.x_groq?.usage;
+/** Reads `usage` (or where the provider's usageFrom says) from a chat.completion object or chunk. */
+export function usageOf(value: unknown, provider: ProviderSpec): TokenCounts | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const answer = value as Record<string, unknown>;
+  const usage = (answer.usage ?? provider.gateway.usageFrom?.(answer)) as RawUsage | null | undefined;
   if (!usage || typeof usage.prompt_tokens !== 'number') return null;
   return {
     inputTokens: usage.prompt_tokens,
@@ -75,13 +73,13 @@ interface RawUsage {
 }
 
 /** The usage of a stream, from the `data:` lines at its end. */
-export function usageFromStreamTail(tail: string): TokenCounts | null {
+export function usageFromStreamTail(tail: string, provider: ProviderSpec): TokenCounts | null {
   const lines = tail.split('\n');
   for (let index = lines.length - 1; index >= 0; index--) {
     const line = lines[index]?.trim() ?? '';
     if (!line.startsWith('data:') || !line.includes('usage')) continue;
     try {
-      const usage = usageOf(JSON.parse(line.slice(5)));
+      const usage = usageOf(JSON.parse(line.slice(5)), provider);
       if (usage) return usage;
     } catch {
       // A line cut by the tail window: look further up.
@@ -106,7 +104,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
         headers: {
           'content-type': 'application/json',
           accept: request.stream ? 'text/event-stream' : 'application/json',
-          authorization: `Bearer ${request.apiKey}`,
+          ...provider.authHeaders(request.apiKey),
         },
         body,
         headersTimeout: request.timeoutMs,
@@ -139,7 +137,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
     const answer = Buffer.from(await upstream.body.arrayBuffer());
     let usage: TokenCounts | null = null;
     try {
-      usage = usageOf(JSON.parse(answer.toString('utf8')));
+      usage = usageOf(JSON.parse(answer.toString('utf8')), provider);
     } catch {
       // Not JSON: passed on as it is, unmetered.
     }
@@ -153,12 +151,12 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   let streamError: AppError | null = null;
   // Each content chunk carries about one token: counting events is the estimate for a cut stream.
   let events = 0;
-  const rewrite = provider.gateway.streamUsageUnderXGroq ? createXGroqUsageRewriter() : null;
+  const rewrite = provider.gateway.streamRewrite?.() ?? null;
   const scrub = createStreamErrorScrubber(request.apiKey);
   const send = (bytes: Buffer) => {
     if (bytes.length === 0) return;
-    if (rewrite) raw.write(rewrite.push(bytes.toString('utf8')));
-    else raw.write(bytes);
+    const out = rewrite ? rewrite.push(bytes) : bytes;
+    if (out.length > 0) raw.write(out);
   };
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
@@ -168,7 +166,8 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
     }
     send(scrub.flush());
-    if (rewrite) raw.write(rewrite.flush());
+    const rest = rewrite?.flush();
+    if (rest && rest.length > 0) raw.write(rest);
   } catch (error) {
     // Ended by the graceful stop: the client is still there and is told why.
     const stopped = shutdownReason(request.signal);
@@ -179,7 +178,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   } finally {
     raw.end();
   }
-  return { usage: usageFromStreamTail(tail), firstByteMs, streamError, estimatedOutputTokens: events };
+  return { usage: usageFromStreamTail(tail, provider), firstByteMs, streamError, estimatedOutputTokens: events };
 }
 
 const NEWLINE = 0x0a;
@@ -238,37 +237,4 @@ function countEvents(chunk: Buffer) {
   let count = 0;
   for (let index = chunk.indexOf(DATA); index !== -1; index = chunk.indexOf(DATA, index + DATA.length)) count++;
   return count;
-}
-
-/**
- * Groq streams usage as `x_groq.usage` on its last chunk; OpenAI clients read `usage`. Events are
- * re-assembled across network chunks and only the one carrying usage is re-written.
- */
-function createXGroqUsageRewriter() {
-  let pending = '';
-  const rewriteEvent = (event: string) => {
-    if (!event.includes('x_groq') || !event.includes('usage')) return event;
-    const data = event.trim();
-    if (!data.startsWith('data:')) return event;
-    try {
-      const parsed = JSON.parse(data.slice(5)) as { usage?: unknown; x_groq?: { usage?: unknown } };
-      if (parsed.usage || !parsed.x_groq?.usage) return event;
-      return `data: ${JSON.stringify({ ...parsed, usage: parsed.x_groq.usage })}`;
-    } catch {
-      return event;
-    }
-  };
-  return {
-    push(text: string) {
-      pending += text;
-      const events = pending.split('\n\n');
-      pending = events.pop() ?? '';
-      return events.map((event) => `${rewriteEvent(event)}\n\n`).join('');
-    },
-    flush() {
-      const rest = pending;
-      pending = '';
-      return rest;
-    },
-  };
 }

@@ -2,6 +2,8 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
 
+const authHeaders = (apiKey: string) => ({ 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' });
+
 export const anthropic = {
   id: 'anthropic',
   name: 'Anthropic',
@@ -28,10 +30,8 @@ export const anthropic = {
     assertApiKey(apiKey);
     return createAnthropic({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
-  listModelsRequest: (apiKey, baseUrl) => ({
-    url: `${baseUrl}/models`,
-    headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' },
-  }),
+  authHeaders,
+  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: authHeaders(apiKey) }),
   // maxOutputTokens: "max output" in Anthropic's models overview (docs.anthropic.com).
   models: [
     { id: 'claude-opus-4-5', name: 'Claude Opus 4.5', pricing: price(5, 25, 0.5), maxOutputTokens: 64_000 },

@@ -2,6 +2,9 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
 
+// The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
+const authHeaders = (apiKey: string) => ({ 'x-goog-api-key': apiKey });
+
 export const google = {
   id: 'google',
   name: 'Google Gemini',
@@ -23,8 +26,8 @@ export const google = {
     // means a looser format could never turn it into a path of its own.
     return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(encodeURIComponent(modelId));
   },
-  // The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
-  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: { 'x-goog-api-key': apiKey } }),
+  authHeaders,
+  listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: authHeaders(apiKey) }),
   // maxOutputTokens: the "output token limit" of each model (ai.google.dev/gemini-api/docs/models);
   // thinking tokens count inside it.
   models: [

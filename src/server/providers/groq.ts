@@ -1,6 +1,21 @@
 import { createGroq } from '@ai-sdk/groq';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+import { createEventRewriter } from './stream-events.ts';
+
+/** One streamed event with x_groq.usage and no `usage` gets `usage` too; any other is left as it came. */
+export function copyXGroqUsage(event: string): string {
+  if (!event.includes('usage')) return event;
+  const data = event.trim();
+  if (!data.startsWith('data:')) return event;
+  try {
+    const parsed = JSON.parse(data.slice(5)) as { usage?: unknown; x_groq?: { usage?: unknown } };
+    if (parsed.usage || !parsed.x_groq?.usage) return event;
+    return `data: ${JSON.stringify({ ...parsed, usage: parsed.x_groq.usage })}`;
+  } catch {
+    return event;
+  }
+}
 
 export const groq = {
   id: 'groq',
@@ -10,11 +25,13 @@ export const groq = {
   // In the body only; hosted models are named by their owner (openai/gpt-oss-120b).
   modelIdFormat: modelIdFormat({ slashes: 1, colons: true }),
   openaiCompatible: true,
-  // Groq reports streamed usage under x_groq.usage without being asked.
   gateway: {
     unsupported: ['logit_bias', 'logprobs', 'top_logprobs'],
     dropped: ['stream_options'],
-    streamUsageUnderXGroq: true,
+    // Groq reports streamed usage under x_groq.usage without being asked: metered from there, and
+    // copied to `usage` in that one event, where OpenAI clients read it.
+    usageFrom: (answer) => (answer.x_groq as { usage?: unknown } | undefined)?.usage,
+    streamRewrite: () => createEventRewriter('x_groq', copyXGroqUsage),
     // on_demand is what absent means; flex is billed at on_demand prices. "auto" may pick the
     // performance tier, which is priced apart.
     standardServiceTiers: ['on_demand', 'flex'],
@@ -23,6 +40,7 @@ export const groq = {
     assertApiKey(apiKey);
     return createGroq({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
+  authHeaders: bearer,
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
   // maxOutputTokens: "max completion tokens" in Groq's model list (console.groq.com/docs/models,
   // and `max_completion_tokens` of GET /models); reasoning tokens count inside it.

@@ -27,6 +27,7 @@ export const mistral = {
     assertApiKey(apiKey);
     return createMistral({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
+  authHeaders: bearer,
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
   // maxOutputTokens: Mistral documents no output limit apart from the context window
   // (docs.mistral.ai models overview), so the context length is the bound.

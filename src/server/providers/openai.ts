@@ -36,6 +36,7 @@ export const openai = {
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.
     return createOpenAI({ apiKey, baseURL: baseUrl, fetch }).chat(modelId);
   },
+  authHeaders: bearer,
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: bearer(apiKey) }),
   // maxOutputTokens: "max output tokens" on each model's page (platform.openai.com/docs/models);
   // reasoning tokens count inside it.

@@ -69,8 +69,16 @@ export interface GatewayParameters {
   dropped?: readonly string[];
   /** Streamed usage must be asked for with stream_options.include_usage (OpenAI). */
   streamUsageOption?: boolean;
-  /** Streamed usage arrives under x_groq.usage: copied to `usage`, where OpenAI clients read it. */
-  streamUsageUnderXGroq?: boolean;
+  /**
+   * Where this provider's answers carry usage when it is not under `usage` (read for metering, on
+   * the JSON answer and on the stream's last chunks). Absent: `usage` only.
+   */
+  usageFrom?(answer: Record<string, unknown>): unknown;
+  /**
+   * Re-writes a streamed answer where it departs from OpenAI's wire format (one rewriter per
+   * stream, bytes in, bytes out). Absent: the bytes go to the client as they came.
+   */
+  streamRewrite?(): StreamRewriter;
   /**
    * The service_tier values this provider bills at the catalogue's prices; any other tier is
    * refused on the global keys unless WEBOX_GLOBAL_SERVICE_TIERS allows it. Absent: service_tier
@@ -82,6 +90,16 @@ export interface GatewayParameters {
    * keys unless WEBOX_GLOBAL_PRICED_PARAMETERS names them. `bills` says what, in the refusal.
    */
   pricedParameters?: Readonly<Record<string, PricedParameter>>;
+}
+
+/**
+ * Changes a pass-through stream on its way to the client. Called on the hot path for every network
+ * chunk: a chunk it has nothing to change should come back as it is, undecoded.
+ */
+export interface StreamRewriter {
+  push(chunk: Buffer): Buffer;
+  /** What is still held back when the stream ends. */
+  flush(): Buffer;
 }
 
 export interface PricedParameter {
@@ -101,7 +119,12 @@ export interface ProviderSpec<Id extends string = string> {
   modelIdFormat: ModelIdFormat;
   /** Builds the AI SDK model for one request, with the key passed explicitly. */
   languageModel(options: LanguageModelOptions): LanguageModel;
-  /** The list-models request that tells whether a key works (`verify: true`). */
+  /**
+   * The headers that carry the key on every request WeBox sends itself (the pass-through, the
+   * list-models check), with whatever else the API asks of each call; `bearer` for OpenAI's scheme.
+   */
+  authHeaders(apiKey: string): Record<string, string>;
+  /** The list-models request that tells whether a key works (`verify: true`); its headers are authHeaders. */
   listModelsRequest(apiKey: string, baseUrl: string): { url: string; headers: Record<string, string> };
   /** True when the upstream speaks OpenAI's chat completions (the gateway passes those through). */
   openaiCompatible: boolean;
