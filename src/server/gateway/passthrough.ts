@@ -18,10 +18,8 @@ import {
 import { retryDelayMs, sleep } from '../providers/upstream-retry.ts';
 import type { TokenCounts } from '../usage/cost.ts';
 import { errorEvent, headerText, openEventStream } from './event-stream.ts';
+import { createStreamTail } from './stream-tail.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
-
-/** Enough of the stream's end to hold its usage chunk. */
-const TAIL_BYTES = 8192;
 
 export interface ForwardRequest {
   provider: ProviderSpec;
@@ -146,7 +144,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   }
 
   const raw = openEventStream(reply);
-  let tail = '';
+  const tail = createStreamTail();
   let firstByteMs: number | null = null;
   let streamError: AppError | null = null;
   // Each content chunk carries about one token: counting events is the estimate for a cut stream.
@@ -163,7 +161,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       if (firstByteMs === null) firstByteMs = performance.now() - startedAt;
       events += countEvents(chunk);
       send(scrub.push(chunk));
-      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+      tail.push(chunk);
     }
     send(scrub.flush());
     const rest = rewrite?.flush();
@@ -178,7 +176,12 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
   } finally {
     raw.end();
   }
-  return { usage: usageFromStreamTail(tail, provider), firstByteMs, streamError, estimatedOutputTokens: events };
+  return {
+    usage: usageFromStreamTail(tail.bytes().toString('utf8'), provider),
+    firstByteMs,
+    streamError,
+    estimatedOutputTokens: events,
+  };
 }
 
 const NEWLINE = 0x0a;
