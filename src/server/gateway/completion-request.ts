@@ -5,6 +5,7 @@ import { isSingleLine } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { type ModelRoute, routeModel } from './model-id.ts';
+import { SENT_AS, withOutputLimit } from './output-limits.ts';
 
 export type CompletionBody = Record<string, unknown> & { model: string; messages: unknown[]; stream?: boolean };
 
@@ -75,6 +76,33 @@ export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, m
     adapted.stream_options = { ...options, include_usage: true };
   }
   return adapted;
+}
+
+/** A pass-through body, serialised once, before admission settles its output limit. */
+export interface OutgoingBody {
+  /** Its size in bytes without the limit: an upper bound of the prompt's bytes (the budget holds it). */
+  bytes: number;
+  /** The body to send, with `limit` as its one output limit (none when null). */
+  withLimit(limit: number | null): string;
+}
+
+/**
+ * adaptForProvider(withOutputLimit(body, limit)) as JSON, serialised once whatever the limit: the
+ * limit, the one field admission decides, is written onto the text afterwards, not serialised again.
+ */
+export function serializeForProvider(
+  provider: ProviderSpec,
+  body: CompletionBody,
+  model: string,
+  stream: boolean,
+): OutgoingBody {
+  const json = JSON.stringify(adaptForProvider(provider, withOutputLimit(body, null), model, stream));
+  const name = JSON.stringify(provider.gateway.renamed?.[SENT_AS] ?? SENT_AS);
+  return {
+    bytes: Buffer.byteLength(json),
+    // The body is an object holding model and messages at least: it ends in `}` after a field.
+    withLimit: (limit) => (limit === null ? json : `${json.slice(0, -1)},${name}:${limit}}`),
+  };
 }
 
 /** What the admin lets the global keys be asked for beyond the catalogue's prices (Config.globalKeyExtras). */

@@ -10,7 +10,12 @@ import { getProvider, providers } from '../providers/registry.ts';
 import { estimateTokens } from '../usage/cost.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
-import { adaptForProvider, readCompletionRequest, refuseUnpricedOnGlobalKey } from './completion-request.ts';
+import {
+  adaptForProvider,
+  readCompletionRequest,
+  refuseUnpricedOnGlobalKey,
+  serializeForProvider,
+} from './completion-request.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
 import { readOutputRequest, withOutputLimit } from './output-limits.ts';
 import { type ForwardResult, forwardCompletion } from './passthrough.ts';
@@ -129,6 +134,10 @@ export const gatewayPlugin = fastifyPlugin(
             Object.assign(outcome, { provider: route.provider, model: route.model, stream, messages: body.messages });
             const provider = getProvider(route.provider);
             const output = readOutputRequest(provider, route.model, body);
+            // A pass-through body is serialised once, here: its bytes bound the prompt for the budget.
+            const outgoing = provider.openaiCompatible
+              ? serializeForProvider(provider, body, route.model, stream)
+              : null;
             const resolved = await app.vault.resolveKey(identity.userId, route.provider);
             if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
             outcome.source = resolved.source;
@@ -145,7 +154,9 @@ export const gatewayPlugin = fastifyPlugin(
               provider: route.provider,
               model: route.model,
               source: resolved.source,
-              promptBytes: Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body)),
+              promptBytes:
+                outgoing?.bytes ??
+                (Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body))),
               messageCount: body.messages.length,
               maxOutputTokens: output.maxOutputTokens,
               choices: output.choices,
@@ -154,8 +165,6 @@ export const gatewayPlugin = fastifyPlugin(
             });
             outcome.admission = admission;
             reply.headers(admission.headers);
-            // The one limit upstream is the one held, whatever names the client gave it.
-            const sent = withOutputLimit(body, admission.capOutputTokens);
 
             // The provider call stops when the client goes away.
             const abort = new AbortController();
@@ -174,11 +183,17 @@ export const gatewayPlugin = fastifyPlugin(
               signal: abort.signal,
               log: request.log,
             };
-            const payload = adaptForProvider(provider, sent, route.model, stream);
-            outcome.result = provider.openaiCompatible
-              ? await forwardCompletion({ ...common, payload, pools }, reply)
+            // The one limit upstream is the one held, whatever names the client gave it.
+            const limit = admission.capOutputTokens;
+            outcome.result = outgoing
+              ? await forwardCompletion({ ...common, body: outgoing.withLimit(limit), pools }, reply)
               : await translateCompletion(
-                  { ...common, body: payload as typeof sent, modelId: route.model, clientModel: body.model },
+                  {
+                    ...common,
+                    body: adaptForProvider(provider, withOutputLimit(body, limit), route.model, stream) as typeof body,
+                    modelId: route.model,
+                    clientModel: body.model,
+                  },
                   reply,
                 );
           } catch (error) {

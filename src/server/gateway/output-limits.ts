@@ -13,7 +13,7 @@ import type { CompletionBody } from './completion-request.ts';
  */
 const OUTPUT_LIMIT_NAMES = ['max_completion_tokens', 'max_tokens', 'max_output_tokens'] as const;
 /** The limit's name on the way out; a provider's `renamed` rule turns it into its own. */
-const SENT_AS = 'max_completion_tokens';
+export const SENT_AS = 'max_completion_tokens';
 /** OpenAI's bound on n; no provider takes more. */
 export const MAX_CHOICES = 128;
 

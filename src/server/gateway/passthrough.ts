@@ -26,7 +26,8 @@ export interface ForwardRequest {
   apiKey: string;
   source: 'personal' | 'global';
   baseUrl: string;
-  payload: Record<string, unknown>;
+  /** The body as it goes out, serialised once by the caller (serializeForProvider). */
+  body: string;
   stream: boolean;
   timeoutMs: number;
   pools: UpstreamPools;
@@ -89,7 +90,6 @@ export function usageFromStreamTail(tail: string, provider: ProviderSpec): Token
 export async function forwardCompletion(request: ForwardRequest, reply: FastifyReply): Promise<ForwardResult> {
   const { provider, source, log } = request;
   const { pool, basePath } = request.pools.forBaseUrl(request.baseUrl);
-  const body = JSON.stringify(request.payload);
   const startedAt = performance.now();
 
   let upstream: Dispatcher.ResponseData;
@@ -104,7 +104,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
           accept: request.stream ? 'text/event-stream' : 'application/json',
           ...provider.authHeaders(request.apiKey),
         },
-        body,
+        body: request.body,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
         signal: request.signal,
