@@ -71,8 +71,6 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       // And when a graceful stop's drain period ends first: the turn is saved as far as it went.
       app.drain.track(abort, reply.raw);
 
-      // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway).
-      const expectedSource = await app.vault.getApiKeySource(user.id, turn.provider);
       // Up to the provider's first answer part, any failure is a plain JSON error and nothing is saved.
       const events = await chat.startChat({
         userId: user.id,
@@ -91,7 +89,9 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 
       let answer = '';
       let saved = false;
-      let source: 'personal' | 'global' = expectedSource === 'personal' ? 'personal' : 'global';
+      // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway):
+      // the one the chat found and admitted, not a second look-up.
+      let source = events.source;
       const save = async (usage?: { inputTokens: number; outputTokens: number }) => {
         saved = true;
         return conversations.saveTurn({

@@ -129,10 +129,11 @@ export const gatewayPlugin = fastifyPlugin(
             Object.assign(outcome, { provider: route.provider, model: route.model, stream, messages: body.messages });
             const provider = getProvider(route.provider);
             const output = readOutputRequest(provider, route.model, body);
-            const resolved = await app.vault.resolveKey(identity.userId, route.provider);
-            if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
-            outcome.source = resolved.source;
-            if (resolved.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
+            // The key's source only: nothing is decrypted for a request the limits refuse.
+            const key = await app.vault.findKey(identity.userId, route.provider);
+            if (key.source === 'none') throw vaultErrors.noApiKey(provider);
+            outcome.source = key.source;
+            if (key.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
 
             // Rate limits and the budget hold; a budgeted request without an output limit gets one,
             // so the held worst case bounds what the provider can charge.
@@ -144,7 +145,7 @@ export const gatewayPlugin = fastifyPlugin(
               endpoint: 'gateway',
               provider: route.provider,
               model: route.model,
-              source: resolved.source,
+              source: key.source,
               promptBytes: Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body)),
               messageCount: body.messages.length,
               maxOutputTokens: output.maxOutputTokens,
@@ -166,8 +167,9 @@ export const gatewayPlugin = fastifyPlugin(
             app.drain.track(abort, reply.raw);
             const common = {
               provider,
-              apiKey: resolved.apiKey,
-              source: resolved.source,
+              // Decrypted just in time, once admitted (the row admitted: see vault.findKey).
+              apiKey: key.decrypt(),
+              source: key.source,
               baseUrl: app.config.providerBaseUrls[route.provider],
               stream,
               timeoutMs: app.config.upstreamTimeoutMs,
