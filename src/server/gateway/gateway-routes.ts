@@ -40,15 +40,26 @@ declare module 'fastify' {
   }
 }
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<TokenIdentity> {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) throw missingToken();
-  const identity = await app.accessTokens.authenticate(header.slice(7).trim());
-  if (!identity) {
-    throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-  }
-  request.tokenIdentity = identity;
-  return identity;
+/**
+ * The /v1 scope's onRequest hook (before the body is parsed): every route of the scope answers
+ * only a valid token's holder, and none checks it itself.
+ */
+function tokenGuard(app: FastifyInstance) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw missingToken();
+    const identity = await app.accessTokens.authenticate(header.slice(7).trim());
+    if (!identity) {
+      throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+    }
+    request.tokenIdentity = identity;
+  };
+}
+
+/** The caller of a route behind the token guard. */
+function tokenCaller(request: FastifyRequest): TokenIdentity {
+  if (!request.tokenIdentity) throw missingToken();
+  return request.tokenIdentity;
 }
 
 export const gatewayPlugin = fastifyPlugin(
@@ -66,6 +77,7 @@ export const gatewayPlugin = fastifyPlugin(
     await app.register(
       async (scope) => {
         installOpenAiErrorHandling(scope);
+        scope.addHook('onRequest', tokenGuard(app));
         // Every answer to a known caller says where its minute stands: model calls set the headers
         // when they are counted; anything else (a refusal before the call, /v1/models) reads them.
         // (A callback hook: model calls, the hot path, pass straight through without a promise.)
@@ -81,7 +93,7 @@ export const gatewayPlugin = fastifyPlugin(
         });
 
         scope.get('/models', async (request) => {
-          const identity = await authenticate(app, request);
+          const identity = tokenCaller(request);
           const sources = await Promise.all(
             providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
           );
@@ -102,7 +114,7 @@ export const gatewayPlugin = fastifyPlugin(
 
         scope.post('/chat/completions', async (request, reply) => {
           const startedAt = performance.now();
-          const identity = await authenticate(app, request);
+          const identity = tokenCaller(request);
           // Filled in as the request goes; recorded whatever happens (refusals included).
           const outcome: {
             provider: string;
