@@ -38,6 +38,9 @@ export function wireEvent(event: ChatEvent) {
   return { type: 'error' as const, code: event.code, message: event.message };
 }
 
+/** The events of one answer, and the key source it runs on (known before any event). */
+export type ChatStream = AsyncGenerator<ChatEvent> & { readonly source: 'personal' | 'global' };
+
 export interface ChatLogger {
   warn(object: Record<string, unknown>, message: string): void;
 }
@@ -82,7 +85,7 @@ export function createChatService(options: {
     requestId?: string;
     /** Receives the X-RateLimit-* headers once the request is counted (before any answer). */
     onHeaders?: (headers: Record<string, string>) => void;
-  }): Promise<AsyncGenerator<ChatEvent>> {
+  }): Promise<ChatStream> {
     const startedAt = performance.now();
     const usage: Metering = {
       requestId: request.requestId ?? randomUUID(),
@@ -97,9 +100,10 @@ export function createChatService(options: {
       const provider = requireProvider(request.provider);
       // Before the key: an id that is not the provider's never goes further (issue 10, item 3).
       checkModelId(provider, request.model);
-      const resolved = await vault.resolveKey(request.userId, provider.id as ProviderId);
-      if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
-      const { source } = resolved;
+      // The key's source only: nothing is decrypted for a request the limits refuse.
+      const key = await vault.findKey(request.userId, provider.id as ProviderId);
+      if (key.source === 'none') throw vaultErrors.noApiKey(provider);
+      const { source } = key;
       usage.source = source;
       const conversation = splitInstructions(request.messages);
       // Rate limits and the budget hold (a budgeted answer gets an output cap: see admission.ts).
@@ -121,7 +125,8 @@ export function createChatService(options: {
 
       const stream = await startModelStream({
         provider,
-        apiKey: resolved.apiKey,
+        // Decrypted just in time, once admitted (the row admitted: see vault.findKey).
+        apiKey: key.decrypt(),
         source,
         baseUrl: config.providerBaseUrls[provider.id as ProviderId],
         modelId: request.model,
@@ -134,7 +139,7 @@ export function createChatService(options: {
         },
         log,
       });
-      return events(stream, source, provider.name, usage, request.signal);
+      return Object.assign(events(stream, source, provider.name, usage, request.signal), { source });
     } catch (error) {
       const refused = error instanceof AppError ? error : null;
       meter(usage, { status: refused?.statusCode ?? 500, errorCode: refused?.code ?? 'internal_error' });

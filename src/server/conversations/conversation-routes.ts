@@ -1,7 +1,6 @@
 // /api/conversations: the web chat's saved conversations (docs/conversations-api.md). The message
 // route streams like POST /api/chat and saves the question and the answer once the provider has
 // answered.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   type ConversationStreamEvent,
   conversationParams,
@@ -10,13 +9,15 @@ import {
   updateConversationBody,
 } from '../../shared/conversations.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
+import { userScope } from '../auth/route-scopes.ts';
 import { createChatService } from '../chat/chat-service.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
 import { createConversationService } from './conversation-service.ts';
 
 const sse = (event: ConversationStreamEvent) => `data: ${JSON.stringify(event)}\n\n`;
 
-export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
+/** Signed-in users only (the scope's guard). */
+export const conversationRoutes = userScope(async (app) => {
   const conversations = createConversationService({ db: app.database.db });
   const chat = createChatService({
     config: app.config,
@@ -26,40 +27,32 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     log: app.log.child({ module: 'conversations' }),
   });
 
-  app.get('/api/conversations', { onRequest: app.requireUser }, async (request) => ({
+  app.get('/api/conversations', async (request) => ({
     conversations: await conversations.list(currentUser(request).id),
   }));
 
-  app.post(
-    '/api/conversations',
-    { onRequest: app.requireUser, schema: { body: createConversationBody } },
-    async (request, reply) => reply.status(201).send(await conversations.create(currentUser(request).id, request.body)),
+  app.post('/api/conversations', { schema: { body: createConversationBody } }, async (request, reply) =>
+    reply.status(201).send(await conversations.create(currentUser(request).id, request.body)),
   );
 
-  app.get(
-    '/api/conversations/:id',
-    { onRequest: app.requireUser, schema: { params: conversationParams } },
-    async (request) => conversations.get(currentUser(request).id, request.params.id),
+  app.get('/api/conversations/:id', { schema: { params: conversationParams } }, async (request) =>
+    conversations.get(currentUser(request).id, request.params.id),
   );
 
   app.patch(
     '/api/conversations/:id',
-    { onRequest: app.requireUser, schema: { params: conversationParams, body: updateConversationBody } },
+    { schema: { params: conversationParams, body: updateConversationBody } },
     async (request) => conversations.update(currentUser(request).id, request.params.id, request.body),
   );
 
-  app.delete(
-    '/api/conversations/:id',
-    { onRequest: app.requireUser, schema: { params: conversationParams } },
-    async (request, reply) => {
-      await conversations.remove(currentUser(request).id, request.params.id);
-      return reply.status(204).send();
-    },
-  );
+  app.delete('/api/conversations/:id', { schema: { params: conversationParams } }, async (request, reply) => {
+    await conversations.remove(currentUser(request).id, request.params.id);
+    return reply.status(204).send();
+  });
 
   app.post(
     '/api/conversations/:id/messages',
-    { onRequest: app.requireUser, schema: { params: conversationParams, body: sendMessageBody } },
+    { schema: { params: conversationParams, body: sendMessageBody } },
     async (request, reply) => {
       const user = currentUser(request);
       const turn = await conversations.prepareTurn(user.id, request.params.id, request.body);
@@ -71,8 +64,6 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       // And when a graceful stop's drain period ends first: the turn is saved as far as it went.
       app.drain.track(abort, reply.raw);
 
-      // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway).
-      const expectedSource = await app.vault.getApiKeySource(user.id, turn.provider);
       // Up to the provider's first answer part, any failure is a plain JSON error and nothing is saved.
       const events = await chat.startChat({
         userId: user.id,
@@ -91,7 +82,9 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
 
       let answer = '';
       let saved = false;
-      let source: 'personal' | 'global' = expectedSource === 'personal' ? 'personal' : 'global';
+      // Which key the turn runs on, for answers saved without a `done` (stopped or failed midway):
+      // the one the chat found and admitted, not a second look-up.
+      let source = events.source;
       const save = async (usage?: { inputTokens: number; outputTokens: number }) => {
         saved = true;
         return conversations.saveTurn({
@@ -130,4 +123,4 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       }
     },
   );
-};
+});

@@ -45,15 +45,26 @@ declare module 'fastify' {
   }
 }
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<TokenIdentity> {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) throw missingToken();
-  const identity = await app.accessTokens.authenticate(header.slice(7).trim());
-  if (!identity) {
-    throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-  }
-  request.tokenIdentity = identity;
-  return identity;
+/**
+ * The /v1 scope's onRequest hook (before the body is parsed): every route of the scope answers
+ * only a valid token's holder, and none checks it itself.
+ */
+function tokenGuard(app: FastifyInstance) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw missingToken();
+    const identity = await app.accessTokens.authenticate(header.slice(7).trim());
+    if (!identity) {
+      throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+    }
+    request.tokenIdentity = identity;
+  };
+}
+
+/** The caller of a route behind the token guard. */
+function tokenCaller(request: FastifyRequest): TokenIdentity {
+  if (!request.tokenIdentity) throw missingToken();
+  return request.tokenIdentity;
 }
 
 export const gatewayPlugin = fastifyPlugin(
@@ -71,6 +82,7 @@ export const gatewayPlugin = fastifyPlugin(
     await app.register(
       async (scope) => {
         installOpenAiErrorHandling(scope);
+        scope.addHook('onRequest', tokenGuard(app));
         // Every answer to a known caller says where its minute stands: model calls set the headers
         // when they are counted; anything else (a refusal before the call, /v1/models) reads them.
         // (A callback hook: model calls, the hot path, pass straight through without a promise.)
@@ -86,7 +98,7 @@ export const gatewayPlugin = fastifyPlugin(
         });
 
         scope.get('/models', async (request) => {
-          const identity = await authenticate(app, request);
+          const identity = tokenCaller(request);
           const sources = await Promise.all(
             providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
           );
@@ -107,7 +119,7 @@ export const gatewayPlugin = fastifyPlugin(
 
         scope.post('/chat/completions', async (request, reply) => {
           const startedAt = performance.now();
-          const identity = await authenticate(app, request);
+          const identity = tokenCaller(request);
           // Filled in as the request goes; recorded whatever happens (refusals included).
           const outcome: {
             provider: string;
@@ -138,10 +150,11 @@ export const gatewayPlugin = fastifyPlugin(
             const outgoing = provider.openaiCompatible
               ? serializeForProvider(provider, body, route.model, stream)
               : null;
-            const resolved = await app.vault.resolveKey(identity.userId, route.provider);
-            if (resolved.source === 'none') throw vaultErrors.noApiKey(provider);
-            outcome.source = resolved.source;
-            if (resolved.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
+            // The key's source only: nothing is decrypted for a request the limits refuse.
+            const key = await app.vault.findKey(identity.userId, route.provider);
+            if (key.source === 'none') throw vaultErrors.noApiKey(provider);
+            outcome.source = key.source;
+            if (key.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
 
             // Rate limits and the budget hold; a budgeted request without an output limit gets one,
             // so the held worst case bounds what the provider can charge.
@@ -153,7 +166,7 @@ export const gatewayPlugin = fastifyPlugin(
               endpoint: 'gateway',
               provider: route.provider,
               model: route.model,
-              source: resolved.source,
+              source: key.source,
               promptBytes:
                 outgoing?.bytes ??
                 (Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body))),
@@ -175,8 +188,9 @@ export const gatewayPlugin = fastifyPlugin(
             app.drain.track(abort, reply.raw);
             const common = {
               provider,
-              apiKey: resolved.apiKey,
-              source: resolved.source,
+              // Decrypted just in time, once admitted (the row admitted: see vault.findKey).
+              apiKey: key.decrypt(),
+              source: key.source,
               baseUrl: app.config.providerBaseUrls[route.provider],
               stream,
               timeoutMs: app.config.upstreamTimeoutMs,

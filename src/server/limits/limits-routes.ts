@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defaultLimitsBody, idParams, userLimitsBody } from '../../shared/contracts.ts';
 import type { AdminLimits, MyLimits, UserLimitsDetail } from '../../shared/limits.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
+import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { user } from '../db/schema/auth.ts';
 import { commonErrors } from '../errors.ts';
 
@@ -36,71 +37,72 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   }
 
-  app.get('/api/limits', { onRequest: app.requireUser }, async (request): Promise<MyLimits> => {
-    const { limits, budgets } = await budgetLines(currentUser(request).id);
-    return {
-      budgets,
-      rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
-      timezone: app.config.timezone,
-    };
-  });
+  // Who may call each route is the scope's guard (auth/route-scopes.ts).
+  await app.register(
+    userScope(async (app) => {
+      app.get('/api/limits', async (request): Promise<MyLimits> => {
+        const { limits, budgets } = await budgetLines(currentUser(request).id);
+        return {
+          budgets,
+          rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
+          timezone: app.config.timezone,
+        };
+      });
+    }),
+  );
 
-  app.get('/api/admin/limits', { onRequest: app.requireAdmin }, async (): Promise<AdminLimits> => {
-    const [fallback, everyone, spent, users] = await Promise.all([
-      policies.getDefault(),
-      policies.listEffective(),
-      quota.spentByUser('global'),
-      app.database.db.select({ id: user.id }).from(user),
-    ]);
-    const summaries = users.map(({ id }) => {
-      const { own, limits } = everyone.forUser(id);
-      return {
-        userId: id,
-        override: {
-          global: own?.budgets.global ?? null,
-          personal: own?.budgets.personal ?? null,
-          requestsPerMinute: own?.requestsPerMinute ?? null,
-          tokensPerMinute: own?.tokensPerMinute ?? null,
+  await app.register(
+    adminScope(async (app) => {
+      app.get('/api/admin/limits', async (): Promise<AdminLimits> => {
+        const [fallback, everyone, spent, users] = await Promise.all([
+          policies.getDefault(),
+          policies.listEffective(),
+          quota.spentByUser('global'),
+          app.database.db.select({ id: user.id }).from(user),
+        ]);
+        const summaries = users.map(({ id }) => {
+          const { own, limits } = everyone.forUser(id);
+          return {
+            userId: id,
+            override: {
+              global: own?.budgets.global ?? null,
+              personal: own?.budgets.personal ?? null,
+              requestsPerMinute: own?.requestsPerMinute ?? null,
+              tokensPerMinute: own?.tokensPerMinute ?? null,
+            },
+            effective: limits.budgets,
+            requestsPerMinute: limits.requestsPerMinute,
+            tokensPerMinute: limits.tokensPerMinute,
+            spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+          };
+        });
+        return { default: fallback, users: summaries, store: app.rateLimits.store, timezone: app.config.timezone };
+      });
+
+      app.put('/api/admin/limits/default', { schema: { body: defaultLimitsBody } }, async (request) => {
+        await policies.setDefault(request.body, currentUser(request).id);
+        return policies.getDefault();
+      });
+
+      app.get('/api/admin/users/:id/limits', { schema: { params: idParams } }, async (request) => {
+        await requireUserRow(request.params.id);
+        return detail(request.params.id);
+      });
+
+      app.put(
+        '/api/admin/users/:id/limits',
+        { schema: { params: idParams, body: userLimitsBody } },
+        async (request) => {
+          await requireUserRow(request.params.id);
+          const { global, personal, requestsPerMinute, tokensPerMinute } = request.body;
+          await policies.setOverride(
+            request.params.id,
+            { budgets: { global, personal }, requestsPerMinute, tokensPerMinute },
+            currentUser(request).id,
+          );
+          return detail(request.params.id);
         },
-        effective: limits.budgets,
-        requestsPerMinute: limits.requestsPerMinute,
-        tokensPerMinute: limits.tokensPerMinute,
-        spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
-      };
-    });
-    return { default: fallback, users: summaries, store: app.rateLimits.store, timezone: app.config.timezone };
-  });
-
-  app.put(
-    '/api/admin/limits/default',
-    { onRequest: app.requireAdmin, schema: { body: defaultLimitsBody } },
-    async (request) => {
-      await policies.setDefault(request.body, currentUser(request).id);
-      return policies.getDefault();
-    },
-  );
-
-  app.get(
-    '/api/admin/users/:id/limits',
-    { onRequest: app.requireAdmin, schema: { params: idParams } },
-    async (request) => {
-      await requireUserRow(request.params.id);
-      return detail(request.params.id);
-    },
-  );
-
-  app.put(
-    '/api/admin/users/:id/limits',
-    { onRequest: app.requireAdmin, schema: { params: idParams, body: userLimitsBody } },
-    async (request) => {
-      await requireUserRow(request.params.id);
-      const { global, personal, requestsPerMinute, tokensPerMinute } = request.body;
-      await policies.setOverride(
-        request.params.id,
-        { budgets: { global, personal }, requestsPerMinute, tokensPerMinute },
-        currentUser(request).id,
       );
-      return detail(request.params.id);
-    },
+    }),
   );
 };

@@ -1,5 +1,6 @@
 // GET /api/providers: the registry as the UI and scripts see it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { userScope } from '../auth/route-scopes.ts';
 import { providers } from './registry.ts';
 
 export function describeProviders() {
@@ -11,7 +12,7 @@ export function describeProviders() {
   }));
 }
 
-export const providerRoutes: FastifyPluginAsyncZod = async (app) => {
+export const providerRoutes: FastifyPluginAsyncZod = userScope(async (app) => {
   const body = { providers: describeProviders() };
-  app.get('/api/providers', { onRequest: app.requireUser }, async () => body);
-};
+  app.get('/api/providers', async () => body);
+});

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { addPriceBody, usageQuery } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
+import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { AppError } from '../errors.ts';
 import { resolveRange, toCsv } from './usage-stats.ts';
 
@@ -27,29 +28,32 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.send({ ...range, timezone: app.config.timezone, groupBy: query.groupBy, ...result });
   }
 
-  app.get('/api/usage', { onRequest: app.requireUser, schema: { querystring: usageQuery } }, async (request, reply) => {
-    if (request.query.groupBy === 'user') {
-      throw new AppError(400, 'invalid_request', 'groupBy=user is for admins (/api/admin/usage).', {
-        details: { param: 'groupBy' },
+  // Who may call each route is the scope's guard (auth/route-scopes.ts).
+  await app.register(
+    userScope(async (app) => {
+      app.get('/api/usage', { schema: { querystring: usageQuery } }, async (request, reply) => {
+        if (request.query.groupBy === 'user') {
+          throw new AppError(400, 'invalid_request', 'groupBy=user is for admins (/api/admin/usage).', {
+            details: { param: 'groupBy' },
+          });
+        }
+        return answer(reply, request.query, currentUser(request).id);
       });
-    }
-    return answer(reply, request.query, currentUser(request).id);
-  });
-
-  app.get(
-    '/api/admin/usage',
-    { onRequest: app.requireAdmin, schema: { querystring: usageQuery } },
-    async (request, reply) => answer(reply, request.query, request.query.userId),
+    }),
   );
 
-  app.get('/api/admin/prices', { onRequest: app.requireAdmin }, async () => ({ prices: app.prices.list() }));
+  await app.register(
+    adminScope(async (app) => {
+      app.get('/api/admin/usage', { schema: { querystring: usageQuery } }, async (request, reply) =>
+        answer(reply, request.query, request.query.userId),
+      );
 
-  app.post(
-    '/api/admin/prices',
-    { onRequest: app.requireAdmin, schema: { body: addPriceBody } },
-    async (request, reply) => {
-      const row = await app.prices.add(currentUser(request).id, request.body);
-      return reply.status(201).send(row);
-    },
+      app.get('/api/admin/prices', async () => ({ prices: app.prices.list() }));
+
+      app.post('/api/admin/prices', { schema: { body: addPriceBody } }, async (request, reply) => {
+        const row = await app.prices.add(currentUser(request).id, request.body);
+        return reply.status(201).send(row);
+      });
+    }),
   );
 };

@@ -14,6 +14,12 @@ import { type KeySource, vaultErrors } from './vault-errors.ts';
 
 export type ResolvedKey = { source: KeySource; apiKey: string } | { source: 'none' };
 
+/**
+ * The key a request would use, found without decrypting: its source decides admission, and
+ * `decrypt()` opens it afterwards, only for a request that was let through.
+ */
+export type FoundKey = { source: KeySource; decrypt(): string } | { source: 'none' };
+
 export interface VaultLogger {
   warn(object: Record<string, unknown>, message: string): void;
   info(object: Record<string, unknown>, message: string): void;
@@ -110,18 +116,33 @@ export function createVault(options: {
     return { personal: null, global };
   }
 
-  async function resolveKey(userId: string, provider: ProviderId): Promise<ResolvedKey> {
+  /**
+   * The source from the cached rows, no AES. `decrypt()` opens the very ciphertext that was found
+   * here, not a fresh read: the source a request was admitted (and charged) on and the key it
+   * sends are always the same row. A key saved or deleted between the two steps takes effect from
+   * the next request, as for a request already talking to the provider. It fails closed
+   * (vault_decrypt_failed), never falling back to another key.
+   */
+  async function findKey(userId: string, provider: ProviderId): Promise<FoundKey> {
     const { personal, global } = await findRows(userId, provider);
     if (personal) {
-      return { source: 'personal', apiKey: openOrFail(personal.ciphertext, personalPlace(userId, provider)) };
+      const place = personalPlace(userId, provider);
+      return { source: 'personal', decrypt: () => openOrFail(personal.ciphertext, place) };
     }
-    if (global) return { source: 'global', apiKey: openOrFail(global.ciphertext, globalPlace(provider)) };
+    if (global) {
+      const place = globalPlace(provider);
+      return { source: 'global', decrypt: () => openOrFail(global.ciphertext, place) };
+    }
     return { source: 'none' };
   }
 
+  async function resolveKey(userId: string, provider: ProviderId): Promise<ResolvedKey> {
+    const found = await findKey(userId, provider);
+    return found.source === 'none' ? found : { source: found.source, apiKey: found.decrypt() };
+  }
+
   async function sourceOf(userId: string, provider: ProviderId): Promise<KeySource | 'none'> {
-    const { personal, global } = await findRows(userId, provider);
-    return personal ? 'personal' : global ? 'global' : 'none';
+    return (await findKey(userId, provider)).source;
   }
 
   return {
@@ -164,6 +185,9 @@ export function createVault(options: {
 
     personalProvidersByOwner: () => store.personalProvidersByOwner(),
 
+    findKey,
+
+    /** findKey and decrypt in one step, for callers that admit nothing in between. */
     resolveKey,
 
     /** The key a chat with this provider would use, or null (the seed's getApiKey). */
