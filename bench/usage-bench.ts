@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../src/server/db/client.ts';
-import { createUsageStats } from '../src/server/usage/usage-stats.ts';
+import { createUsageStats } from '../src/server/metering/usage-stats.ts';
 
 const quick = process.argv.includes('--quick');
 const EVENTS = quick ? 20_000 : 1_000_000;

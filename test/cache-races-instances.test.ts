@@ -133,6 +133,8 @@ describe.skipIf(!postgresUrl)('cache races across two instances on one PostgreSQ
     held.release();
     await held.delivered;
     await nextTurn();
-    expect(second.prices.priceAt('openai', 'race-model-instances', new Date())?.inputMicrousdPerMtok).toBe(3_000_000);
+    expect(second.metering.prices.priceAt('openai', 'race-model-instances', new Date())?.inputMicrousdPerMtok).toBe(
+      3_000_000,
+    );
   });
 });

@@ -148,6 +148,6 @@ describe('prices', () => {
     await nextTurn();
     const listed = (await admin.get('/api/admin/prices')).json().prices as Array<{ model: string }>;
     expect(listed.map((price) => price.model)).toContain('race-model');
-    expect(test.app.prices.priceAt('openai', 'race-model', new Date())?.inputMicrousdPerMtok).toBe(1_000_000);
+    expect(test.app.metering.prices.priceAt('openai', 'race-model', new Date())?.inputMicrousdPerMtok).toBe(1_000_000);
   });
 });

@@ -5,8 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADDRESS_FAILURES, createSignInThrottle } from '../src/server/auth/sign-in-throttle.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, worstCaseInputTokens } from '../src/server/limits/admission.ts';
-import { costMicrousd } from '../src/server/usage/cost.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, worstCaseInputTokens } from '../src/server/metering/admission.ts';
+import { costMicrousd } from '../src/server/metering/cost.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signIn, signUp } from './helpers/client.ts';
@@ -43,7 +43,7 @@ describe('budgets on the global keys', () => {
   it('100 concurrent requests against a budget covering exactly 10: at most 10 reach the provider, the ledger is their cost, nothing stays held', async () => {
     const user = await member(test);
     const payload = completionBody({ max_tokens: 40 });
-    const price = test.app.prices.priceAt('openai', MODEL, new Date());
+    const price = test.app.metering.prices.priceAt('openai', MODEL, new Date());
     if (!price) throw new Error('the catalogue prices gpt-4.1');
     // What one such request really costs (a probe by another user: the fake answers alike).
     const probe = (await v1(test, (await member(test)).token, payload)).json().usage;
@@ -86,7 +86,7 @@ describe('budgets on the global keys', () => {
     expect(charged.cost).toBe(expected);
     expect(charged.cost).toBe(passed.length * oneRequest);
     expect(charged.cost).toBeLessThanOrEqual(10 * oneRequest);
-    expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
+    expect(await test.app.metering.quota.openHolds(user.id)).toBe(0);
 
     // What the user reads is the ledger's figure.
     const mine = (await user.client.get('/api/limits')).json();
@@ -210,7 +210,7 @@ describe('budgets on the global keys', () => {
       );
     await insertHold('orphan-1');
     // A request whose usage row made it to the ledger but whose hold outlived it (a crash between the two).
-    test.app.usageLedger.record({
+    test.app.metering.ledger.record({
       requestId: 'metered-1',
       userId: user.id,
       endpoint: 'gateway',
@@ -220,13 +220,13 @@ describe('budgets on the global keys', () => {
       tokens: { inputTokens: 10, outputTokens: 10, cachedInputTokens: 0 },
       status: 200,
     });
-    await test.app.usageLedger.flush();
+    await test.app.metering.ledger.flush();
     await insertHold('metered-1');
     const before = await globalLedger(test, user.id);
 
-    await test.app.limits.quota.sweep();
-    await test.app.limits.quota.sweep();
-    expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
+    await test.app.metering.quota.sweep();
+    await test.app.metering.quota.sweep();
+    expect(await test.app.metering.quota.openHolds(user.id)).toBe(0);
     const after = await globalLedger(test, user.id);
     expect(after.requests).toBe(before.requests + 1);
     expect(after.cost).toBe(before.cost + 1234);
@@ -244,12 +244,12 @@ describe('budgets on the global keys', () => {
     fakes.byProvider.openai.setBehavior({ kind: 'slow', delayMs: 3_000 }, { times: 1 });
     const slow = v1(test, user.token, completionBody({ max_tokens: 10 }));
     await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await test.app.limits.quota.sweep();
-    expect(await test.app.limits.quota.openHolds(user.id)).toBe(1);
+    await test.app.metering.quota.sweep();
+    expect(await test.app.metering.quota.openHolds(user.id)).toBe(1);
     expect((await slow).statusCode).toBe(200);
     const charged = await globalLedger(test, user.id);
     expect(charged.requests).toBe(1);
-    expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
+    expect(await test.app.metering.quota.openHolds(user.id)).toBe(0);
     const row = await test.app.database.query<{ estimated: boolean }>(
       'select estimated from usage_event where user_id = $1',
       [user.id],
@@ -410,7 +410,7 @@ describe('sign-in throttling', () => {
       });
     // 49 failures already counted this hour (better-auth's own limit of 10 a minute per address
     // would stop a test sending them all), then the 50th and the 51st attempt.
-    const throttle = createSignInThrottle(test.app.rateLimits);
+    const throttle = createSignInThrottle(test.app.metering.rates);
     for (let index = 0; index < ADDRESS_FAILURES - 1; index++) await throttle.failed(null, '10.8.0.1');
     expect((await attempt('nobody-1@example.com')).statusCode).toBe(401);
     const refused = await attempt('nobody-2@example.com');

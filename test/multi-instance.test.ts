@@ -116,7 +116,7 @@ describe.skipIf(!postgresUrl)('several instances without REDIS_URL', () => {
       { logStream },
     );
     try {
-      expect(app.rateLimits.store).toBe('redis');
+      expect(app.metering.rates.store).toBe('redis');
       expect(logs.some((line) => line.includes('REDIS_URL'))).toBe(false);
     } finally {
       await app.close();

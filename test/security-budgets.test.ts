@@ -4,9 +4,9 @@
 // held; an impossible limit is a 400, never a 500. The fakes bill as the real APIs do: each answer
 // of `n`, cut at the limit their own API reads.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_OUTPUT_TOKENS, worstCaseInputTokens } from '../src/server/limits/admission.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, worstCaseInputTokens } from '../src/server/metering/admission.ts';
+import { costMicrousd } from '../src/server/metering/cost.ts';
 import { getProvider } from '../src/server/providers/registry.ts';
-import { costMicrousd } from '../src/server/usage/cost.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
@@ -119,7 +119,7 @@ describe('n: every answer is held', () => {
     fakes.byProvider.openai.setReply(words(12));
     const probe = await v1(test, (await member(test)).token, ask('openai', { n: 50, max_tokens: 4 }));
     expect(probe.json().usage.completion_tokens).toBe(200);
-    const price = test.app.prices.priceAt('openai', models.openai, new Date());
+    const price = test.app.metering.prices.priceAt('openai', models.openai, new Date());
     if (!price) throw new Error('the catalogue prices gpt-4.1');
     const payload = JSON.stringify(ask('openai', { n: 50, max_tokens: 4 }));
     const worstCase = worstCaseInputTokens(Buffer.byteLength(payload), 1) + 50 * 4;
@@ -149,7 +149,7 @@ describe('n: every answer is held', () => {
     expect(charged.tokens).toBeLessThanOrEqual(budget.dayTokens);
     expect(charged.cost).toBeLessThanOrEqual(budget.dayMicrousd);
     expect(charged.cost).toBe(passed.length * oneRequest);
-    expect(await test.app.limits.quota.openHolds(user.id)).toBe(0);
+    expect(await test.app.metering.quota.openHolds(user.id)).toBe(0);
   });
 });
 

@@ -76,7 +76,7 @@ async function abandon(pending: Pending[]) {
   await Promise.all(pending.map((request) => request.done));
 }
 
-const inFlight = (userId: string) => test.app.limits.inFlight(userId);
+const inFlight = (userId: string) => test.app.metering.inFlight(userId);
 const settlesToZero = (userId: string) => waitFor(async () => inFlight(userId) === 0, 10_000);
 
 function expectConcurrencyRefusal(answer: LightMyRequestResponse) {
@@ -222,7 +222,7 @@ describe('the upstream pool', () => {
     try {
       let opened = 0;
       const slow = await holdSlow(140, () => slowV1((opened++ % 2 === 0 ? first : second).token));
-      expect(crowded.app.limits.inFlight(first.id) + crowded.app.limits.inFlight(second.id)).toBe(140);
+      expect(crowded.app.metering.inFlight(first.id) + crowded.app.metering.inFlight(second.id)).toBe(140);
       // Served now, not when a slow stream lets a connection go (that would be minutes away).
       expect((await v1(crowded, third.token, ask())).statusCode).toBe(200);
       expect(slow.every((request) => !request.settled)).toBe(true);

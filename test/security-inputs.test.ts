@@ -4,7 +4,7 @@
 // are charged their real cost, not their held worst case.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/server/db/client.ts';
-import { createUsageLedger, type UsageRecord } from '../src/server/usage/usage-ledger.ts';
+import { createUsageLedger, type UsageRecord } from '../src/server/metering/usage-ledger.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, cookieFrom, signUp, uniqueEmail } from './helpers/client.ts';
@@ -370,10 +370,10 @@ describe('the ledger keeps metering everyone', () => {
       0,
     );
 
-    await test.app.usageLedger.flush();
-    expect(test.app.usageLedger.pending()).toBe(0);
-    expect(test.app.usageLedger.stats()).toMatchObject({ pending: 0, rejected: 0 });
-    expect(await test.app.limits.quota.openHolds(budgetedId)).toBe(0);
+    await test.app.metering.ledger.flush();
+    expect(test.app.metering.ledger.pending()).toBe(0);
+    expect(test.app.metering.ledger.stats()).toMatchObject({ pending: 0, rejected: 0 });
+    expect(await test.app.metering.quota.openHolds(budgetedId)).toBe(0);
 
     const usage = (await budgeted.get('/api/usage')).json();
     expect(usage.totals.requests).toBe(5);
@@ -427,7 +427,7 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
     };
     const ledger = createUsageLedger({
       query,
-      prices: test.app.prices,
+      prices: test.app.metering.prices,
       timezone: 'UTC',
       log: {
         warn: () => {},
@@ -468,7 +468,7 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
     for (const id of ids) ledger.record(row(id));
     await ledger.flush();
 
-    expect(ledger.stats()).toEqual({ written: 38, rejected: 2, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 38, rejected: 2, orphaned: 0, pending: 0 });
     expect(await written('isolate-')).toEqual(ids.filter((id) => id !== 'isolate-07' && id !== 'isolate-31'));
     expect(errors.map((error) => [error.requestId, error.sqlstate])).toEqual([
       ['isolate-07', '22021'],
@@ -481,7 +481,7 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
     ledger.record(row('isolate-next'));
     await ledger.flush();
     expect(await written('isolate-next')).toEqual(['isolate-next']);
-    expect(ledger.stats()).toEqual({ written: 39, rejected: 2, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 39, rejected: 2, orphaned: 0, pending: 0 });
     await ledger.close();
   });
 
@@ -491,11 +491,11 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
     for (let index = 0; index < 30; index++) ledger.record(row(`outage-${index}`));
     await ledger.flush();
     await ledger.flush();
-    expect(ledger.stats()).toEqual({ written: 0, rejected: 0, pending: 30 });
+    expect(ledger.stats()).toEqual({ written: 0, rejected: 0, orphaned: 0, pending: 30 });
     expect(errors.every((error) => error.message === 'usage batch could not be written; will retry')).toBe(true);
     state.down = false;
     await ledger.flush();
-    expect(ledger.stats()).toEqual({ written: 30, rejected: 0, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 30, rejected: 0, orphaned: 0, pending: 0 });
     expect(await written('outage-')).toHaveLength(30);
     await ledger.close();
   });
@@ -515,7 +515,7 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
     for (const id of ['close-0', 'close-1', 'close-2']) ledger.record(row(id));
     await expect(ledger.close()).resolves.toBeUndefined();
     expect(await written('close-')).toEqual(['close-0', 'close-2']);
-    expect(ledger.stats()).toEqual({ written: 4, rejected: 2, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 4, rejected: 2, orphaned: 0, pending: 0 });
   });
 
   it('makes every text safe before it is queued, so a raw control character never reaches the database', async () => {
@@ -529,7 +529,7 @@ describe('the ledger isolates a row PostgreSQL refuses', () => {
       latencyMs: Number.POSITIVE_INFINITY,
     });
     await ledger.flush();
-    expect(ledger.stats()).toEqual({ written: 1, rejected: 0, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 1, rejected: 0, orphaned: 0, pending: 0 });
     const stored = await test.app.database.query<Record<string, unknown>>(
       'select provider, model, error_code, input_tokens, output_tokens, cached_input_tokens, latency_ms from usage_event where request_id = $1',
       ['sanitised-0'],

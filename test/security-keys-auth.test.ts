@@ -99,7 +99,7 @@ describe('/v1/chat/completions decrypts after admission', () => {
     expect(failed.statusCode).toBe(500);
     expect(failed.json().error.code).toBe('vault_decrypt_failed');
     expect(fakes.byProvider.openai.requests).toHaveLength(0);
-    expect(test.app.limits.inFlight(user.id)).toBe(0);
+    expect(test.app.metering.inFlight(user.id)).toBe(0);
   });
 });
 
@@ -127,7 +127,7 @@ describe('/api/chat decrypts after admission', () => {
     const failed = await chat(user.client);
     expect(failed.statusCode).toBe(500);
     expect(failed.json().error.code).toBe('vault_decrypt_failed');
-    expect(test.app.limits.inFlight(user.id)).toBe(0);
+    expect(test.app.metering.inFlight(user.id)).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
-import { FLUSH_INTERVAL_MS } from '../src/server/usage/usage-ledger.ts';
+import { FLUSH_INTERVAL_MS } from '../src/server/metering/usage-ledger.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { signUp } from './helpers/client.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
@@ -37,7 +37,7 @@ describe('usage durability', () => {
     const user = await signUp(app);
     const userId = (await user.get('/api/me')).json().id as string;
     for (let index = 0; index < 120; index++) {
-      app.usageLedger.record({
+      app.metering.ledger.record({
         requestId: `shutdown-${index}`,
         userId,
         endpoint: 'gateway',
@@ -48,7 +48,7 @@ describe('usage durability', () => {
         status: 200,
       });
     }
-    expect(app.usageLedger.pending()).toBe(120);
+    expect(app.metering.ledger.pending()).toBe(120);
     await app.close();
 
     const reopened = await buildApp(parseConfig(env));

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { costMicrousd } from '../src/server/usage/cost.ts';
+import { costMicrousd } from '../src/server/metering/cost.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
@@ -47,7 +47,7 @@ type Row = {
 };
 
 async function rows(where = sql`true`): Promise<Row[]> {
-  await test.app.usageLedger.flush();
+  await test.app.metering.ledger.flush();
   const result = await test.app.database.db.execute(sql`select * from usage_event where ${where} order by created_at`);
   return (result as unknown as { rows: Row[] }).rows;
 }
@@ -118,7 +118,7 @@ describe('one usage row per request', () => {
         expect(row.output_tokens).toBeGreaterThan(0);
         expect(row.unpriced).toBe(false);
         expect(row.estimated).toBe(false);
-        const price = test.app.prices.priceAt(provider, models[provider], new Date());
+        const price = test.app.metering.prices.priceAt(provider, models[provider], new Date());
         expect(Number(row.input_microusd_per_mtok)).toBe(price?.inputMicrousdPerMtok);
         expect(Number(row.cost_microusd)).toBe(
           costMicrousd(
@@ -278,10 +278,10 @@ describe('batching', () => {
       tokens: { inputTokens: 10, outputTokens: 10, cachedInputTokens: 0 },
       status: 200,
     };
-    test.app.usageLedger.record(record);
-    test.app.usageLedger.record(record);
-    await test.app.usageLedger.flush();
-    test.app.usageLedger.record(record);
+    test.app.metering.ledger.record(record);
+    test.app.metering.ledger.record(record);
+    await test.app.metering.ledger.flush();
+    test.app.metering.ledger.record(record);
     expect(await rows(sql`request_id = 'duplicate-request'`)).toHaveLength(1);
     const daily = await test.app.database.db.execute(
       sql`select sum(requests)::int as requests from usage_daily where user_id = ${aliceId}`,
@@ -299,10 +299,10 @@ describe('batching', () => {
       tokens: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
       status: 200,
     };
-    test.app.usageLedger.record({ ...base, requestId: 'deleted-account-row', userId: 'no-such-user' });
-    test.app.usageLedger.record({ ...base, requestId: 'live-account-row', userId: aliceId });
-    await test.app.usageLedger.flush();
-    expect(test.app.usageLedger.pending()).toBe(0);
+    test.app.metering.ledger.record({ ...base, requestId: 'deleted-account-row', userId: 'no-such-user' });
+    test.app.metering.ledger.record({ ...base, requestId: 'live-account-row', userId: aliceId });
+    await test.app.metering.ledger.flush();
+    expect(test.app.metering.ledger.pending()).toBe(0);
     expect(await rows(sql`request_id in ('deleted-account-row', 'live-account-row')`)).toHaveLength(1);
   });
 });

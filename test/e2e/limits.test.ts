@@ -17,7 +17,7 @@ const signUp = (page: Page, texts: typeof en, name: string, email: string) =>
   signUpInBrowser(page, server.baseUrl, texts, name, email);
 
 async function globalSpent(userId: string) {
-  await server.app.usageLedger.flush();
+  await server.app.metering.ledger.flush();
   const { rows } = await server.app.database.query<{ cost: string }>(
     `select coalesce(sum(cost_microusd), 0) as cost from usage_event where user_id = $1 and key_source = 'global'`,
     [userId],

@@ -53,7 +53,7 @@ describe('usage dashboards', () => {
     await chat(user, 'openai', 'gpt-4o-mini');
     await chat(user, 'anthropic', 'claude-sonnet-4-5');
     await chat(admin, 'openai', 'gpt-4o-mini');
-    await server.app.usageLedger.flush();
+    await server.app.metering.ledger.flush();
 
     // The user's page, in French.
     await user.goto(`${server.baseUrl}/usage`);

@@ -1,6 +1,6 @@
 // What the budget and in-flight suites share: members with a token, an admin setting their limits,
 // /v1 calls, the ledger's totals, and a record of every budget hold the app takes.
-import type { HoldRequest } from '../../src/server/limits/quota.ts';
+import type { HoldRequest } from '../../src/server/metering/quota.ts';
 import type { TestApp } from './app.ts';
 import { type Client, signUp } from './client.ts';
 import { type KeyProvider, makeKey } from './keys.ts';
@@ -44,7 +44,7 @@ export const v1 = (test: TestApp, token: string, body: unknown, headers: Record<
 
 /** What the ledger charged a user on the global keys (after writing what it has queued). */
 export async function globalLedger(test: TestApp, userId: string) {
-  await test.app.usageLedger.flush();
+  await test.app.metering.ledger.flush();
   const result = await test.app.database.query<{ requests: string; cost: string; tokens: string }>(
     `select count(*) as requests, coalesce(sum(cost_microusd), 0) as cost,
        coalesce(sum(input_tokens + output_tokens), 0) as tokens
@@ -58,7 +58,7 @@ export async function globalLedger(test: TestApp, userId: string) {
 /** Records every hold the app takes (what was held is what the tests compare the upstream with). */
 export function recordHolds(test: TestApp): HoldRequest[] {
   const holds: HoldRequest[] = [];
-  const quota = test.app.limits.quota;
+  const quota = test.app.metering.quota;
   const hold = quota.hold;
   quota.hold = (request, limits) => {
     holds.push(request);

@@ -84,7 +84,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     });
 
     // better-auth speaks the Fetch API: translate the Fastify request, answer with its Response.
-    const signInThrottle = createSignInThrottle(app.rateLimits);
+    const signInThrottle = createSignInThrottle(app.metering.rates);
     let accountsExist = false;
 
     app.route({
@@ -143,7 +143,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       },
     });
   },
-  { name: 'webox-auth', dependencies: ['webox-database', 'webox-rate-limits'] },
+  { name: 'webox-auth', dependencies: ['webox-database', 'webox-metering'] },
 );
 
 const SIGN_UP_PATH = `${AUTH_BASE_PATH}/sign-up/email`;

@@ -3,7 +3,7 @@
 // successful sign-in clears the account's count. Counted in the rate-limit store (Redis when
 // REDIS_URL is set, so every instance sees the same count); better-auth's own per-address limit on
 // requests per minute still applies on top.
-import type { RateLimits } from '../limits/rate-limits.ts';
+import type { RateLimits } from '../metering/rate-limits.ts';
 
 /** Failed attempts allowed per account in the window, before it is locked until the window ends. */
 export const ACCOUNT_FAILURES = 10;

@@ -22,8 +22,8 @@ export const conversationRoutes = userScope(async (app) => {
   const chat = createChatService({
     config: app.config,
     vault: app.vault,
-    ledger: app.usageLedger,
-    admit: app.limits.admit,
+    ledger: app.metering.ledger,
+    admit: app.metering.admit,
     log: app.log.child({ module: 'conversations' }),
   });
 

@@ -1,4 +1,4 @@
-// The gateway reaches app.limits on every model call: it must say so, so that a registration in
+// The gateway reaches app.metering on every model call: it must say so, so that a registration in
 // the wrong order fails at start with the missing plugin's name instead of at the first request.
 import Fastify from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
@@ -9,10 +9,10 @@ import { gatewayPlugin } from './gateway-routes.ts';
 const present = (name: string) => fastifyPlugin(async () => {}, { name });
 
 describe('the gateway plugin', () => {
-  it('refuses to start without the limits plugin, naming it', async () => {
+  it('refuses to start without the metering plugin, naming it', async () => {
     const app = Fastify({ logger: false });
-    for (const name of ['webox-database', 'webox-vault', 'webox-usage']) await app.register(present(name));
-    await expect(app.register(gatewayPlugin)).rejects.toThrow(/webox-limits/);
+    for (const name of ['webox-database', 'webox-vault']) await app.register(present(name));
+    await expect(app.register(gatewayPlugin)).rejects.toThrow(/webox-metering/);
     await app.close().catch(() => {});
   });
 });

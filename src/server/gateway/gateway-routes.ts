@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { toSafeLabel } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
-import type { Admission } from '../limits/admission.ts';
+import type { Admission } from '../metering/admission.ts';
+import { estimateTokens } from '../metering/cost.ts';
 import { getProvider, providers } from '../providers/registry.ts';
-import { estimateTokens } from '../usage/cost.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import {
@@ -88,7 +88,7 @@ export const gatewayPlugin = fastifyPlugin(
         // (A callback hook: model calls, the hot path, pass straight through without a promise.)
         scope.addHook('onSend', (request, reply, payload, done) => {
           if (!request.tokenIdentity || reply.hasHeader('x-ratelimit-limit')) return done(null, payload);
-          app.limits.peekHeaders(request.tokenIdentity.userId).then(
+          app.metering.peekHeaders(request.tokenIdentity.userId).then(
             (headers) => {
               reply.headers(headers);
               done(null, payload);
@@ -158,7 +158,7 @@ export const gatewayPlugin = fastifyPlugin(
 
             // Rate limits and the budget hold; a budgeted request without an output limit gets one,
             // so the held worst case bounds what the provider can charge.
-            const admission = await app.limits.admit({
+            const admission = await app.metering.admit({
               requestId: String(request.id),
               userId: identity.userId,
               tokenId: identity.tokenId,
@@ -219,7 +219,7 @@ export const gatewayPlugin = fastifyPlugin(
             const error = failed ?? result?.streamError ?? null;
             outcome.admission?.finish(result?.usage ?? null);
             // Off the request's path: the ledger queues it and writes in batches.
-            app.usageLedger.record({
+            app.metering.ledger.record({
               requestId: String(request.id),
               userId: identity.userId,
               tokenId: identity.tokenId,
@@ -249,5 +249,5 @@ export const gatewayPlugin = fastifyPlugin(
       { prefix: '/v1' },
     );
   },
-  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-usage', 'webox-limits'] },
+  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-metering'] },
 );

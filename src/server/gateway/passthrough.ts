@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import type { TokenCounts } from '../metering/cost.ts';
 import { scrubSecrets } from '../providers/scrub-secrets.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import {
@@ -16,7 +17,6 @@ import {
   upstreamErrorToAppError,
 } from '../providers/upstream-error.ts';
 import { retryDelayMs, sleep } from '../providers/upstream-retry.ts';
-import type { TokenCounts } from '../usage/cost.ts';
 import { errorEvent, headerText, openEventStream } from './event-stream.ts';
 import { createStreamTail } from './stream-tail.ts';
 import type { UpstreamPools } from './upstream-pool.ts';

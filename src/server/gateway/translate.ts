@@ -6,9 +6,9 @@ import { type FinishReason, jsonSchema, type ModelMessage, type ToolSet, tool } 
 import type { FastifyReply } from 'fastify';
 import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
+import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
 import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { estimateTokens, type TokenCounts } from '../usage/cost.ts';
 import type { CompletionBody } from './completion-request.ts';
 import { errorEvent, openEventStream } from './event-stream.ts';
 import type { ForwardResult } from './passthrough.ts';

@@ -3,16 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createUserBody, idParams, updateUserBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
-import { createUserService } from './user-service.ts';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const users = createUserService({
-    db: app.database.db,
-    auth: app.auth,
-    accountsLock: app.accountsLock,
-    bus: app.bus,
-    personalProvidersByOwner: () => app.vault.personalProvidersByOwner(),
-  });
+  const { users } = app;
 
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
   await app.register(

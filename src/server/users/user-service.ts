@@ -4,7 +4,7 @@
 // endpoints (set-role, ban-user, remove-user, …) demand an admin session even when called from the
 // server, and run outside any transaction of ours; the internal adapter does the same writes, and
 // here runs inside the transaction that holds the accounts lock and checks the last admin.
-import { and, asc, count, eq, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
 import { disabledUntil } from '../auth/account-state.ts';
 import type { AccountsLock, AccountsTransaction } from '../auth/accounts-lock.ts';
 import type { Auth } from '../auth/auth-instance.ts';
@@ -118,6 +118,28 @@ export function createUserService(options: {
   }
 
   return {
+    /** Whether an account with this id exists (other modules ask here, never the table). */
+    async exists(id: string): Promise<boolean> {
+      const [row] = await db.select({ id: user.id }).from(user).where(eq(user.id, id));
+      return row !== undefined;
+    },
+
+    /** Every account's id, oldest first. */
+    async ids(): Promise<string[]> {
+      const rows = await db.select({ id: user.id }).from(user).orderBy(asc(user.createdAt));
+      return rows.map((row) => row.id);
+    },
+
+    /** Names and addresses of these accounts (those that no longer exist are left out). */
+    async directory(ids: readonly string[]): Promise<Map<string, { name: string; email: string }>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .select({ id: user.id, name: user.name, email: user.email })
+        .from(user)
+        .where(inArray(user.id, [...ids]));
+      return new Map(rows.map((row) => [row.id, { name: row.name, email: row.email }]));
+    },
+
     async list(): Promise<AdminUserView[]> {
       const [rows, keys] = await Promise.all([
         db.select().from(user).orderBy(asc(user.createdAt)),

@@ -2,6 +2,5 @@
 export * from './auth.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
-export * from './limits.ts';
-export * from './usage.ts';
+export * from './metering.ts';
 export * from './vault.ts';

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { addPriceBody, usageQuery } from '../../shared/contracts.ts';
+import type { UsageRow } from '../../shared/usage.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { AppError } from '../errors.ts';
@@ -13,9 +14,19 @@ import { resolveRange, toCsv } from './usage-stats.ts';
 type UsageQuery = z.infer<typeof usageQuery>;
 
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** Each user's name and address, from the users module; a user deleted since is left out. */
+  async function withNames(series: UsageRow[]): Promise<UsageRow[]> {
+    const directory = await app.users.directory(series.map((row) => row.key));
+    return series.flatMap((row) => {
+      const account = directory.get(row.key);
+      return account ? [{ ...row, name: account.name, email: account.email }] : [];
+    });
+  }
+
   async function answer(reply: FastifyReply, query: UsageQuery, userId: string | undefined) {
     const range = resolveRange(app.config.timezone, query.from, query.to);
-    const result = await app.usageStats.query({ userId, ...range, groupBy: query.groupBy });
+    const result = await app.metering.stats.query({ userId, ...range, groupBy: query.groupBy });
+    if (query.groupBy === 'user') result.series = await withNames(result.series);
     if (query.format === 'csv') {
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
@@ -48,10 +59,10 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         answer(reply, request.query, request.query.userId),
       );
 
-      app.get('/api/admin/prices', async () => ({ prices: app.prices.list() }));
+      app.get('/api/admin/prices', async () => ({ prices: app.metering.prices.list() }));
 
       app.post('/api/admin/prices', { schema: { body: addPriceBody } }, async (request, reply) => {
-        const row = await app.prices.add(currentUser(request).id, request.body);
+        const row = await app.metering.prices.add(currentUser(request).id, request.body);
         return reply.status(201).send(row);
       });
     }),

@@ -7,9 +7,9 @@
 import { AppError } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
-import { costMicrousd } from '../usage/cost.ts';
-import type { PriceBook } from '../usage/price-book.ts';
+import { costMicrousd } from './cost.ts';
 import type { KeySource, LimitPolicies } from './limit-policies.ts';
+import type { PriceBook } from './price-book.ts';
 import type { Quota } from './quota.ts';
 import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
 

@@ -1,16 +1,14 @@
 // Budgets and rate limits over HTTP: each user reads what applies to them (/api/limits); admins
 // set the default budgets and each user's own (/api/admin/limits, /api/admin/users/:id/limits).
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defaultLimitsBody, idParams, userLimitsBody } from '../../shared/contracts.ts';
 import type { AdminLimits, MyLimits, UserLimitsDetail } from '../../shared/limits.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
-import { user } from '../db/schema/auth.ts';
 import { commonErrors } from '../errors.ts';
 
 export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { policies, quota } = app.limits;
+  const { policies, quota } = app.metering;
 
   async function budgetLines(userId: string) {
     const limits = await policies.effective(userId);
@@ -21,9 +19,9 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
     return { limits, budgets: [...global, ...personal] };
   }
 
+  // Accounts belong to the users module: asked through its service, never read from its table.
   async function requireUserRow(id: string) {
-    const [row] = await app.database.db.select({ id: user.id }).from(user).where(eq(user.id, id));
-    if (!row) throw commonErrors.notFound('The user');
+    if (!(await app.users.exists(id))) throw commonErrors.notFound('The user');
   }
 
   async function detail(userId: string): Promise<UserLimitsDetail> {
@@ -58,9 +56,9 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
           policies.getDefault(),
           policies.listEffective(),
           quota.spentByUser('global'),
-          app.database.db.select({ id: user.id }).from(user),
+          app.users.ids(),
         ]);
-        const summaries = users.map(({ id }) => {
+        const summaries = users.map((id) => {
           const { own, limits } = everyone.forUser(id);
           return {
             userId: id,
@@ -76,7 +74,7 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
             spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
           };
         });
-        return { default: fallback, users: summaries, store: app.rateLimits.store, timezone: app.config.timezone };
+        return { default: fallback, users: summaries, store: app.metering.rates.store, timezone: app.config.timezone };
       });
 
       app.put('/api/admin/limits/default', { schema: { body: defaultLimitsBody } }, async (request) => {

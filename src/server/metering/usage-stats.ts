@@ -4,9 +4,9 @@
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
-import { usageDaily, user } from '../db/schema/index.ts';
+import { usageDaily } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { dayIn } from './usage-ledger.ts';
+import { dayIn } from './periods.ts';
 
 export const GROUPINGS = ['day', 'provider', 'model', 'source', 'user'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -67,26 +67,21 @@ export function createUsageStats(db: Database) {
       );
       const [totalsRow] = await db.select(sums).from(usageDaily).where(where);
       const key = groupColumn[options.groupBy];
-      let series: UsageRow[];
-      if (options.groupBy === 'user') {
-        const rows = await db
-          .select({ key, name: user.name, email: user.email, ...sums })
-          .from(usageDaily)
-          .innerJoin(user, eq(user.id, usageDaily.userId))
-          .where(where)
-          .groupBy(usageDaily.userId, user.name, user.email)
-          // Top spenders of the operator's money first.
-          .orderBy(desc(sums.globalCostMicrousd), desc(sums.costMicrousd));
-        series = rows.map((row) => ({ key: row.key, name: row.name, email: row.email, ...numeric(row) }));
-      } else {
-        const rows = await db
-          .select({ key, ...sums })
-          .from(usageDaily)
-          .where(where)
-          .groupBy(key)
-          .orderBy(options.groupBy === 'day' ? key : desc(sums.costMicrousd));
-        series = rows.map((row) => ({ key: row.key, ...numeric(row) }));
-      }
+      // Grouped by user, the series keys are user ids, top spenders of the operator's money
+      // first; names and addresses come from the users module (usage-routes.ts), not a join.
+      const orderBy =
+        options.groupBy === 'day'
+          ? [key]
+          : options.groupBy === 'user'
+            ? [desc(sums.globalCostMicrousd), desc(sums.costMicrousd)]
+            : [desc(sums.costMicrousd)];
+      const rows = await db
+        .select({ key, ...sums })
+        .from(usageDaily)
+        .where(where)
+        .groupBy(key)
+        .orderBy(...orderBy);
+      const series: UsageRow[] = rows.map((row) => ({ key: row.key, ...numeric(row) }));
       return { totals: numeric(totalsRow ?? {}), series };
     },
   };

@@ -256,7 +256,7 @@ describe('a row the database refuses for its data', () => {
     expect(written.map((row) => row.requestId)).toEqual(
       rows.map((row) => row.requestId).filter((id) => id !== 'isolate-000007'),
     );
-    expect(ledger.stats()).toEqual({ written: 39, rejected: 1, pending: 0 });
+    expect(ledger.stats()).toEqual({ written: 39, rejected: 1, orphaned: 0, pending: 0 });
     // The whole batch, then halves down to the row: two statements per level.
     expect(statements.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(40)));
     const errors = logged.filter((entry) => entry.level === 'error');
@@ -290,7 +290,7 @@ describe('a row the database refuses for its data', () => {
 
           const expected = rows.map((row) => row.requestId).filter((id) => !refused.has(id));
           expect(written.map((row) => row.requestId)).toEqual(expected);
-          expect(ledger.stats()).toEqual({ written: expected.length, rejected: refused.size, pending: 0 });
+          expect(ledger.stats()).toEqual({ written: expected.length, rejected: refused.size, orphaned: 0, pending: 0 });
           await ledger.close();
         },
       ),
@@ -474,5 +474,7 @@ describe('on a real database', () => {
       [],
     );
     expect(rows).toEqual([{ request_id: 'kept-row' }]);
+    // Counted apart from the rows refused for their data: nothing is wrong with it but its owner.
+    expect(ledger.stats()).toMatchObject({ orphaned: 1, rejected: 0 });
   });
 });

@@ -3,8 +3,7 @@
 // skip or repeat midnight.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayIn } from '../usage/usage-ledger.ts';
-import { periodsIn, startOfDay } from './periods.ts';
+import { dayIn, periodsIn, startOfDay } from './periods.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);

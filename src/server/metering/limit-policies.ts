@@ -6,7 +6,7 @@ import { eq, inArray, ne } from 'drizzle-orm';
 import { createCachedMap } from '../cache/cached-map.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
-import { type BudgetLimits, limitPolicy, type PolicyBudgets } from '../db/schema/limits.ts';
+import { type BudgetLimits, limitPolicy, type PolicyBudgets } from '../db/schema/metering.ts';
 
 export type { BudgetLimits, PolicyBudgets };
 export type KeySource = 'global' | 'personal';

@@ -7,15 +7,15 @@ import { refusalOf } from '../../../test/helpers/errors.ts';
 import { AppError } from '../errors.ts';
 import { getProvider, maxOutputTokensOf, providers } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
-import { costMicrousd, type Price } from '../usage/cost.ts';
-import type { PriceBook } from '../usage/price-book.ts';
 import {
   type AdmissionRequest,
   createAdmission,
   DEFAULT_MAX_OUTPUT_TOKENS,
   worstCaseInputTokens,
 } from './admission.ts';
+import { costMicrousd, type Price } from './cost.ts';
 import type { BudgetLimits, EffectiveLimits, LimitPolicies } from './limit-policies.ts';
+import type { PriceBook } from './price-book.ts';
 import type { HoldRequest, Quota } from './quota.ts';
 import { createRateLimits, type RateLimits } from './rate-limits.ts';
 

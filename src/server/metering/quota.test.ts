@@ -7,11 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { openTestDatabase } from '../../../test/helpers/database.ts';
 import { refusalOf } from '../../../test/helpers/errors.ts';
 import { AppError } from '../errors.ts';
-import { costMicrousd, type Price } from '../usage/cost.ts';
-import type { PriceBook } from '../usage/price-book.ts';
-import { createUsageLedger, type UsageLedger, type UsageRecord } from '../usage/usage-ledger.ts';
+import { costMicrousd, type Price } from './cost.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
+import type { PriceBook } from './price-book.ts';
 import { createQuota, type HoldRequest, type Quota } from './quota.ts';
+import { createUsageLedger, type UsageLedger, type UsageRecord } from './usage-ledger.ts';
 
 const TIMEZONE = 'Europe/Paris';
 const silent = { warn: () => {}, error: () => {} };

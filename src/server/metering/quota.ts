@@ -13,9 +13,9 @@
 import type { BudgetLineView } from '../../shared/limits.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { FLUSH_INTERVAL_MS, type UsageLedger } from '../usage/usage-ledger.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import { type Period, periodsIn } from './periods.ts';
+import { FLUSH_INTERVAL_MS, type UsageLedger } from './usage-ledger.ts';
 
 export type BudgetUnit = BudgetLineView['unit'];
 

@@ -1,6 +1,11 @@
 // Budget periods are calendar days and months in the operator's time zone (WEBOX_TIMEZONE), the
 // same days the usage rollups are kept in. A day is a YYYY-MM-DD string; resets are instants.
-import { dayIn } from '../usage/usage-ledger.ts';
+
+/** The calendar day of an instant in the operator's time zone, as YYYY-MM-DD. */
+export function dayIn(timeZone: string) {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (at: Date) => format.format(at);
+}
 
 export type Period = 'day' | 'month';
 

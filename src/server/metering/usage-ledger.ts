@@ -14,6 +14,7 @@
 import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
+import { dayIn } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
 
 export const FLUSH_INTERVAL_MS = 1_000;
@@ -24,6 +25,9 @@ const INT_MAX = 2_147_483_647;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A PostgreSQL refusal of the rows' own data (class 22 data exception, 23 integrity violation). */
+/** foreign_key_violation: the row's user was deleted while the row waited in the queue. */
+const isOrphan = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
+
 function isDataError(error: unknown) {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
@@ -108,9 +112,6 @@ with input as (
     input_microusd_per_mtok, output_microusd_per_mtok, cached_input_microusd_per_mtok,
     unpriced, estimated, status, error_code, latency_ms, first_token_ms, created_at
   from input
-  -- An account deleted while its requests were queued (better-auth's admin remove-user) takes its
-  -- usage with it; its rows must not fail the whole batch, forever.
-  where exists (select 1 from "user" u where u.id = input.user_id)
   on conflict (request_id) do nothing
   returning request_id
 ), released as (
@@ -135,12 +136,6 @@ interface LedgerLogger {
   error(object: Record<string, unknown>, message: string): void;
 }
 
-/** The calendar day of an instant in the operator's time zone, as YYYY-MM-DD. */
-export function dayIn(timeZone: string) {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (at: Date) => format.format(at);
-}
-
 export function createUsageLedger(options: {
   query: DatabaseHandle['query'];
   prices: PriceBook;
@@ -151,7 +146,7 @@ export function createUsageLedger(options: {
   const toDay = dayIn(options.timezone);
   let queue: QueuedEvent[] = [];
   let flushing: Promise<void> | null = null;
-  const counts = { written: 0, rejected: 0 };
+  const counts = { written: 0, rejected: 0, orphaned: 0 };
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
 
@@ -235,6 +230,14 @@ export function createUsageLedger(options: {
     } catch (error) {
       if (!isDataError(error)) throw error;
       const [only] = rows;
+      if (rows.length === 1 && only && isOrphan(error)) {
+        // An account deleted while its requests were queued takes its usage with it (the rows
+        // cascade): this row has nowhere to go, and nothing is lost that the account still had.
+        counts.orphaned++;
+        progress.done++;
+        log.warn({ requestId: only.requestId, userId: only.userId }, 'usage row of a deleted account dropped');
+        return;
+      }
       if (rows.length === 1 && only) {
         counts.rejected++;
         progress.done++;
@@ -293,10 +296,11 @@ export function createUsageLedger(options: {
     },
     pending: () => queue.length,
     /**
-     * Rows written (or found already written) and set aside since start, and rows queued: an
+     * Rows written (or found already written), set aside, and dropped for a deleted account since
+     * start, and rows queued: an
      * operator's view of the ledger's health (`rejected` above zero is logged at error).
      */
-    stats: () => ({ written: counts.written, rejected: counts.rejected, pending: queue.length }),
+    stats: () => ({ ...counts, pending: queue.length }),
     /**
      * Writes these records now, bypassing the queue (expired quota holds); a row refused for its
      * data is set aside like a queued one, an unreachable database throws.

@@ -1,0 +1,92 @@
+// The metering module, wired once: prices (seeded from the catalogue), the usage ledger (a batch
+// writer flushed on shutdown) and its statistics, the rate-limit store, the limit policies (cached,
+// invalidated across instances), the quota holds (kept alive while their requests run, swept when
+// orphaned) and the admission gate the completion pipeline calls before a key is decrypted.
+// Registered before the accounts module: sign-in attempts are throttled with the rate limits.
+import fastifyPlugin from 'fastify-plugin';
+import { type Admit, createAdmission } from './admission.ts';
+import { createLimitPolicies, type LimitPolicies } from './limit-policies.ts';
+import { createPriceBook, type PriceBook } from './price-book.ts';
+import { createQuota, type Quota } from './quota.ts';
+import { warnWhenCountedAlone } from './rate-limit-instances.ts';
+import { createRateLimits, type RateLimits } from './rate-limits.ts';
+import { createUsageLedger, type UsageLedger } from './usage-ledger.ts';
+import { createUsageStats, type UsageStats } from './usage-stats.ts';
+
+export interface Metering {
+  prices: PriceBook;
+  ledger: UsageLedger;
+  stats: UsageStats;
+  rates: RateLimits;
+  policies: LimitPolicies;
+  quota: Quota;
+  admit: Admit;
+  peekHeaders: (userId: string) => Promise<Record<string, string>>;
+  /** Model calls the user has running on this instance. */
+  inFlight: (userId: string) => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metering: Metering;
+  }
+}
+
+export const meteringPlugin = fastifyPlugin(
+  async (app) => {
+    const { config } = app;
+    const prices = createPriceBook({ db: app.database.db, bus: app.bus });
+    await prices.seedCatalogue();
+    const ledger = createUsageLedger({
+      query: app.database.query,
+      prices,
+      timezone: config.timezone,
+      log: app.log.child({ module: 'usage' }),
+    });
+    const limitsLog = app.log.child({ module: 'limits' });
+    const rates = await createRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix, log: limitsLog });
+    const policies = createLimitPolicies({
+      db: app.database.db,
+      bus: app.bus,
+      defaults: {
+        requestsPerMinute: config.rateLimit.requestsPerMinute,
+        tokensPerMinute: config.rateLimit.tokensPerMinute,
+      },
+    });
+    const quota = createQuota({
+      database: app.database,
+      ledger,
+      timezone: config.timezone,
+      holdTtlMs: config.quotaHoldTtlMs,
+      log: app.log.child({ module: 'quota' }),
+    });
+    const { admit, peekHeaders, inFlight } = createAdmission({
+      policies,
+      rates,
+      quota,
+      prices,
+      maxInFlightPerUser: config.maxInFlightPerUser,
+    });
+    app.decorate('metering', {
+      prices,
+      ledger,
+      stats: createUsageStats(app.database.db),
+      rates,
+      policies,
+      quota,
+      admit,
+      peekHeaders,
+      inFlight,
+    });
+    // One hook, in this order: the quota's sweeper stops first, then the ledger's final flush
+    // writes the last usage rows (which release their holds), then the rate-limit store closes.
+    // All before the database, which was registered earlier and so closes later.
+    app.addHook('onClose', async () => {
+      await quota.close();
+      await ledger.close();
+      await rates.close();
+    });
+    if (rates.store === 'memory' && app.database.kind === 'postgres') await warnWhenCountedAlone(app.bus, limitsLog);
+  },
+  { name: 'webox-metering', dependencies: ['webox-database'] },
+);
