@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
+import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { databasePlugin } from './db/database-plugin.ts';
@@ -59,6 +60,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // During a graceful stop our own hook answers (drain.ts): /readyz in its shape, the rest as
     // WeBox's errors, where Fastify's would send its own body.
     return503OnClosing: false,
+    // Opening the embedded database and migrating it can take longer than Fastify's 10 s on a
+    // small or busy machine (a first start on a Raspberry Pi, CI running files in parallel).
+    pluginTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.server.maxConnections = maxConnections(config);
 
@@ -88,6 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
+    await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
     await app.register(userRoutes);

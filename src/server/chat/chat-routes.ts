@@ -1,61 +1,50 @@
 // POST /api/chat: Server-Sent Events by default, one JSON answer with stream: false (DESIGN §6).
+// A wire-format adapter: the call itself is the completion pipeline's (completions/).
 import { chatBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
+import type { Caller } from '../completions/completion-pipeline.ts';
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
+import { AppError, commonErrors } from '../errors.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
-import { type ChatEvent, createChatService, wireEvent } from './chat-service.ts';
+import { type ChatEvent, readChatCompletion, wireEvent } from './chat-completion.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;
 
 /** Signed-in users only (the scope's guard). */
 export const chatRoutes = userScope(async (app) => {
-  const chat = createChatService({
-    config: app.config,
-    vault: app.vault,
-    ledger: app.metering.ledger,
-    admit: app.metering.admit,
-    log: app.log.child({ module: 'chat' }),
-  });
+  const log = app.log.child({ module: 'chat' });
 
   app.post('/api/chat', { schema: { body: chatBody }, attachValidation: true }, async (request, reply) => {
-    const user = currentUser(request);
+    const caller: Caller = {
+      requestId: String(request.id),
+      userId: currentUser(request).id,
+      tokenId: null,
+      tokenRequestsPerMinute: null,
+      endpoint: 'chat',
+    };
     if (request.validationError) {
       // Refused before reaching a provider, and counted as such.
       const body = (request.body ?? {}) as { provider?: unknown; model?: unknown };
-      chat.meterRefusal(
-        { requestId: String(request.id), userId: user.id, provider: body.provider, model: body.model },
-        new AppError(400, 'invalid_request', request.validationError.message),
+      app.completions.refuse(
+        caller,
+        { provider: body.provider, model: body.model },
+        commonErrors.invalidRequest(request.validationError.message),
       );
       throw request.validationError;
     }
-    // Aborted when the client goes away, so the provider call stops too.
-    const abort = new AbortController();
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    });
-    // And when a graceful stop's drain period ends first: the client then gets an error event.
-    app.drain.track(abort, reply.raw);
 
     // Everything up to the provider's first answer part may still become a plain JSON error.
-    const events = await chat.startChat({
-      userId: user.id,
-      provider: request.body.provider,
-      model: request.body.model,
-      messages: request.body.messages,
-      signal: abort.signal,
-      requestId: String(request.id),
-      onHeaders: (headers) => reply.headers(headers),
-    });
+    const { body } = request;
+    const events = await app.completions.run(caller, body, () => readChatCompletion(body, log), reply);
 
-    if (request.body.stream === false) {
+    if (body.stream === false) {
       let text = '';
       for await (const event of events) {
         if (event.type === 'delta') text += event.text;
         else if (event.type === 'error') {
           // The status the same failure has before the first byte: a mid-answer 429 stays a 429.
-          throw shutdownReason(abort.signal) ?? new AppError(event.status, event.code, event.message);
+          throw shutdownReason(events.signal) ?? new AppError(event.status, event.code, event.message);
         } else return { text, source: event.source, usage: event.usage };
       }
       throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
@@ -64,7 +53,7 @@ export const chatRoutes = userScope(async (app) => {
     openEventStream(reply);
     try {
       for await (const event of events) {
-        if (abort.signal.aborted && !shutdownReason(abort.signal)) break;
+        if (events.signal.aborted && !shutdownReason(events.signal)) break;
         reply.raw.write(sse(event));
       }
     } catch (error) {

@@ -10,7 +10,7 @@ import {
 } from '../../shared/conversations.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
-import { createChatService } from '../chat/chat-service.ts';
+import { readChatCompletion } from '../chat/chat-completion.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
 import { createConversationService } from './conversation-service.ts';
 
@@ -19,13 +19,7 @@ const sse = (event: ConversationStreamEvent) => `data: ${JSON.stringify(event)}\
 /** Signed-in users only (the scope's guard). */
 export const conversationRoutes = userScope(async (app) => {
   const conversations = createConversationService({ db: app.database.db });
-  const chat = createChatService({
-    config: app.config,
-    vault: app.vault,
-    ledger: app.metering.ledger,
-    admit: app.metering.admit,
-    log: app.log.child({ module: 'conversations' }),
-  });
+  const log = app.log.child({ module: 'conversations' });
 
   app.get('/api/conversations', async (request) => ({
     conversations: await conversations.list(currentUser(request).id),
@@ -56,24 +50,22 @@ export const conversationRoutes = userScope(async (app) => {
     async (request, reply) => {
       const user = currentUser(request);
       const turn = await conversations.prepareTurn(user.id, request.params.id, request.body);
-      // Aborted when the client goes away (the stop button): the provider call stops too.
-      const abort = new AbortController();
-      reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
-      // And when a graceful stop's drain period ends first: the turn is saved as far as it went.
-      app.drain.track(abort, reply.raw);
-
-      // Up to the provider's first answer part, any failure is a plain JSON error and nothing is saved.
-      const events = await chat.startChat({
-        userId: user.id,
-        provider: turn.provider,
-        model: turn.model,
-        messages: turn.messages,
-        signal: abort.signal,
-        requestId: String(request.id),
-        onHeaders: (headers) => reply.headers(headers),
-      });
+      // Up to the provider's first answer part, any failure is a plain JSON error and nothing is
+      // saved. The call stops when the client goes away (the stop button) or a graceful stop's
+      // drain period ends: the turn is then saved as far as it went.
+      const events = await app.completions.run(
+        {
+          requestId: String(request.id),
+          userId: user.id,
+          tokenId: null,
+          tokenRequestsPerMinute: null,
+          endpoint: 'chat',
+        },
+        turn,
+        () => readChatCompletion(turn, log),
+        reply,
+      );
+      const { signal } = events;
 
       openEventStream(reply);
       const write = (event: ConversationStreamEvent) => {
@@ -101,7 +93,7 @@ export const conversationRoutes = userScope(async (app) => {
         for await (const event of events) {
           if (event.type === 'delta') {
             answer += event.text;
-            if (!abort.signal.aborted) write(event);
+            if (!signal.aborted) write(event);
           } else if (event.type === 'done') {
             source = event.source;
             const turnSaved = await save(event.usage);
@@ -111,7 +103,7 @@ export const conversationRoutes = userScope(async (app) => {
             if (answer.length > 0) await save();
             write({ type: 'error', code: event.code, message: event.message });
           }
-          if (abort.signal.aborted) break;
+          if (signal.aborted) break;
         }
         // Stopped by the user: keep the part of the answer they saw.
         if (!saved && answer.length > 0) await save();

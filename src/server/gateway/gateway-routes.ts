@@ -3,23 +3,11 @@
 // exactly as /api/chat does. Errors use OpenAI's shape.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { toSafeLabel } from '../../shared/text.ts';
 import { AppError } from '../errors.ts';
-import type { Admission } from '../metering/admission.ts';
-import { estimateTokens } from '../metering/cost.ts';
-import { getProvider, providers } from '../providers/registry.ts';
-import { vaultErrors } from '../vault/vault-errors.ts';
+import { providers } from '../providers/registry.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
-import {
-  adaptForProvider,
-  readCompletionRequest,
-  refuseUnpricedOnGlobalKey,
-  serializeForProvider,
-} from './completion-request.ts';
+import { readGatewayCompletion } from './gateway-completion.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
-import { readOutputRequest, withOutputLimit } from './output-limits.ts';
-import { type ForwardResult, forwardCompletion } from './passthrough.ts';
-import { translateCompletion } from './translate.ts';
 import { createUpstreamPools } from './upstream-pool.ts';
 
 declare module 'fastify' {
@@ -118,136 +106,30 @@ export const gatewayPlugin = fastifyPlugin(
         });
 
         scope.post('/chat/completions', async (request, reply) => {
-          const startedAt = performance.now();
           const identity = tokenCaller(request);
-          // Filled in as the request goes; recorded whatever happens (refusals included).
-          const outcome: {
-            provider: string;
-            model: string;
-            source: 'personal' | 'global' | 'none';
-            stream: boolean;
-            messages: unknown;
-            result: ForwardResult | null;
-            failure: unknown;
-            admission: Admission | null;
-          } = {
-            provider: 'unknown',
-            // Recorded even when refused: never the raw string (a NUL would fail the ledger's batch).
-            model: toSafeLabel((request.body as { model?: unknown } | null)?.model, 200),
-            source: 'none',
-            stream: false,
-            messages: null,
-            result: null,
-            failure: null,
-            admission: null,
-          };
-          try {
-            const { body, route, stream } = readCompletionRequest(request.body);
-            Object.assign(outcome, { provider: route.provider, model: route.model, stream, messages: body.messages });
-            const provider = getProvider(route.provider);
-            const output = readOutputRequest(provider, route.model, body);
-            // A pass-through body is serialised once, here: its bytes bound the prompt for the budget.
-            const outgoing = provider.openaiCompatible
-              ? serializeForProvider(provider, body, route.model, stream)
-              : null;
-            // The key's source only: nothing is decrypted for a request the limits refuse.
-            const key = await app.vault.findKey(identity.userId, route.provider);
-            if (key.source === 'none') throw vaultErrors.noApiKey(provider);
-            outcome.source = key.source;
-            if (key.source === 'global') refuseUnpricedOnGlobalKey(provider, body, app.config.globalKeyExtras);
-
-            // Rate limits and the budget hold; a budgeted request without an output limit gets one,
-            // so the held worst case bounds what the provider can charge.
-            const admission = await app.metering.admit({
+          await app.completions.run(
+            {
               requestId: String(request.id),
               userId: identity.userId,
               tokenId: identity.tokenId,
               tokenRequestsPerMinute: identity.requestsPerMinute,
               endpoint: 'gateway',
-              provider: route.provider,
-              model: route.model,
-              source: key.source,
-              promptBytes:
-                outgoing?.bytes ??
-                (Number(request.headers['content-length']) || Buffer.byteLength(JSON.stringify(body))),
-              messageCount: body.messages.length,
-              maxOutputTokens: output.maxOutputTokens,
-              choices: output.choices,
-              extraOutputTokens: output.extraOutputTokens,
-              unboundedParameters: output.unbounded,
-            });
-            outcome.admission = admission;
-            reply.headers(admission.headers);
-
-            // The provider call stops when the client goes away.
-            const abort = new AbortController();
-            reply.raw.on('close', () => {
-              if (!reply.raw.writableFinished) abort.abort();
-            });
-            // And when a graceful stop's drain period ends first.
-            app.drain.track(abort, reply.raw);
-            const common = {
-              provider,
-              // Decrypted just in time, once admitted (the row admitted: see vault.findKey).
-              apiKey: key.decrypt(),
-              source: key.source,
-              baseUrl: app.config.providerBaseUrls[route.provider],
-              stream,
-              timeoutMs: app.config.upstreamTimeoutMs,
-              signal: abort.signal,
-              log: request.log,
-            };
-            // The one limit upstream is the one held, whatever names the client gave it.
-            const limit = admission.capOutputTokens;
-            outcome.result = outgoing
-              ? await forwardCompletion({ ...common, body: outgoing.withLimit(limit), pools }, reply)
-              : await translateCompletion(
-                  {
-                    ...common,
-                    body: adaptForProvider(provider, withOutputLimit(body, limit), route.model, stream) as typeof body,
-                    modelId: route.model,
-                    clientModel: body.model,
-                  },
-                  reply,
-                );
-          } catch (error) {
-            outcome.failure = error;
-            throw error;
-          } finally {
-            const { result, failure } = outcome;
-            const failed = failure instanceof AppError ? failure : null;
-            const error = failed ?? result?.streamError ?? null;
-            outcome.admission?.finish(result?.usage ?? null);
-            // Off the request's path: the ledger queues it and writes in batches.
-            app.metering.ledger.record({
-              requestId: String(request.id),
-              userId: identity.userId,
-              tokenId: identity.tokenId,
-              endpoint: 'gateway',
-              provider: outcome.provider,
-              model: outcome.model,
-              keySource: outcome.source,
-              tokens: result?.usage ?? null,
-              // A stream cut before its usage arrived is charged on a local estimate.
-              estimatedTokens:
-                result && !result.usage
-                  ? {
-                      inputTokens: estimateTokens(JSON.stringify(outcome.messages ?? '').length),
-                      outputTokens: result.estimatedOutputTokens,
-                      cachedInputTokens: 0,
-                    }
-                  : null,
-              status: failure ? (failed?.statusCode ?? 500) : (error?.statusCode ?? 200),
-              errorCode: failure ? (failed?.code ?? 'internal_error') : (error?.code ?? null),
-              latencyMs: performance.now() - startedAt,
-              firstTokenMs: result?.firstByteMs ?? null,
-            });
-          }
+            },
+            // Recorded as sent (made safe) if the request is refused before its route is read.
+            { provider: 'unknown', model: (request.body as { model?: unknown } | null)?.model },
+            (identify) =>
+              readGatewayCompletion(request.body, request.headers['content-length'], identify, reply, {
+                globalKeyExtras: app.config.globalKeyExtras,
+                pools,
+                log: request.log,
+              }),
+            reply,
+          );
           return reply;
         });
       },
       { prefix: '/v1' },
     );
   },
-  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-metering'] },
+  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-metering', 'webox-completions'] },
 );

@@ -8,7 +8,8 @@ import { AppError } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
 import { costMicrousd } from './cost.ts';
-import type { KeySource, LimitPolicies } from './limit-policies.ts';
+import type { LimitPolicies } from './limit-policies.ts';
+import type { MeteredCall } from './metered-call.ts';
 import type { PriceBook } from './price-book.ts';
 import type { Quota } from './quota.ts';
 import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
@@ -30,16 +31,8 @@ const TOKENS_PER_MESSAGE = 8;
 export const worstCaseInputTokens = (promptBytes: number, messageCount: number) =>
   promptBytes + TOKENS_PER_MESSAGE * messageCount;
 
-export interface AdmissionRequest {
-  requestId: string;
-  userId: string;
-  tokenId: string | null;
-  /** The access token's own requests-per-minute limit, if it has one. */
-  tokenRequestsPerMinute: number | null;
-  endpoint: 'chat' | 'gateway';
-  provider: string;
-  model: string;
-  source: KeySource;
+/** What admission needs to know of a call's size to bound what it may cost. */
+export interface CallSize {
   /** The prompt's size in UTF-8 bytes (everything sent as input: messages, tools, …). */
   promptBytes: number;
   messageCount: number;
@@ -51,6 +44,11 @@ export interface AdmissionRequest {
   extraOutputTokens?: number;
   /** Parameters in the request whose cost the price book cannot bound: refused when a budget applies. */
   unboundedParameters?: readonly string[];
+}
+
+export interface AdmissionRequest extends MeteredCall, CallSize {
+  /** The access token's own requests-per-minute limit, if it has one. */
+  tokenRequestsPerMinute: number | null;
 }
 
 export interface Admission {

@@ -14,6 +14,7 @@ import type { BudgetLineView } from '../../shared/limits.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
+import type { MeteredCall } from './metered-call.ts';
 import { type Period, periodsIn } from './periods.ts';
 import { FLUSH_INTERVAL_MS, type UsageLedger } from './usage-ledger.ts';
 
@@ -22,14 +23,7 @@ export type BudgetUnit = BudgetLineView['unit'];
 /** One limit's state, as users and admins see it (the API's shape). */
 export type BudgetLine = BudgetLineView;
 
-export interface HoldRequest {
-  requestId: string;
-  userId: string;
-  tokenId: string | null;
-  endpoint: 'chat' | 'gateway';
-  provider: string;
-  model: string;
-  source: KeySource;
+export interface HoldRequest extends MeteredCall {
   /** The worst case: every prompt token and the maximum output. */
   inputTokens: number;
   outputTokens: number;

@@ -14,6 +14,7 @@
 import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
+import type { Endpoint } from './metered-call.ts';
 import { dayIn } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
 
@@ -45,9 +46,10 @@ export interface UsageRecord {
   requestId: string;
   userId: string;
   tokenId?: string | null;
-  endpoint: 'chat' | 'gateway';
+  endpoint: Endpoint;
   provider: string;
   model: string;
+  /** A MeteredCall's source, or none for a call refused before a key was found. */
   keySource: 'personal' | 'global' | 'none';
   /** The provider's counts, or null when none arrived (refused, failed, or cut). */
   tokens: TokenCounts | null;

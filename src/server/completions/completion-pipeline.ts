@@ -1,0 +1,185 @@
+// The one corridor every model call walks, whatever surface it came in by (the web chat, its
+// conversations, /v1 and the surfaces to come), in one order:
+//
+//   read the surface's request → the key's source (nothing decrypted) → the gates → admission
+//   (rate limits, budget hold) → the key, decrypted just in time → upstream → finish and record
+//
+// A surface is a wire-format adapter: it reads its request into a plan (which provider and model,
+// the call's size, how to call upstream) and writes the answer in its format. Everything else is
+// here, once: the usage record (refusals included), the abort wiring, the admission headers.
+import type { FastifyReply } from 'fastify';
+import { toSafeLabel } from '../../shared/text.ts';
+import type { Config } from '../config.ts';
+import type { Drain } from '../drain.ts';
+import type { CallSize } from '../metering/admission.ts';
+import type { KeySource } from '../metering/limit-policies.ts';
+import type { MeteredCall } from '../metering/metered-call.ts';
+import type { Metering } from '../metering/metering-plugin.ts';
+import type { ProviderId } from '../providers/registry.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
+import { vaultErrors } from '../vault/vault-errors.ts';
+import type { Vault } from '../vault/vault-service.ts';
+import { type CallOutcome, failureOutcome, type RecordedCall, usageRecordOf } from './call-outcome.ts';
+import { callSignal } from './call-signal.ts';
+
+/** Who calls, known before the request is read (the route's authentication). */
+export interface Caller {
+  requestId: string;
+  userId: string;
+  tokenId: string | null;
+  /** The access token's own requests-per-minute limit, if it has one. */
+  tokenRequestsPerMinute: number | null;
+  endpoint: MeteredCall['endpoint'];
+}
+
+/** What the pipeline gives the upstream step once the call is admitted. */
+export interface UpstreamCall {
+  call: MeteredCall;
+  /** Decrypted just now, once admitted; never kept beyond the call. */
+  apiKey: string;
+  source: KeySource;
+  /** The output limit per answer to send upstream, and the only one (see admission.ts). */
+  capOutputTokens: number | null;
+  /** Aborted when the client goes away or a graceful stop's drain period ends. */
+  signal: AbortSignal;
+  baseUrl: string;
+  timeoutMs: number;
+  /** performance.now() when the request arrived (first-token times are measured from it). */
+  startedAt: number;
+  /**
+   * Ends the call: gives back its admission and records its usage, once. A step that returns a
+   * stream calls it when the stream ends; if the step throws first, the pipeline calls it.
+   */
+  finish(outcome: CallOutcome): void;
+}
+
+/** A surface's request, read: what to call and how. */
+export interface CompletionPlan<Result> {
+  provider: ProviderSpec;
+  model: string;
+  size: CallSize;
+  /** Characters of input, read only to estimate a call cut before the provider counted it. */
+  inputCharacters: () => number;
+  /** Refusals that depend on whose key pays (e.g. parameters the operator's key may not use). */
+  checkSource?: (source: KeySource) => void;
+  upstream(call: UpstreamCall): Promise<Result>;
+}
+
+/**
+ * A check on an identified call before it is admitted (its source known, nothing held yet). The
+ * pipeline's gates are listed once, in completions-plugin.ts.
+ */
+export type CompletionGate = (call: MeteredCall, plan: CompletionPlan<unknown>) => void | Promise<void>;
+
+/** The plan's own check on its source, as a gate. */
+export const planGate: CompletionGate = (call, plan) => plan.checkSource?.(call.source);
+
+export function createCompletionPipeline(options: {
+  config: Config;
+  vault: Vault;
+  metering: Metering;
+  drain: Drain;
+  gates: readonly CompletionGate[];
+}) {
+  const { config, vault, metering, drain, gates } = options;
+
+  /** A call refused before it was read: recorded under safe forms of what the client sent. */
+  function refuse(caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown, startedAt: number) {
+    const call: RecordedCall = {
+      ...caller,
+      provider: toSafeLabel(sent.provider, 64),
+      model: toSafeLabel(sent.model, 200),
+      source: 'none',
+      startedAt,
+      inputCharacters: () => 0,
+    };
+    metering.ledger.record(usageRecordOf(call, failureOutcome(error)));
+  }
+
+  /**
+   * Runs one call. `read` turns the surface's request into a plan and throws its refusal; `sent`
+   * is what the client named, recorded (made safe) when `read` refuses it, unless `read` named the
+   * call first with `identify` (its provider and model, once the request says which they are).
+   * Resolves with what the plan's upstream step returns; any refusal or failure before that
+   * throws, already recorded.
+   */
+  async function run<Result>(
+    caller: Caller,
+    sent: { provider: unknown; model: unknown },
+    read: (identify: (provider: string, model: string) => void) => CompletionPlan<Result>,
+    reply: FastifyReply,
+  ): Promise<Result> {
+    const startedAt = performance.now();
+    // Wired first: a client gone while the call waits for its admission stops it too.
+    const signal = callSignal(reply, drain);
+    let plan: CompletionPlan<Result>;
+    try {
+      plan = read((provider, model) => {
+        sent = { provider, model };
+      });
+    } catch (error) {
+      refuse(caller, sent, error, startedAt);
+      throw error;
+    }
+    const recorded: RecordedCall = {
+      ...caller,
+      provider: plan.provider.id,
+      model: plan.model,
+      source: 'none',
+      startedAt,
+      inputCharacters: plan.inputCharacters,
+    };
+    let release: ((tokens: CallOutcome['tokens']) => void) | null = null;
+    let finished = false;
+    const finish = (outcome: CallOutcome) => {
+      if (finished) return;
+      finished = true;
+      release?.(outcome.tokens ?? null);
+      // Off the request's path: the ledger queues it and writes in batches.
+      metering.ledger.record(usageRecordOf(recorded, outcome));
+    };
+
+    try {
+      // The key's source only: nothing is decrypted for a call the gates or limits refuse.
+      const key = await vault.findKey(caller.userId, plan.provider.id as ProviderId);
+      if (key.source === 'none') throw vaultErrors.noApiKey(plan.provider);
+      recorded.source = key.source;
+      const call: MeteredCall = { ...caller, provider: plan.provider.id, model: plan.model, source: key.source };
+      for (const gate of gates) await gate(call, plan);
+
+      // Rate limits and the budget hold; a budgeted call without an output limit gets one, so the
+      // held worst case bounds what the provider can charge.
+      const admission = await metering.admit({
+        ...call,
+        tokenRequestsPerMinute: caller.tokenRequestsPerMinute,
+        ...plan.size,
+      });
+      release = (tokens) => admission.finish(tokens ?? null);
+      reply.headers(admission.headers);
+
+      return await plan.upstream({
+        call,
+        // Decrypted just in time, once admitted (the row admitted: see vault.findKey).
+        apiKey: key.decrypt(),
+        source: key.source,
+        capOutputTokens: admission.capOutputTokens,
+        signal,
+        baseUrl: config.providerBaseUrls[plan.provider.id as ProviderId],
+        timeoutMs: config.upstreamTimeoutMs,
+        startedAt,
+        finish,
+      });
+    } catch (error) {
+      finish(failureOutcome(error));
+      throw error;
+    }
+  }
+
+  return {
+    run,
+    refuse: (caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown) =>
+      refuse(caller, sent, error, performance.now()),
+  };
+}
+
+export type CompletionPipeline = ReturnType<typeof createCompletionPipeline>;

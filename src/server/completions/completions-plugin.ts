@@ -1,0 +1,30 @@
+// The completion pipeline as app.completions, for every surface that calls a model. Its gates are
+// listed here, once: a check every call must pass before admission is one line in this list.
+import fastifyPlugin from 'fastify-plugin';
+import { type CompletionPipeline, createCompletionPipeline, planGate } from './completion-pipeline.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    completions: CompletionPipeline;
+  }
+}
+
+export const completionsPlugin = fastifyPlugin(
+  async (app) => {
+    app.decorate(
+      'completions',
+      createCompletionPipeline({
+        config: app.config,
+        vault: app.vault,
+        metering: app.metering,
+        drain: app.drain,
+        gates: [
+          // What the surface's own request may not do on this source (e.g. /v1's priced extras on
+          // the operator's key).
+          planGate,
+        ],
+      }),
+    );
+  },
+  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering'] },
+);
