@@ -275,14 +275,17 @@ describe('the completion pipeline', () => {
   it('aborts the upstream call when the client goes away, and when a graceful stop ends the drain', async () => {
     const gone = setUp();
     let signal: AbortSignal | undefined;
-    await gone.pipeline.run(caller, sent, () => plan(async (call) => void (signal = call.signal)), gone.reply);
+    const keepSignal = async (call: UpstreamCall) => {
+      signal = call.signal;
+    };
+    await gone.pipeline.run(caller, sent, () => plan(keepSignal), gone.reply);
     expect(signal?.aborted).toBe(false);
     gone.raw.emit('close');
     expect(signal?.aborted).toBe(true);
     expect(signal && shutdownReason(signal)).toBeNull();
 
     const stopped = setUp();
-    await stopped.pipeline.run(caller, sent, () => plan(async (call) => void (signal = call.signal)), stopped.reply);
+    await stopped.pipeline.run(caller, sent, () => plan(keepSignal), stopped.reply);
     stopped.drain.begin();
     stopped.drain.cut();
     expect(signal && shutdownReason(signal)?.code).toBe('server_shutting_down');
