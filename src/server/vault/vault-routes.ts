@@ -3,8 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { providerParams, saveKeyBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
-import { createKeyStore } from './key-store.ts';
-import { rotateVault } from './vault-rotation.ts';
 
 export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
@@ -43,7 +41,7 @@ export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
       // Online rotation from the admin API: the way to rotate the embedded database while its server
       // runs (the CLI refuses to open it then). Idempotent, like `webox vault rotate`.
       app.post('/api/admin/vault/rotate', async (request) => {
-        const report = await rotateVault({ keyring: app.keyring, store: createKeyStore(app.database.db) });
+        const report = await app.vault.rotate();
         request.log.info({ ...report }, 'vault rotated');
         return report;
       });

@@ -1,7 +1,7 @@
 // The hybrid key system: personal keys first, then the global key, then none (DESIGN §5).
 // Only this service decrypts; plaintext lives in memory for the length of one provider call.
 import { createCachedMap } from '../cache/cached-map.ts';
-import type { ChangeBus } from '../cache/change-bus.ts';
+import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
 import { getProvider, isProviderId, type ProviderId, providerIds } from '../providers/registry.ts';
@@ -11,6 +11,7 @@ import { checkKeyFormat } from './key-format.ts';
 import type { KeyStore, SealedRow } from './key-store.ts';
 import { verifyKeyWithProvider } from './key-verification.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
+import { type RotationReport, rotateVault } from './vault-rotation.ts';
 
 export type ResolvedKey = { source: KeySource; apiKey: string } | { source: 'none' };
 
@@ -146,6 +147,16 @@ export function createVault(options: {
   }
 
   return {
+    /**
+     * Re-encrypts every stored key under the active master key, through this vault's own store;
+     * then every instance drops the sealed rows it cached (they were read under the old key).
+     */
+    async rotate(): Promise<RotationReport> {
+      const report = await rotateVault({ keyring, store });
+      await bus.publish(KEY_CHANNEL, RESYNC);
+      return report;
+    },
+
     savePersonalKey: (userId: string, provider: string, input: { apiKey: unknown; verify?: boolean }) =>
       saveKey(personalPlace(userId, provider), input, userId),
     deletePersonalKey: (userId: string, provider: string) => deleteKey(personalPlace(userId, provider), userId),
