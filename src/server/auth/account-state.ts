@@ -3,7 +3,7 @@
 // asks this same question, so a disabled account stops everywhere at once.
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { user } from '../db/schema/index.ts';
+import { user } from '../db/schema/auth.ts';
 
 interface BanFields {
   banned?: boolean | null;

@@ -8,7 +8,8 @@ import { runWithAdapter } from '@better-auth/core/context';
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../db/client.ts';
-import * as schema from '../db/schema/index.ts';
+// better-auth's adapter is given its own tables only.
+import * as schema from '../db/schema/auth.ts';
 import type { Auth } from './auth-instance.ts';
 
 /** Arbitrary constant, distinct from the migrations' lock. */

@@ -9,7 +9,8 @@ import { admin } from 'better-auth/plugins';
 import { count } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import * as schema from '../db/schema/index.ts';
+// better-auth's adapter is given its own tables only.
+import * as schema from '../db/schema/auth.ts';
 import { checkAuthInput, validateUserFields } from './user-fields.ts';
 
 /** Fastify's view of the client address is handed to better-auth in this header (and only ours). */

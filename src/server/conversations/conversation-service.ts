@@ -4,7 +4,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Database } from '../db/client.ts';
-import { conversation, conversationMessage } from '../db/schema/index.ts';
+import { conversation, conversationMessage } from '../db/schema/conversations.ts';
 import { commonErrors } from '../errors.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
 import { requireProvider } from '../vault/vault-service.ts';

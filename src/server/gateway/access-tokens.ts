@@ -11,7 +11,7 @@ import { readAccountState } from '../auth/account-state.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
-import { accessToken } from '../db/schema/index.ts';
+import { accessToken } from '../db/schema/gateway.ts';
 import { AppError, commonErrors } from '../errors.ts';
 
 export const TOKEN_PREFIX = 'wbx_';

@@ -6,7 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
-import { modelPrice } from '../db/schema/index.ts';
+import { modelPrice } from '../db/schema/metering.ts';
 import { AppError } from '../errors.ts';
 import { isProviderId, providers } from '../providers/registry.ts';
 import type { Price } from './cost.ts';

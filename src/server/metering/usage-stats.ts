@@ -4,7 +4,7 @@
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
-import { usageDaily } from '../db/schema/index.ts';
+import { usageDaily } from '../db/schema/metering.ts';
 import { AppError } from '../errors.ts';
 import { dayIn } from './periods.ts';
 

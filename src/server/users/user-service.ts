@@ -10,7 +10,7 @@ import type { AccountsLock, AccountsTransaction } from '../auth/accounts-lock.ts
 import type { Auth } from '../auth/auth-instance.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
-import { user } from '../db/schema/index.ts';
+import { user } from '../db/schema/auth.ts';
 import { AppError, commonErrors } from '../errors.ts';
 
 const userErrors = {

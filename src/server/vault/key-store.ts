@@ -2,7 +2,7 @@
 // this file only towards the vault service, which alone decrypts.
 import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { providerKey } from '../db/schema/index.ts';
+import { providerKey } from '../db/schema/vault.ts';
 import type { KeyPlace } from './crypto.ts';
 
 export interface StoredKeySummary {

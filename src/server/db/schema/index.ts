@@ -1,4 +1,5 @@
-// Every table, for Drizzle's client and drizzle-kit. Each module owns its file here.
+// Every table, for drizzle-kit and the database client only: each module imports its own file
+// (auth.ts is better-auth's, read by the auth and users modules), never this barrel.
 export * from './auth.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
