@@ -4,7 +4,7 @@ import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
-import { openEventStream } from '../gateway/event-stream.ts';
+import { openEventStream } from '../event-stream.ts';
 import { type ChatEvent, createChatService, wireEvent } from './chat-service.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;

@@ -8,6 +8,8 @@ import { AppError } from '../errors.ts';
 import type { Admission } from '../metering/admission.ts';
 import { estimateTokens } from '../metering/cost.ts';
 import { getProvider, providers } from '../providers/registry.ts';
+import { type ForwardResult, forwardCompletion } from '../upstream/passthrough.ts';
+import { createUpstreamPools } from '../upstream/upstream-pool.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import {
@@ -18,9 +20,7 @@ import {
 } from './completion-request.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
 import { readOutputRequest, withOutputLimit } from './output-limits.ts';
-import { type ForwardResult, forwardCompletion } from './passthrough.ts';
 import { translateCompletion } from './translate.ts';
-import { createUpstreamPools } from './upstream-pool.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,9 +2,9 @@
 // stream's tail, and OpenAI messages translated for the AI SDK.
 import { describe, expect, it } from 'vitest';
 import { getProvider } from '../providers/registry.ts';
+import { usageFromStreamTail, usageOf } from '../upstream/passthrough.ts';
 import { adaptForProvider, readCompletionRequest } from './completion-request.ts';
 import { routeModel } from './model-id.ts';
-import { usageFromStreamTail, usageOf } from './passthrough.ts';
 import { toModelMessages, toSettings } from './translate.ts';
 
 describe('routeModel', () => {

@@ -6,12 +6,12 @@ import { type FinishReason, jsonSchema, type ModelMessage, type ToolSet, tool } 
 import type { FastifyReply } from 'fastify';
 import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
+import { errorEvent, openEventStream } from '../event-stream.ts';
 import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
-import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { type ModelStream, type StreamTextSettings, startModelStream } from '../upstream/model-stream.ts';
+import type { ForwardResult } from '../upstream/passthrough.ts';
 import type { CompletionBody } from './completion-request.ts';
-import { errorEvent, openEventStream } from './event-stream.ts';
-import type { ForwardResult } from './passthrough.ts';
 
 interface OpenAiToolCall {
   id: string;

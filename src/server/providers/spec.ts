@@ -37,7 +37,7 @@ export interface KeyFormat {
   hint: string;
   /**
    * How such a key (or a masked or cut piece of one) looks inside other text: global, unanchored.
-   * Provider messages and logged errors lose whatever matches (see scrub-secrets.ts).
+   * Provider messages and logged errors lose whatever matches (see upstream/scrub-secrets.ts).
    */
   shape: RegExp;
 }

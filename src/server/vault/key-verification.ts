@@ -1,7 +1,7 @@
 // `verify: true`: ask the provider's list-models endpoint whether a key works before storing it.
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { failureForStatus } from '../providers/upstream-error.ts';
+import { failureForStatus } from '../upstream/upstream-error.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
 
 export async function verifyKeyWithProvider(options: {

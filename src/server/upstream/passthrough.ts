@@ -6,20 +6,20 @@ import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import { errorEvent, openEventStream } from '../event-stream.ts';
 import type { TokenCounts } from '../metering/cost.ts';
-import { scrubSecrets } from '../providers/scrub-secrets.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { scrubSecrets } from './scrub-secrets.ts';
+import { createStreamTail } from './stream-tail.ts';
 import {
   failureForStatus,
   parseRetryAfter,
   providerMessageFrom,
   UpstreamError,
   upstreamErrorToAppError,
-} from '../providers/upstream-error.ts';
-import { retryDelayMs, sleep } from '../providers/upstream-retry.ts';
-import { errorEvent, headerText, openEventStream } from './event-stream.ts';
-import { createStreamTail } from './stream-tail.ts';
+} from './upstream-error.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
+import { retryDelayMs, sleep } from './upstream-retry.ts';
 
 export interface ForwardRequest {
   provider: ProviderSpec;
@@ -44,6 +44,9 @@ export interface ForwardResult {
   /** Output tokens guessed from what was streamed, for when the provider's usage never came. */
   estimatedOutputTokens: number;
 }
+
+/** A header value as one string (undici gives string | string[]). */
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function connectionFailure(provider: ProviderSpec, error: unknown) {
   const code = (error as { code?: string } | undefined)?.code;

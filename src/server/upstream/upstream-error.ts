@@ -2,8 +2,8 @@
 // whether it may be retried, and then one AppError with the codes of DESIGN §10.
 import { APICallError, JSONParseError, StreamProviderError, TypeValidationError } from 'ai';
 import { AppError } from '../errors.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
-import type { ProviderSpec } from './spec.ts';
 
 export type UpstreamFailure =
   | 'rejected_key'
