@@ -83,7 +83,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       const text = await upstream.body.text();
       failure = new UpstreamError({
         provider,
-        failure: failureForStatus(upstream.statusCode, text),
+        failure: failureForStatus(upstream.statusCode, text, provider),
         status: upstream.statusCode,
         retryAfterSeconds: parseRetryAfter(headerText(upstream.headers['retry-after'])),
         providerMessage: providerMessageFrom(text, request.apiKey),

@@ -37,7 +37,7 @@ export async function verifyKeyWithProvider(options: {
     return;
   }
   const body = await response.text().catch(() => '');
-  const failure = failureForStatus(response.status, body);
+  const failure = failureForStatus(response.status, body, provider);
   if (failure === 'rejected_key') throw vaultErrors.providerRejectedKey(provider, source);
   if (failure === 'rate_limited') {
     throw new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting this key; try again later.`, {
