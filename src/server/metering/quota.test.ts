@@ -12,7 +12,8 @@ import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import type { PriceBook } from './price-book.ts';
 import { createQuota, type Quota } from './quota.ts';
 import type { HoldRequest } from './quota-hold.ts';
-import { createUsageLedger, type UsageLedger, type UsageRecord } from './usage-ledger.ts';
+import { createUsageLedger, type UsageLedger } from './usage-ledger.ts';
+import type { UsageRecord } from './usage-row.ts';
 
 const TIMEZONE = 'Europe/Paris';
 const silent = { warn: () => {}, error: () => {} };
