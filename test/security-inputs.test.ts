@@ -4,7 +4,8 @@
 // are charged their real cost, not their held worst case.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/server/db/client.ts';
-import { createUsageLedger, type UsageRecord } from '../src/server/metering/usage-ledger.ts';
+import { createUsageLedger } from '../src/server/metering/usage-ledger.ts';
+import type { UsageRecord } from '../src/server/metering/usage-row.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, cookieFrom, signUp, uniqueEmail } from './helpers/client.ts';

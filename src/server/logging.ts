@@ -3,7 +3,7 @@
 // set of fields (an SDK error's enumerable properties can hold request headers or bodies).
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream, LoggerOptions } from 'pino';
-import { scrubCredentialShapes } from './providers/scrub-secrets.ts';
+import { scrubCredentialShapes } from './upstream/scrub-secrets.ts';
 
 const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -1,6 +1,6 @@
 // What the budget and in-flight suites share: members with a token, an admin setting their limits,
 // /v1 calls, the ledger's totals, and a record of every budget hold the app takes.
-import type { HoldRequest } from '../../src/server/metering/quota.ts';
+import type { HoldRequest } from '../../src/server/metering/quota-hold.ts';
 import type { TestApp } from './app.ts';
 import { type Client, signUp } from './client.ts';
 import { type KeyProvider, makeKey } from './keys.ts';

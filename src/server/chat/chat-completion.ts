@@ -8,7 +8,7 @@ import { AppError, commonErrors } from '../errors.ts';
 import { estimateTokens } from '../metering/cost.ts';
 import type { KeySource } from '../metering/limit-policies.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
-import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
+import { type ModelStream, startModelStream } from '../upstream/model-stream.ts';
 import { requireProvider } from '../vault/vault-service.ts';
 
 export interface ChatMessage {

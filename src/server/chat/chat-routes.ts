@@ -6,7 +6,7 @@ import { userScope } from '../auth/route-scopes.ts';
 import type { Caller } from '../completions/completion-pipeline.ts';
 import { shutdownReason } from '../drain.ts';
 import { AppError, commonErrors } from '../errors.ts';
-import { openEventStream } from '../gateway/event-stream.ts';
+import { openEventStream } from '../event-stream.ts';
 import { type ChatEvent, readChatCompletion, wireEvent } from './chat-completion.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;

@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
 import type { Endpoint } from '../metering/metered-call.ts';
-import type { UsageRecord } from '../metering/usage-ledger.ts';
+import type { UsageRecord } from '../metering/usage-row.ts';
 
 export interface CallOutcome {
   /** The HTTP status the call answered with (or would have, before its first byte). */

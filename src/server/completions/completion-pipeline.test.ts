@@ -9,7 +9,7 @@ import { createDrain, shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
 import type { AdmissionRequest } from '../metering/admission.ts';
 import type { Metering } from '../metering/metering-plugin.ts';
-import type { UsageRecord } from '../metering/usage-ledger.ts';
+import type { UsageRecord } from '../metering/usage-row.ts';
 import { getProvider } from '../providers/registry.ts';
 import type { FoundKey, Vault } from '../vault/vault-service.ts';
 import {

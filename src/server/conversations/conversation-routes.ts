@@ -11,7 +11,7 @@ import {
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import { readChatCompletion } from '../chat/chat-completion.ts';
-import { openEventStream } from '../gateway/event-stream.ts';
+import { openEventStream } from '../event-stream.ts';
 import { createConversationService } from './conversation-service.ts';
 
 const sse = (event: ConversationStreamEvent) => `data: ${JSON.stringify(event)}\n\n`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { providers } from '../providers/registry.ts';
+import { getProvider, providers } from '../providers/registry.ts';
 import { adaptForProvider, readCompletionRequest, serializeForProvider } from './completion-request.ts';
 import { withOutputLimit } from './output-limits.ts';
 
@@ -38,5 +38,40 @@ describe('serializeForProvider', () => {
     if (!mistral) throw new Error('mistral is in the registry');
     const { body } = readCompletionRequest({ ...client, user: 'u1' });
     expect(() => serializeForProvider(mistral, body, 'mistral-small-latest', false)).toThrow(/user is not supported/);
+  });
+});
+
+describe('readCompletionRequest and adaptForProvider', () => {
+  const base = { model: 'mistral/mistral-small-latest', messages: [{ role: 'user', content: 'hi' }] };
+  it('checks the fields it routes on', () => {
+    expect(() => readCompletionRequest([])).toThrow(/JSON object/);
+    expect(() => readCompletionRequest({ messages: [] })).toThrow(
+      expect.objectContaining({ details: { param: 'model' } }),
+    );
+    expect(() => readCompletionRequest({ ...base, messages: [{ content: 'x' }] })).toThrow(/role/);
+    expect(() => readCompletionRequest({ ...base, stream: 'yes' })).toThrow(/stream/);
+    expect(readCompletionRequest({ ...base, stream: true }).stream).toBe(true);
+  });
+  it('renames, drops and refuses per provider', () => {
+    const { body } = readCompletionRequest({
+      ...base,
+      seed: 3,
+      max_completion_tokens: 9,
+      stream_options: { include_usage: true },
+    });
+    expect(adaptForProvider(getProvider('mistral'), body, 'mistral-small-latest', true)).toEqual({
+      model: 'mistral-small-latest',
+      messages: base.messages,
+      random_seed: 3,
+      max_tokens: 9,
+    });
+    expect(() => adaptForProvider(getProvider('mistral'), { ...body, user: 'u1' }, 'm', false)).toThrow(
+      /user is not supported/,
+    );
+    const openai = adaptForProvider(getProvider('openai'), body, 'gpt-4o', true);
+    expect(openai).toMatchObject({ model: 'gpt-4o', seed: 3, stream_options: { include_usage: true } });
+    expect(
+      adaptForProvider(getProvider('openai'), { ...body, stream_options: undefined }, 'gpt-4o', false).stream_options,
+    ).toBeUndefined();
   });
 });

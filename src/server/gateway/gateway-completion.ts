@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 import type { CallOutcome } from '../completions/call-outcome.ts';
 import type { CompletionPlan } from '../completions/completion-pipeline.ts';
 import { getProvider } from '../providers/registry.ts';
+import { type ForwardResult, forwardCompletion } from '../upstream/passthrough.ts';
+import type { UpstreamPools } from '../upstream/upstream-pool.ts';
 import {
   adaptForProvider,
   type GlobalKeyExtras,
@@ -13,9 +15,7 @@ import {
   serializeForProvider,
 } from './completion-request.ts';
 import { readOutputRequest, withOutputLimit } from './output-limits.ts';
-import { type ForwardResult, forwardCompletion } from './passthrough.ts';
 import { translateCompletion } from './translate.ts';
-import type { UpstreamPools } from './upstream-pool.ts';
 
 interface GatewayContext {
   globalKeyExtras: GlobalKeyExtras;

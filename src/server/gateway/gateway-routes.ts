@@ -5,10 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { providers } from '../providers/registry.ts';
+import { createUpstreamPools } from '../upstream/upstream-pool.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import { readGatewayCompletion } from './gateway-completion.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
-import { createUpstreamPools } from './upstream-pool.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

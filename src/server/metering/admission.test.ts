@@ -16,7 +16,8 @@ import {
 import { costMicrousd, type Price } from './cost.ts';
 import type { BudgetLimits, EffectiveLimits, LimitPolicies } from './limit-policies.ts';
 import type { PriceBook } from './price-book.ts';
-import type { HoldRequest, Quota } from './quota.ts';
+import type { Quota } from './quota.ts';
+import type { HoldRequest } from './quota-hold.ts';
 import { createRateLimits, type RateLimits } from './rate-limits.ts';
 
 const silent = { warn: () => {}, info: () => {} };

@@ -10,8 +10,10 @@ import { AppError } from '../errors.ts';
 import { costMicrousd, type Price } from './cost.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import type { PriceBook } from './price-book.ts';
-import { createQuota, type HoldRequest, type Quota } from './quota.ts';
-import { createUsageLedger, type UsageLedger, type UsageRecord } from './usage-ledger.ts';
+import { createQuota, type Quota } from './quota.ts';
+import type { HoldRequest } from './quota-hold.ts';
+import { createUsageLedger, type UsageLedger } from './usage-ledger.ts';
+import type { UsageRecord } from './usage-row.ts';
 
 const TIMEZONE = 'Europe/Paris';
 const silent = { warn: () => {}, error: () => {} };

@@ -9,7 +9,8 @@ import { openTestDatabase } from '../../../test/helpers/database.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { costMicrousd, type Price } from './cost.ts';
 import type { PriceBook } from './price-book.ts';
-import { createUsageLedger, FLUSH_INTERVAL_MS, type UsageLedger, type UsageRecord } from './usage-ledger.ts';
+import { createUsageLedger, FLUSH_INTERVAL_MS, type UsageLedger } from './usage-ledger.ts';
+import type { UsageRecord } from './usage-row.ts';
 
 const PRICE: Price = {
   id: 'price-1',

@@ -11,86 +11,22 @@
 // that row is set aside (logged with its request id, counted in stats().rejected). Its quota hold,
 // if any, stays and is charged at its worst case when it expires, so the call is still paid for.
 // Any other failure (the database unreachable) keeps every row queued, and retried.
-import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import type { DatabaseHandle } from '../db/client.ts';
-import { costMicrousd, type TokenCounts } from './cost.ts';
-import type { Endpoint } from './metered-call.ts';
-import { dayIn } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
+import { type UsageRecord, type UsageRow, usageRowMaker } from './usage-row.ts';
 
 export const FLUSH_INTERVAL_MS = 1_000;
 const BATCH_SIZE = 500;
 /** Records kept while the database is unreachable, before the oldest are dropped (and logged). */
 const MAX_QUEUE = 100_000;
-const INT_MAX = 2_147_483_647;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A PostgreSQL refusal of the rows' own data (class 22 data exception, 23 integrity violation). */
 /** foreign_key_violation: the row's user was deleted while the row waited in the queue. */
 const isOrphan = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
 
+/** A PostgreSQL refusal of the rows' own data (class 22 data exception, 23 integrity violation). */
 function isDataError(error: unknown) {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
-}
-
-/** Text as the columns can hold it (defence in depth: the routes already refuse what this strips). */
-const safeText = (value: string, max: number) =>
-  value.length <= max && isSingleLine(value) ? value : toSafeLabel(value, max);
-/** An int4 column's value: finite, whole, within range. */
-const safeInt = (value: number) => (Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), INT_MAX) : 0);
-const safeMicrousd = (value: number) =>
-  Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), Number.MAX_SAFE_INTEGER) : 0;
-
-export interface UsageRecord {
-  requestId: string;
-  userId: string;
-  tokenId?: string | null;
-  endpoint: Endpoint;
-  provider: string;
-  model: string;
-  /** A MeteredCall's source, or none for a call refused before a key was found. */
-  keySource: 'personal' | 'global' | 'none';
-  /** The provider's counts, or null when none arrived (refused, failed, or cut). */
-  tokens: TokenCounts | null;
-  /** Counts estimated locally when the provider's never arrived (marks the row `estimated`). */
-  estimatedTokens?: TokenCounts | null;
-  /**
-   * An expired quota hold is charged at the worst case it held (DESIGN §10): this cost, not one
-   * recomputed from today's price, with estimatedTokens the tokens it held.
-   */
-  heldMicrousd?: number;
-  status: number;
-  errorCode?: string | null;
-  latencyMs?: number | null;
-  firstTokenMs?: number | null;
-  at?: Date;
-}
-
-/** A usage_event row as queued, with its day in the operator's time zone. */
-interface QueuedEvent {
-  requestId: string;
-  userId: string;
-  tokenId: string | null;
-  endpoint: 'chat' | 'gateway';
-  provider: string;
-  model: string;
-  keySource: 'personal' | 'global' | 'none';
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costMicrousd: number;
-  inputMicrousdPerMtok: number | null;
-  outputMicrousdPerMtok: number | null;
-  cachedInputMicrousdPerMtok: number | null;
-  unpriced: boolean;
-  estimated: boolean;
-  status: number;
-  errorCode: string | null;
-  latencyMs: number | null;
-  firstTokenMs: number | null;
-  createdAt: Date;
-  day: string;
 }
 
 const INSERT_BATCH = `
@@ -145,44 +81,12 @@ export function createUsageLedger(options: {
   log: LedgerLogger;
 }) {
   const { query, prices, log } = options;
-  const toDay = dayIn(options.timezone);
-  let queue: QueuedEvent[] = [];
+  const toRow = usageRowMaker(prices, options.timezone);
+  let queue: UsageRow[] = [];
   let flushing: Promise<void> | null = null;
   const counts = { written: 0, rejected: 0, orphaned: 0 };
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
-
-  function toRow(record: UsageRecord): QueuedEvent {
-    const at = record.at ?? new Date();
-    const tokens = record.tokens ?? record.estimatedTokens ?? null;
-    const price = tokens ? prices.priceAt(record.provider, record.model, at) : null;
-    const optionalInt = (value: number | null | undefined) =>
-      value === undefined || value === null ? null : safeInt(value);
-    return {
-      requestId: safeText(record.requestId, 200),
-      userId: safeText(record.userId, 200),
-      tokenId: record.tokenId && UUID.test(record.tokenId) ? record.tokenId : null,
-      endpoint: record.endpoint,
-      provider: safeText(record.provider, 64),
-      model: safeText(record.model, 200),
-      keySource: record.keySource,
-      inputTokens: safeInt(tokens?.inputTokens ?? 0),
-      outputTokens: safeInt(tokens?.outputTokens ?? 0),
-      cachedInputTokens: safeInt(tokens?.cachedInputTokens ?? 0),
-      costMicrousd: safeMicrousd(record.heldMicrousd ?? (tokens && price ? costMicrousd(tokens, price) : 0)),
-      inputMicrousdPerMtok: price?.inputMicrousdPerMtok ?? null,
-      outputMicrousdPerMtok: price?.outputMicrousdPerMtok ?? null,
-      cachedInputMicrousdPerMtok: price?.cachedInputMicrousdPerMtok ?? null,
-      unpriced: tokens !== null && price === null,
-      estimated: record.tokens === null && (record.estimatedTokens ?? null) !== null,
-      status: safeInt(record.status),
-      errorCode: record.errorCode ? safeText(record.errorCode, 100) : null,
-      latencyMs: optionalInt(record.latencyMs),
-      firstTokenMs: optionalInt(record.firstTokenMs),
-      createdAt: at,
-      day: toDay(at),
-    };
-  }
 
   /**
    * One statement per batch: the events go in (a request id already written is skipped, also
@@ -190,8 +94,8 @@ export function createUsageLedger(options: {
    * rows travel as one array per column (unnest), so the statement's size does not grow with the
    * batch and building it costs next to nothing.
    */
-  async function writeBatch(batch: QueuedEvent[]) {
-    const column = <K extends keyof QueuedEvent>(key: K) => batch.map((row) => row[key]);
+  async function writeBatch(batch: UsageRow[]) {
+    const column = <K extends keyof UsageRow>(key: K) => batch.map((row) => row[key]);
     await query(INSERT_BATCH, [
       column('requestId'),
       column('userId'),
@@ -224,7 +128,7 @@ export function createUsageLedger(options: {
    * in order, so the rows done always lead the batch: `progress.done` counts them when another
    * failure (the database unreachable) is thrown, and the rest stays queued.
    */
-  async function writeIsolating(rows: QueuedEvent[], progress: { done: number }) {
+  async function writeIsolating(rows: UsageRow[], progress: { done: number }) {
     try {
       await writeBatch(rows);
       counts.written += rows.length;

@@ -27,6 +27,8 @@ export const google = {
     return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(encodeURIComponent(modelId));
   },
   authHeaders,
+  // Google answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
+  rejectsKey: (status, body) => status === 400 && body !== undefined && body.includes('API_KEY_INVALID'),
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: authHeaders(apiKey) }),
   // maxOutputTokens: the "output token limit" of each model (ai.google.dev/gemini-api/docs/models);
   // thinking tokens count inside it.

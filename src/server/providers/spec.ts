@@ -37,7 +37,7 @@ export interface KeyFormat {
   hint: string;
   /**
    * How such a key (or a masked or cut piece of one) looks inside other text: global, unanchored.
-   * Provider messages and logged errors lose whatever matches (see scrub-secrets.ts).
+   * Provider messages and logged errors lose whatever matches (see upstream/scrub-secrets.ts).
    */
   shape: RegExp;
 }
@@ -126,6 +126,12 @@ export interface ProviderSpec<Id extends string = string> {
   authHeaders(apiKey: string): Record<string, string>;
   /** The list-models request that tells whether a key works (`verify: true`); its headers are authHeaders. */
   listModelsRequest(apiKey: string, baseUrl: string): { url: string; headers: Record<string, string> };
+  /**
+   * An error answer that refuses the key although its status is not 401 or 403 (Google's 400
+   * API_KEY_INVALID). Absent: only 401 and 403 refuse a key. Read on every path: the
+   * pass-through, the AI SDK stream and the key check.
+   */
+  rejectsKey?(status: number, body: string | undefined): boolean;
   /** True when the upstream speaks OpenAI's chat completions (the gateway passes those through). */
   openaiCompatible: boolean;
   gateway: GatewayParameters;

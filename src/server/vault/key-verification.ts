@@ -1,7 +1,7 @@
 // `verify: true`: ask the provider's list-models endpoint whether a key works before storing it.
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { failureForStatus } from '../providers/upstream-error.ts';
+import { failureForStatus } from '../upstream/upstream-error.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
 
 export async function verifyKeyWithProvider(options: {
@@ -37,7 +37,7 @@ export async function verifyKeyWithProvider(options: {
     return;
   }
   const body = await response.text().catch(() => '');
-  const failure = failureForStatus(response.status, body);
+  const failure = failureForStatus(response.status, body, provider);
   if (failure === 'rejected_key') throw vaultErrors.providerRejectedKey(provider, source);
   if (failure === 'rate_limited') {
     throw new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting this key; try again later.`, {

@@ -1,25 +1,27 @@
 // The hot path for OpenAI-compatible upstreams (OpenAI, Mistral, Groq): the request goes out with
 // only the model id, parameter names and authorization rewritten, over a pooled undici client, and
-// the answer's bytes come back untouched. Usage is read from the JSON answer, or from the last
-// chunks of the stream, without parsing the rest.
+// the answer's bytes come back untouched but for the provider's stream rewrite and the scrubbed
+// error events. Usage is read from the JSON answer, or from the last chunks of the stream, without
+// parsing the rest (passthrough-usage.ts).
 import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import { errorEvent, openEventStream } from '../event-stream.ts';
 import type { TokenCounts } from '../metering/cost.ts';
-import { scrubSecrets } from '../providers/scrub-secrets.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { usageFromStreamTail, usageOf } from './passthrough-usage.ts';
+import { createStreamErrorScrubber } from './stream-error-scrubber.ts';
+import { createStreamTail } from './stream-tail.ts';
 import {
   failureForStatus,
   parseRetryAfter,
   providerMessageFrom,
   UpstreamError,
   upstreamErrorToAppError,
-} from '../providers/upstream-error.ts';
-import { retryDelayMs, sleep } from '../providers/upstream-retry.ts';
-import { errorEvent, headerText, openEventStream } from './event-stream.ts';
-import { createStreamTail } from './stream-tail.ts';
+} from './upstream-error.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
+import { retryDelayMs, sleep } from './upstream-retry.ts';
 
 export interface ForwardRequest {
   provider: ProviderSpec;
@@ -45,46 +47,14 @@ export interface ForwardResult {
   estimatedOutputTokens: number;
 }
 
+/** A header value as one string (undici gives string | string[]). */
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
 function connectionFailure(provider: ProviderSpec, error: unknown) {
   const code = (error as { code?: string } | undefined)?.code;
   const timedOut =
     code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   return new UpstreamError({ provider, failure: timedOut ? 'timeout' : 'unreachable' });
-}
-
-/** Reads `usage` (or where the provider's usageFrom says) from a chat.completion object or chunk. */
-export function usageOf(value: unknown, provider: ProviderSpec): TokenCounts | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const answer = value as Record<string, unknown>;
-  const usage = (answer.usage ?? provider.gateway.usageFrom?.(answer)) as RawUsage | null | undefined;
-  if (!usage || typeof usage.prompt_tokens !== 'number') return null;
-  return {
-    inputTokens: usage.prompt_tokens,
-    outputTokens: usage.completion_tokens ?? 0,
-    cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-  };
-}
-
-interface RawUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number };
-}
-
-/** The usage of a stream, from the `data:` lines at its end. */
-export function usageFromStreamTail(tail: string, provider: ProviderSpec): TokenCounts | null {
-  const lines = tail.split('\n');
-  for (let index = lines.length - 1; index >= 0; index--) {
-    const line = lines[index]?.trim() ?? '';
-    if (!line.startsWith('data:') || !line.includes('usage')) continue;
-    try {
-      const usage = usageOf(JSON.parse(line.slice(5)), provider);
-      if (usage) return usage;
-    } catch {
-      // A line cut by the tail window: look further up.
-    }
-  }
-  return null;
 }
 
 export async function forwardCompletion(request: ForwardRequest, reply: FastifyReply): Promise<ForwardResult> {
@@ -113,7 +83,7 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
       const text = await upstream.body.text();
       failure = new UpstreamError({
         provider,
-        failure: failureForStatus(upstream.statusCode, text),
+        failure: failureForStatus(upstream.statusCode, text, provider),
         status: upstream.statusCode,
         retryAfterSeconds: parseRetryAfter(headerText(upstream.headers['retry-after'])),
         providerMessage: providerMessageFrom(text, request.apiKey),
@@ -181,57 +151,6 @@ export async function forwardCompletion(request: ForwardRequest, reply: FastifyR
     firstByteMs,
     streamError,
     estimatedOutputTokens: events,
-  };
-}
-
-const NEWLINE = 0x0a;
-const ERROR = Buffer.from('error');
-/** A line longer than this is let out (scrubbed) without waiting for its end. */
-const MAX_PENDING_LINE = 64 * 1024;
-
-/**
- * A provider reports a failure inside a stream as an error event (`data: {"error": {…}}`, Mistral's
- * `"object": "error"`, `event: error`), in its own words, which may quote the key: such lines are
- * scrubbed like any provider text (issue 10, item 4). Bytes are let out by whole lines, as they
- * came; the rest of the stream is not decoded.
- */
-export function createStreamErrorScrubber(apiKey: string) {
-  let pending: Buffer | null = null;
-  let errorEventOpen = false;
-  const scrubLines = (bytes: Buffer) => {
-    if (!errorEventOpen && !bytes.includes(ERROR)) return bytes;
-    const lines = bytes.toString('utf8').split('\n');
-    const scrubbed = lines.map((line) => {
-      if (line.trim() === '') errorEventOpen = false;
-      // The data lines after `event: error` are the error, whatever words they use.
-      else if (line.startsWith('event:')) errorEventOpen = line.includes('error');
-      // Not trimmed (providerText would): the line is a JSON event the client parses.
-      return errorEventOpen || line.includes('error') ? scrubSecrets(line, [apiKey]) : line;
-    });
-    return Buffer.from(scrubbed.join('\n'));
-  };
-  return {
-    push(chunk: Buffer): Buffer {
-      const bytes: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-      const end = bytes.lastIndexOf(NEWLINE) + 1;
-      if (end === 0 && bytes.length <= MAX_PENDING_LINE) {
-        pending = Buffer.from(bytes);
-        return Buffer.alloc(0);
-      }
-      const cut = end === 0 ? bytes.length : end;
-      if (cut === bytes.length) {
-        pending = null;
-        return scrubLines(bytes);
-      }
-      // A copy: the stream may reuse the chunk it handed over.
-      pending = Buffer.from(bytes.subarray(cut));
-      return scrubLines(bytes.subarray(0, cut));
-    },
-    flush(): Buffer {
-      const rest = pending;
-      pending = null;
-      return rest ? scrubLines(rest) : Buffer.alloc(0);
-    },
   };
 }
 

@@ -2,8 +2,8 @@
 // whether it may be retried, and then one AppError with the codes of DESIGN §10.
 import { APICallError, JSONParseError, StreamProviderError, TypeValidationError } from 'ai';
 import { AppError } from '../errors.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
-import type { ProviderSpec } from './spec.ts';
 
 export type UpstreamFailure =
   | 'rejected_key'
@@ -80,10 +80,10 @@ export function providerMessageFrom(body: string | undefined, apiKey: string): s
   }
 }
 
-export function failureForStatus(status: number, body: string | undefined): UpstreamFailure {
+/** What an error answer of a provider means; `body` is its text, when it was read. */
+export function failureForStatus(status: number, body: string | undefined, provider: ProviderSpec): UpstreamFailure {
   if (status === 401 || status === 403) return 'rejected_key';
-  // Google answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
-  if (status === 400 && body?.includes('API_KEY_INVALID')) return 'rejected_key';
+  if (provider.rejectsKey?.(status, body)) return 'rejected_key';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
   return 'bad_request';
@@ -108,7 +108,7 @@ export function toUpstreamError(
     if (APICallError.isInstance(candidate) && candidate.statusCode !== undefined && candidate.statusCode >= 400) {
       return new UpstreamError({
         provider,
-        failure: failureForStatus(candidate.statusCode, candidate.responseBody),
+        failure: failureForStatus(candidate.statusCode, candidate.responseBody, provider),
         status: candidate.statusCode,
         retryAfterSeconds: parseRetryAfter(candidate.responseHeaders?.['retry-after']),
         providerMessage: providerMessageFrom(candidate.responseBody, apiKey),
@@ -120,7 +120,7 @@ export function toUpstreamError(
       const status = candidate.statusCode !== undefined && candidate.statusCode >= 400 ? candidate.statusCode : 500;
       return new UpstreamError({
         provider,
-        failure: failureForStatus(status, undefined),
+        failure: failureForStatus(status, undefined, provider),
         status,
         providerMessage: providerText(candidate.message, apiKey),
       });

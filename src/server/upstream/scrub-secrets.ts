@@ -11,7 +11,7 @@
 //   named like keys.
 //
 // The logger, which knows no key, applies the shape half to every error it writes.
-import { providers } from './registry.ts';
+import { providers } from '../providers/registry.ts';
 
 export const REDACTED = '[redacted]';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeKey } from '../../../test/helpers/keys.ts';
-import { createStreamErrorScrubber } from './passthrough.ts';
+import { createStreamErrorScrubber } from './stream-error-scrubber.ts';
 
 const run = (apiKey: string, chunks: string[]) => {
   const scrub = createStreamErrorScrubber(apiKey);

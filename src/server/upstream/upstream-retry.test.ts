@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getProvider } from './registry.ts';
+import { getProvider } from '../providers/registry.ts';
 import { UpstreamError } from './upstream-error.ts';
 import { DEFAULT_RETRY_WAIT_MS, MAX_RETRY_WAIT_MS, retryDelayMs } from './upstream-retry.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getProvider } from '../providers/registry.ts';
-import { usageFromStreamTail } from './passthrough.ts';
+import { usageFromStreamTail } from './passthrough-usage.ts';
 import { createStreamTail, TAIL_BYTES } from './stream-tail.ts';
 
 /** `text` cut into chunks of the given sizes, in turn (the last chunk takes the rest). */

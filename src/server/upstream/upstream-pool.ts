@@ -5,7 +5,7 @@
 // connections, two accounts holding 138 slow streams made everyone else's request wait for one
 // of them to end. What bounds the connections instead is what bounds the requests: each model
 // call holds at most one connection, each user may have WEBOX_MAX_IN_FLIGHT_PER_USER calls
-// running (limits/admission.ts), and every call is also an open client connection to this
+// running (metering/admission.ts), and every call is also an open client connection to this
 // server. Idle connections close after keepAliveTimeout, so a burst does not leave them open.
 import { Pool } from 'undici';
 

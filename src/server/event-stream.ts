@@ -1,7 +1,7 @@
 // What every streamed answer (the gateway's two paths, /api/chat, the conversations) writes around
 // its event stream.
 import type { FastifyReply } from 'fastify';
-import type { AppError } from '../errors.ts';
+import type { AppError } from './errors.ts';
 
 /** Takes the response over from Fastify and sends the event-stream headers. */
 export function openEventStream(reply: FastifyReply) {
@@ -21,6 +21,3 @@ export function openEventStream(reply: FastifyReply) {
 /** An error after the first byte: OpenAI streams it as a `data:` event carrying its error shape. */
 export const errorEvent = (error: AppError) =>
   `data: ${JSON.stringify({ error: { message: error.message, type: 'api_error', code: error.code, param: null } })}\n\n`;
-
-/** A header value as one string (undici gives string | string[]). */
-export const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -5,8 +5,8 @@
 import { streamText, type TextStreamPart, type ToolSet } from 'ai';
 import { shutdownReason } from '../drain.ts';
 import { AppError } from '../errors.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubError } from './scrub-secrets.ts';
-import type { ProviderSpec } from './spec.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
 import { createUpstreamCall } from './upstream-fetch.ts';
 import { retryDelayMs, sleep } from './upstream-retry.ts';

@@ -1,0 +1,82 @@
+// The model-call path is built in floors: the routes (gateway/, chat/, conversations/) over the
+// completion pipeline (completions/) over the upstream room (upstream/: everything that talks to
+// a provider) over the provider specs (providers/). A floor imports only from the floors below it,
+// and no module's runtime imports go round in a circle (an ES module cycle leaves one side reading
+// bindings that are not initialised yet). Read from the sources, so a new import is checked too.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+/** Every relative import and re-export of the server's sources, as paths relative to src/server. */
+function serverImports(): Import[] {
+  return sourceFiles(root).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(/^(?:import|export)\s+(type\s)?[^;]*?\sfrom\s+'(\.{1,2}\/[^']+)'/gms)].map((match) => ({
+      from: path.relative(root, file),
+      to: path.relative(root, path.resolve(path.dirname(file), match[2] ?? '')),
+      typeOnly: match[1] !== undefined,
+    }));
+  });
+}
+
+const floorOf = (file: string) => file.split(path.sep)[0] ?? '';
+const ROUTES = ['gateway', 'chat', 'conversations'];
+/** Each floor, and the floors above it that it must not import from. */
+const ABOVE: Record<string, readonly string[]> = {
+  providers: [...ROUTES, 'completions', 'upstream'],
+  upstream: [...ROUTES, 'completions'],
+  completions: ROUTES,
+};
+
+describe('import floors', () => {
+  const imports = serverImports();
+
+  it('reads the imports it checks', () => {
+    expect(imports.some((entry) => entry.from === path.join('upstream', 'passthrough.ts'))).toBe(true);
+  });
+
+  it('a floor imports nothing from the floors above it', () => {
+    const upward = imports
+      .filter((entry) => ABOVE[floorOf(entry.from)]?.includes(floorOf(entry.to)))
+      .map((entry) => `${entry.from} → ${entry.to}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('no runtime import goes round in a circle', () => {
+    const graph = new Map<string, string[]>();
+    for (const entry of imports.filter((candidate) => !candidate.typeOnly)) {
+      graph.set(entry.from, [...(graph.get(entry.from) ?? []), entry.to]);
+    }
+    const done = new Set<string>();
+    const cycles: string[] = [];
+    const visit = (file: string, trail: string[]) => {
+      const seen = trail.indexOf(file);
+      if (seen !== -1) {
+        cycles.push([...trail.slice(seen), file].join(' → '));
+        return;
+      }
+      if (done.has(file)) return;
+      for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+      done.add(file);
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+// The hold: a request's worst case checked against every limit of its budget and held, in one
+// statement (the webox_quota_hold function, migration 0004) under a per-user lock, so
+// `spent + held + this request ≤ limit` holds however many requests race, on however many
+// instances. A refusal is 429 quota_exceeded naming the first limit the worst case does not fit.
+import type { DatabaseHandle } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type { BudgetLimits } from './limit-policies.ts';
+import type { MeteredCall } from './metered-call.ts';
+import type { PeriodBounds } from './periods.ts';
+import { type BudgetLine, type BudgetUnit, budgetLines, type Totals } from './quota-status.ts';
+
+export interface HoldRequest extends MeteredCall {
+  /** The worst case: every prompt token and the maximum output. */
+  inputTokens: number;
+  outputTokens: number;
+  microusd: number;
+}
+
+const HOLD = `select * from webox_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::date, $13::date,
+  $14, $15, $16, $17)`;
+
+const money = (microusd: number) => `$${(microusd / 1_000_000).toFixed(microusd < 10_000_000 ? 4 : 2)}`;
+const amount = (unit: BudgetUnit, value: number) =>
+  unit === 'microusd' ? money(value) : `${value.toLocaleString('en-US')} tokens`;
+
+function quotaExceeded(line: BudgetLine, requested: number) {
+  const period = line.period === 'day' ? 'daily' : 'monthly';
+  const keys = line.source === 'global' ? 'the shared (global) keys' : 'your personal keys';
+  const resetsInSeconds = Math.max(1, Math.ceil((Date.parse(line.resetsAt) - Date.now()) / 1000));
+  return new AppError(
+    429,
+    'quota_exceeded',
+    `Your ${period} ${line.unit === 'microusd' ? 'budget' : 'token budget'} on ${keys} is used up: ` +
+      `${amount(line.unit, line.remaining)} of ${amount(line.unit, line.limit)} left, and this request may use up to ` +
+      `${amount(line.unit, requested)}. It resets at ${line.resetsAt}.`,
+    {
+      details: {
+        quota: {
+          source: line.source,
+          period: line.period,
+          unit: line.unit,
+          limit: line.limit,
+          remaining: line.remaining,
+          requested,
+          resetsAt: line.resetsAt,
+        },
+      },
+      // Waiting minutes will not help; openai-node reads x-should-retry and does not retry.
+      headers: { 'retry-after': String(resetsInSeconds), 'x-should-retry': 'false' },
+    },
+  );
+}
+
+/** Holds the request's worst case for `holdTtlMs`, or throws 429 quota_exceeded. */
+export async function placeHold(
+  database: Pick<DatabaseHandle, 'query'>,
+  request: HoldRequest,
+  limits: BudgetLimits,
+  bounds: PeriodBounds,
+  holdTtlMs: number,
+): Promise<void> {
+  // One round trip: lock, read, check and insert happen in webox_quota_hold.
+  const { rows } = await database.query<Totals & { held: boolean }>(HOLD, [
+    request.requestId,
+    request.userId,
+    request.tokenId,
+    request.endpoint,
+    request.provider,
+    request.model,
+    request.source,
+    request.inputTokens,
+    request.outputTokens,
+    request.microusd,
+    holdTtlMs,
+    bounds.day,
+    bounds.monthStart,
+    limits.dayMicrousd,
+    limits.monthMicrousd,
+    limits.dayTokens,
+    limits.monthTokens,
+  ]);
+  const result = rows[0];
+  if (!result) throw new Error('webox_quota_hold returned no row');
+  if (result.held) return;
+  // The first limit the worst case does not fit is the one the refusal names.
+  const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
+  for (const line of budgetLines(limits, request.source, result, resets)) {
+    const requested = line.unit === 'microusd' ? request.microusd : request.inputTokens + request.outputTokens;
+    if (line.spent + line.held + requested > line.limit) throw quotaExceeded(line, requested);
+  }
+  throw new Error('webox_quota_hold refused a request that fits every limit');
+}
