@@ -1,8 +1,14 @@
-// The model-call path is built in floors: the routes (gateway/, chat/, conversations/) over the
-// completion pipeline (completions/) over the upstream room (upstream/: everything that talks to
-// a provider) over the provider specs (providers/). A floor imports only from the floors below it,
-// and no module's runtime imports go round in a circle (an ES module cycle leaves one side reading
-// bindings that are not initialised yet). Read from the sources, so a new import is checked too.
+// The server's layout, read from its sources so a new import is checked too.
+//
+// Floors: the model-call path is built in floors: the routes (gateway/, chat/, conversations/) over
+// the completion pipeline (completions/) over the metering and the upstream room (upstream/:
+// everything that talks to a provider) over the provider specs (providers/). A floor imports only
+// from the floors below it, and no module's runtime imports go round in a circle (an ES module
+// cycle leaves one side reading bindings that are not initialised yet).
+//
+// Borders (DESIGN §3): a module reaches another only through its exported service functions,
+// never its tables: no import of another module's schema file or of the schema barrel, and no SQL
+// naming better-auth's tables outside the auth and users modules.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +49,7 @@ const ABOVE: Record<string, readonly string[]> = {
   providers: [...ROUTES, 'completions', 'upstream'],
   upstream: [...ROUTES, 'completions'],
   completions: ROUTES,
+  metering: [...ROUTES, 'completions'],
 };
 
 describe('import floors', () => {
@@ -78,5 +85,50 @@ describe('import floors', () => {
     };
     for (const file of graph.keys()) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+/** Every server source file with its text, comments left out (rules read code, not prose). */
+function serverSources() {
+  return sourceFiles(root).map((file) => ({
+    name: path.relative(root, file),
+    code: readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, ''),
+  }));
+}
+
+/** Which schema file holds each module's tables (auth.ts is better-auth's: auth and users read it). */
+const TABLES_OF: Record<string, string> = {
+  metering: 'metering.ts',
+  vault: 'vault.ts',
+  conversations: 'conversations.ts',
+  gateway: 'gateway.ts',
+  auth: 'auth.ts',
+  users: 'auth.ts',
+};
+
+describe('module borders', () => {
+  const imports = serverImports();
+  const schemaImports = imports.filter(
+    (entry) => floorOf(entry.from) !== 'db' && entry.to.startsWith(path.join('db', 'schema') + path.sep),
+  );
+
+  it('reads the schema imports it checks', () => {
+    expect(schemaImports.some((entry) => entry.from === path.join('metering', 'price-book.ts'))).toBe(true);
+  });
+
+  it("each module imports only its own tables' schema file, never the barrel", () => {
+    const offenders = schemaImports
+      .filter((entry) => path.basename(entry.to) !== TABLES_OF[floorOf(entry.from)])
+      .map((entry) => `${entry.from} → ${entry.to}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it("no SQL outside the auth and users modules names better-auth's tables", () => {
+    const owners = new Set(['auth', 'users', 'db']);
+    const offenders = serverSources()
+      .filter((file) => !owners.has(floorOf(file.name)))
+      .filter((file) => /\b(from|join|into|update)\s+"?(user|session|account|verification)"?(\s|$|\))/i.test(file.code))
+      .map((file) => file.name);
+    expect(offenders).toEqual([]);
   });
 });
