@@ -5,7 +5,8 @@ import type { ReactElement } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
-import { initI18n, type Language } from './i18n/index.ts';
+import { initI18n } from './i18n/index.ts';
+import type { Language } from './i18n/languages.ts';
 
 export function renderWithApp(element: ReactElement, options: { language?: Language; path?: string } = {}) {
   const i18n = initI18n({ language: options.language ?? 'en' });

@@ -6,7 +6,7 @@ import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AccessToken, CreatedAccessToken } from '../api/types.ts';
 import { useFormat } from '../format.ts';
-import { parsePerMinute } from './budget-data.ts';
+import { parsePerMinute } from '../limits/budget-form.ts';
 import { Notice } from './notice.tsx';
 
 export function AccessTokens() {

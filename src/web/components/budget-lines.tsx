@@ -2,7 +2,8 @@
 // chat's "x left" line, and the usage page's progress bar per limit.
 import { useTranslation } from 'react-i18next';
 import type { BudgetLineView } from '../api/types.ts';
-import { budgetAlert, budgetAmount, budgetState, lineTitle } from './budget-data.ts';
+import { budgetAlert, budgetState } from '../limits/budget-state.ts';
+import { budgetAmount, lineTitle } from '../limits/budget-text.ts';
 import { Notice } from './notice.tsx';
 
 /** The warning (from 80 %) or the used-up notice for the worst of these lines; nothing when all is well. */

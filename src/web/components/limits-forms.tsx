@@ -8,12 +8,12 @@ import type { AdminLimits, DefaultLimits, UserLimitsSummary } from '../api/types
 import { useFormat } from '../format.ts';
 import {
   type BudgetForm,
-  budgetAmount,
   budgetFormOf,
   budgetFromForm,
   overrideFromForm,
   type UserLimitsField,
-} from './budget-data.ts';
+} from '../limits/budget-form.ts';
+import { budgetAmount } from '../limits/budget-text.ts';
 import { Notice } from './notice.tsx';
 
 type Message = { kind: 'error' | 'success'; text: string };

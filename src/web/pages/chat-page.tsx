@@ -7,7 +7,6 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary, KeySource } from '../api/types.ts';
-import { tightestLine } from '../components/budget-data.ts';
 import { BudgetNotice, BudgetRemaining } from '../components/budget-lines.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { MarkdownMessage } from '../components/markdown-message.tsx';
@@ -17,6 +16,7 @@ import { providerName, sourceOf, useCatalog } from '../components/use-catalog.ts
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useLimits } from '../components/use-limits.ts';
 import { useFormat } from '../format.ts';
+import { tightestLine } from '../limits/budget-state.ts';
 
 const LAST_CHOICE_KEY = 'webox.lastModel';
 

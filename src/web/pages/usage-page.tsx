@@ -5,24 +5,16 @@
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api } from '../api/client.ts';
+import { api, usageUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { MyLimits } from '../api/types.ts';
 import { BudgetBar, BudgetNotice } from '../components/budget-lines.tsx';
 import { Notice } from '../components/notice.tsx';
-import {
-  fillDays,
-  formatMoney,
-  presetRange,
-  type RangePreset,
-  share,
-  type UsageReport,
-  usageUrl,
-} from '../components/usage-data.ts';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useLimits } from '../components/use-limits.ts';
-import { useFormat } from '../format.ts';
+import { formatMoney, useFormat } from '../format.ts';
+import { fillDays, presetRange, type RangePreset, share, type UsageReport } from '../usage/usage-data.ts';
 
 const GLOBAL_COLOR = '#4f46e5';
 const PERSONAL_COLOR = '#16a34a';

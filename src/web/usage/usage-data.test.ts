@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillDays, formatMoney, presetRange, share, usageUrl } from './usage-data.ts';
+import { fillDays, presetRange, share } from './usage-data.ts';
 
 describe('usage data', () => {
   it('computes preset ranges across month and year ends', () => {
@@ -35,22 +35,9 @@ describe('usage data', () => {
     ]);
   });
 
-  it('writes money from micro-dollars per language', () => {
-    expect(formatMoney(12_345_678, 'en-US')).toBe('$12.35');
-    expect(formatMoney(1_234, 'en-US')).toBe('$0.0012');
-    expect(formatMoney(0, 'en-US')).toBe('$0.00');
-    expect(formatMoney(12, 'en-US')).toBe('< $0.0001');
-    expect(formatMoney(12_345_678, 'fr-FR').replace(/\s/g, ' ')).toBe('12,35 $US');
-  });
-
-  it('builds API and CSV links', () => {
-    expect(usageUrl('mine', { from: '2026-11-01', to: '2026-11-24', groupBy: 'day' })).toBe(
-      '/api/usage?from=2026-11-01&to=2026-11-24&groupBy=day',
-    );
-    expect(usageUrl('admin', { from: 'a', to: 'b', groupBy: 'user', format: 'csv' })).toBe(
-      '/api/admin/usage?from=a&to=b&groupBy=user&format=csv',
-    );
+  it('gives a share of a total in whole percents, 0 of nothing', () => {
     expect(share(25, 100)).toBe(25);
+    expect(share(1, 3)).toBe(33);
     expect(share(1, 0)).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 // The logic behind the usage pages, kept out of the components so it can be tested alone: date
-// ranges, filling the days that had no traffic, and money written from integer micro-dollars.
-
+// ranges, filling the days that had no traffic, and shares of a total.
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 
 export type { UsageReport, UsageRow, UsageTotals } from '../../shared/usage.ts';
@@ -49,31 +48,5 @@ export function fillDays(series: UsageRow[], from: string, to: string): UsageRow
   return rows;
 }
 
-/** Dollars from micro-dollars, with cents, or more digits for amounts under a dollar. */
-export function formatMoney(microusd: number, locale: string): string {
-  const dollars = microusd / 1_000_000;
-  const small = dollars !== 0 && Math.abs(dollars) < 1;
-  const money = (value: number) =>
-    new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: 'USD',
-      minimumFractionDigits: 2,
-      maximumFractionDigits: small ? 4 : 2,
-    }).format(value);
-  // A few micro-dollars are not nothing: say so rather than print $0.00.
-  if (dollars > 0 && dollars < 0.0001) return `< ${money(0.0001)}`;
-  return money(dollars);
-}
-
 /** Share of a budget or total, for "x % of …" texts; 0 when there is nothing to share. */
 export const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
-
-export function usageUrl(
-  scope: 'mine' | 'admin',
-  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv' },
-) {
-  const query = new URLSearchParams({ from: options.from, to: options.to, groupBy: options.groupBy });
-  if (options.userId) query.set('userId', options.userId);
-  if (options.format) query.set('format', options.format);
-  return `${scope === 'admin' ? '/api/admin/usage' : '/api/usage'}?${query}`;
-}
