@@ -6,11 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AdminLimits, AdminUser } from '../api/types.ts';
-import { DefaultBudgetsForm, UserBudgetSummary, UserLimitsForm } from '../components/limits-forms.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useFormat } from '../format.ts';
+import { DefaultBudgetsForm } from '../limits/default-budgets-form.tsx';
+import { UserBudgetSummary } from '../limits/user-budget-summary.tsx';
+import { UserLimitsForm } from '../limits/user-limits-form.tsx';
 import { useSession } from '../session.tsx';
 
 export function AdminUsersPage() {

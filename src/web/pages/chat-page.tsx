@@ -7,16 +7,16 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary, KeySource } from '../api/types.ts';
-import { BudgetNotice, BudgetRemaining } from '../components/budget-lines.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { MarkdownMessage } from '../components/markdown-message.tsx';
 import { defaultChoice, type ModelChoice, ModelPicker } from '../components/model-picker.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, sourceOf, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
-import { useLimits } from '../components/use-limits.ts';
 import { useFormat } from '../format.ts';
+import { BudgetNotice, BudgetRemaining } from '../limits/budget-lines.tsx';
 import { tightestLine } from '../limits/budget-state.ts';
+import { useLimits } from '../limits/use-limits.ts';
 
 const LAST_CHOICE_KEY = 'webox.lastModel';
 

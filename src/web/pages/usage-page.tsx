@@ -8,12 +8,12 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { api, usageUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { MyLimits } from '../api/types.ts';
-import { BudgetBar, BudgetNotice } from '../components/budget-lines.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
-import { useLimits } from '../components/use-limits.ts';
 import { formatMoney, useFormat } from '../format.ts';
+import { BudgetBar, BudgetNotice } from '../limits/budget-lines.tsx';
+import { useLimits } from '../limits/use-limits.ts';
 import { fillDays, presetRange, type RangePreset, share, type UsageReport } from '../usage/usage-data.ts';
 
 const GLOBAL_COLOR = '#4f46e5';

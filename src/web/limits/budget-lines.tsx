@@ -2,9 +2,9 @@
 // chat's "x left" line, and the usage page's progress bar per limit.
 import { useTranslation } from 'react-i18next';
 import type { BudgetLineView } from '../api/types.ts';
-import { budgetAlert, budgetState } from '../limits/budget-state.ts';
-import { budgetAmount, lineTitle } from '../limits/budget-text.ts';
-import { Notice } from './notice.tsx';
+import { Notice } from '../components/notice.tsx';
+import { budgetAlert, budgetState } from './budget-state.ts';
+import { budgetAmount, lineTitle } from './budget-text.ts';
 
 /** The warning (from 80 %) or the used-up notice for the worst of these lines; nothing when all is well. */
 export function BudgetNotice({ lines }: { lines: BudgetLineView[] }) {
