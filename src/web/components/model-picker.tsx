@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { KeySource } from '../api/types.ts';
+import { KeySourceBadge } from './key-source-badge.tsx';
 import { type Catalog, providerName, sourceOf } from './use-catalog.ts';
 
 export interface ModelChoice {
@@ -29,15 +30,6 @@ export function defaultChoice(catalog: Catalog): ModelChoice | null {
 }
 
 const rank = (source: KeySource) => (source === 'personal' ? 0 : source === 'global' ? 1 : 2);
-
-export function KeySourceBadge({ source }: { source: KeySource }) {
-  const { t } = useTranslation();
-  return (
-    <span className={`badge badge-${source}`} data-testid="key-source-badge" data-source={source}>
-      {t(`chat.badge.${source}`)}
-    </span>
-  );
-}
 
 export function ModelPicker({
   catalog,

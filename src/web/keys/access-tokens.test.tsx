@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithApp } from '../test-utils.tsx';
@@ -75,5 +75,29 @@ describe('AccessTokens', () => {
     ]);
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows.map((row) => row.querySelectorAll('td')[5]?.textContent)).toEqual(['5', 'Your limit']);
+  });
+
+  it('names what is wrong before sending, marking the field at fault', async () => {
+    const { calls } = mockFetch({ 'GET /api/tokens': () => ({ body: { tokens: [] } }) });
+    renderWithApp(<AccessTokens />);
+    await screen.findByText('No access tokens.');
+    await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(screen.getByRole('alert').textContent).toBe('Give the token a name.');
+    expect(screen.getByLabelText('Token name').getAttribute('aria-invalid')).toBe('true');
+
+    await userEvent.type(screen.getByLabelText('Token name'), 'cron');
+    await userEvent.type(screen.getByLabelText('Requests per minute (optional)'), '0');
+    // The browser's own check (min 1) would stop the click: submit as a browser without it would.
+    fireEvent.submit(screen.getByRole('button', { name: 'Create token' }).closest('form') as HTMLFormElement);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toMatch(/^Requests per minute must be a whole number/);
+    expect(screen.getByLabelText('Token name').getAttribute('aria-invalid')).toBeNull();
+    const perMinute = screen.getByLabelText('Requests per minute (optional)');
+    expect(perMinute.getAttribute('aria-invalid')).toBe('true');
+    // Read with the message first, then the hint under the form.
+    const [first, second] = perMinute.getAttribute('aria-describedby')?.split(' ') ?? [];
+    expect(first).toBe(alert.id);
+    expect(document.getElementById(second ?? '')?.className).toBe('field-hint');
+    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(0);
   });
 });

@@ -2,12 +2,18 @@
 // delete, and "test the key" (the provider is asked before the key is stored).
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { ProviderInfo, UserKeyState } from '../api/types.ts';
+import { Field } from '../components/field.tsx';
+import { KeySourceBadge } from '../components/key-source-badge.tsx';
+import { Notice } from '../components/notice.tsx';
 import { useFormat } from '../format.ts';
-import { KeySourceBadge } from './model-picker.tsx';
-import { Notice } from './notice.tsx';
+
+type Message = { kind: 'error' | 'success'; text: string; invalid?: boolean };
+
+/** Codes that say the key itself is wrong, rather than the request or the network. */
+const KEY_REFUSED = new Set(['invalid_key_format', 'provider_rejected_key']);
 
 function PersonalKeyRow({
   provider,
@@ -20,10 +26,10 @@ function PersonalKeyRow({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const id = useId();
+  const messageId = useId();
   const [apiKey, setApiKey] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const personal = state?.personal ?? null;
   const hint = t(`keyHints.${provider.id}`, { defaultValue: provider.keyHint });
   const nameOf = () => provider.name;
@@ -31,7 +37,7 @@ function PersonalKeyRow({
   const save = async (verify: boolean, event?: FormEvent) => {
     event?.preventDefault();
     if (!apiKey.trim()) {
-      setMessage({ kind: 'error', text: t('profile.personal.empty') });
+      setMessage({ kind: 'error', text: t('profile.personal.empty'), invalid: true });
       return;
     }
     setBusy(true);
@@ -45,7 +51,8 @@ function PersonalKeyRow({
       });
       await onChanged();
     } catch (error) {
-      setMessage({ kind: 'error', text: errorMessage(t, error, nameOf) });
+      const invalid = error instanceof ApiError && KEY_REFUSED.has(error.code);
+      setMessage({ kind: 'error', text: errorMessage(t, error, nameOf), invalid });
     } finally {
       setBusy(false);
     }
@@ -86,46 +93,54 @@ function PersonalKeyRow({
           <span className="muted">{t('profile.personal.noKey')}</span>
         )}
       </p>
-      <form className="key-form" onSubmit={(event) => save(false, event)}>
-        <label htmlFor={id}>{t('profile.personal.keyLabel', { provider: provider.name })}</label>
-        <div className="key-form-row">
-          <input
-            id={id}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={apiKey}
-            placeholder={
-              personal
-                ? t('profile.personal.placeholderReplace')
-                : t('profile.personal.placeholderNew', { provider: provider.name })
-            }
-            aria-describedby={`${id}-hint`}
-            onChange={(event) => setApiKey(event.target.value)}
-          />
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {personal ? t('profile.personal.replace') : t('profile.personal.save')}
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            title={t('profile.personal.testHelp', { provider: provider.name })}
-            onClick={() => save(true)}
-          >
-            {t('profile.personal.test')}
-          </button>
-          {personal && (
-            <button type="button" className="button button-danger-outline" disabled={busy} onClick={remove}>
-              {t('profile.personal.delete')}
-            </button>
+      <form onSubmit={(event) => save(false, event)}>
+        <Field
+          className="key-form"
+          label={t('profile.personal.keyLabel', { provider: provider.name })}
+          hint={t('profile.personal.formatHint', { hint })}
+          errorId={message?.invalid ? messageId : null}
+        >
+          {(control) => (
+            <div className="key-form-row">
+              <input
+                {...control}
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                value={apiKey}
+                placeholder={
+                  personal
+                    ? t('profile.personal.placeholderReplace')
+                    : t('profile.personal.placeholderNew', { provider: provider.name })
+                }
+                onChange={(event) => setApiKey(event.target.value)}
+              />
+              <button type="submit" className="button button-primary" disabled={busy}>
+                {personal ? t('profile.personal.replace') : t('profile.personal.save')}
+              </button>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                title={t('profile.personal.testHelp', { provider: provider.name })}
+                onClick={() => save(true)}
+              >
+                {t('profile.personal.test')}
+              </button>
+              {personal && (
+                <button type="button" className="button button-danger-outline" disabled={busy} onClick={remove}>
+                  {t('profile.personal.delete')}
+                </button>
+              )}
+            </div>
           )}
-        </div>
-        <p id={`${id}-hint`} className="field-hint">
-          {t('profile.personal.formatHint', { hint })}
-        </p>
+        </Field>
       </form>
-      {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      {message && (
+        <Notice kind={message.kind} id={messageId}>
+          {message.text}
+        </Notice>
+      )}
     </li>
   );
 }

@@ -1,12 +1,13 @@
-// Global keys. Admins: one field per provider, the masks of the saved keys, and one button that
-// saves every filled field at once. Everyone else: only whether each global key is configured.
+// The admin's global keys: one field per provider, the masks of the saved keys, and one button that
+// saves every filled field at once.
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
-import type { GlobalKeyState, ProviderInfo, UserKeyState } from '../api/types.ts';
+import type { GlobalKeyState, ProviderInfo } from '../api/types.ts';
+import { Field } from '../components/field.tsx';
+import { Notice } from '../components/notice.tsx';
 import { useFormat } from '../format.ts';
-import { Notice } from './notice.tsx';
 
 export function GlobalKeysAdmin({
   providers,
@@ -22,7 +23,8 @@ export function GlobalKeysAdmin({
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [success, setSuccess] = useState<string | null>(null);
-  const [failures, setFailures] = useState<string[]>([]);
+  /** The providers whose key was refused, each with the sentence that says why. */
+  const [failures, setFailures] = useState<Array<{ provider: string; text: string }>>([]);
   const [error, setError] = useState<string | null>(null);
   const nameOf = (provider: string) => providers.find((item) => item.id === provider)?.name ?? provider;
 
@@ -53,7 +55,7 @@ export function GlobalKeysAdmin({
       filled.map((provider) => api.saveGlobalKey(provider.id, (drafts[provider.id] ?? '').trim())),
     );
     const saved: string[] = [];
-    const failed: string[] = [];
+    const failed: Array<{ provider: string; text: string }> = [];
     const remaining: Record<string, string> = { ...drafts };
     results.forEach((result, index) => {
       const provider = filled[index];
@@ -62,7 +64,7 @@ export function GlobalKeysAdmin({
         saved.push(provider.name);
         delete remaining[provider.id];
       } else {
-        failed.push(`${provider.name} — ${errorMessage(t, result.reason, nameOf)}`);
+        failed.push({ provider: provider.id, text: `${provider.name} — ${errorMessage(t, result.reason, nameOf)}` });
       }
     });
     setDrafts(remaining);
@@ -93,46 +95,56 @@ export function GlobalKeysAdmin({
         <ul className="key-list">
           {providers.map((provider) => {
             const state = states?.find((item) => item.provider === provider.id);
-            const fieldId = `${id}-${provider.id}`;
+            const stateId = `${id}-${provider.id}-state`;
+            const failed = failures.some((failure) => failure.provider === provider.id);
             return (
               <li key={provider.id} className="key-row" data-testid={`global-key-${provider.id}`}>
-                <label htmlFor={fieldId}>{t('profile.globalAdmin.keyLabel', { provider: provider.name })}</label>
-                <div className="key-form-row">
-                  <input
-                    id={fieldId}
-                    type="password"
-                    autoComplete="off"
-                    spellCheck={false}
-                    value={drafts[provider.id] ?? ''}
-                    aria-describedby={`${fieldId}-state ${fieldId}-hint`}
-                    onChange={(event) => setDrafts((current) => ({ ...current, [provider.id]: event.target.value }))}
-                  />
-                  {state?.configured && (
-                    <button
-                      type="button"
-                      className="button button-danger-outline"
-                      aria-label={t('profile.globalAdmin.delete', { provider: provider.name })}
-                      onClick={() => remove(provider)}
-                    >
-                      {t('common.delete')}
-                    </button>
-                  )}
-                </div>
-                <p id={`${fieldId}-state`} className="key-mask">
-                  {state?.configured && state.mask ? (
-                    <>
-                      {t('profile.globalAdmin.current')} <code data-testid="global-mask">{state.mask}</code>{' '}
-                      <span className="muted">{format.dateTime(state.updatedAt)}</span>
-                    </>
-                  ) : (
-                    <span className="muted">{t('profile.globalAdmin.notConfigured')}</span>
-                  )}
-                </p>
-                <p id={`${fieldId}-hint`} className="field-hint">
-                  {t('profile.personal.formatHint', {
+                <Field
+                  className=""
+                  label={t('profile.globalAdmin.keyLabel', { provider: provider.name })}
+                  hint={t('profile.personal.formatHint', {
                     hint: t(`keyHints.${provider.id}`, { defaultValue: provider.keyHint }),
                   })}
-                </p>
+                  describedBy={stateId}
+                  errorId={failed ? `${id}-failures` : null}
+                >
+                  {(control) => (
+                    <>
+                      <div className="key-form-row">
+                        <input
+                          {...control}
+                          type="password"
+                          autoComplete="off"
+                          spellCheck={false}
+                          value={drafts[provider.id] ?? ''}
+                          onChange={(event) =>
+                            setDrafts((current) => ({ ...current, [provider.id]: event.target.value }))
+                          }
+                        />
+                        {state?.configured && (
+                          <button
+                            type="button"
+                            className="button button-danger-outline"
+                            aria-label={t('profile.globalAdmin.delete', { provider: provider.name })}
+                            onClick={() => remove(provider)}
+                          >
+                            {t('common.delete')}
+                          </button>
+                        )}
+                      </div>
+                      <p id={stateId} className="key-mask">
+                        {state?.configured && state.mask ? (
+                          <>
+                            {t('profile.globalAdmin.current')} <code data-testid="global-mask">{state.mask}</code>{' '}
+                            <span className="muted">{format.dateTime(state.updatedAt)}</span>
+                          </>
+                        ) : (
+                          <span className="muted">{t('profile.globalAdmin.notConfigured')}</span>
+                        )}
+                      </p>
+                    </>
+                  )}
+                </Field>
               </li>
             );
           })}
@@ -140,11 +152,11 @@ export function GlobalKeysAdmin({
         {success && <Notice kind="success">{success}</Notice>}
         {error && <Notice kind="error">{error}</Notice>}
         {failures.length > 0 && (
-          <Notice kind="error">
+          <Notice kind="error" id={`${id}-failures`}>
             {t('profile.globalAdmin.someFailed')}
             <ul>
               {failures.map((failure) => (
-                <li key={failure}>{failure}</li>
+                <li key={failure.provider}>{failure.text}</li>
               ))}
             </ul>
           </Notice>
@@ -153,31 +165,6 @@ export function GlobalKeysAdmin({
           {busy ? t('common.saving') : t('profile.globalAdmin.saveAll')}
         </button>
       </form>
-    </section>
-  );
-}
-
-export function GlobalKeysStatus({ providers, keys }: { providers: ProviderInfo[]; keys: UserKeyState[] }) {
-  const { t } = useTranslation();
-  return (
-    <section className="card" aria-labelledby="global-keys-status-title" data-testid="global-keys-status">
-      <h2 id="global-keys-status-title">{t('profile.globalUser.title')}</h2>
-      <p className="muted">{t('profile.globalUser.intro')}</p>
-      <dl className="status-list">
-        {providers.map((provider) => {
-          const configured = keys.find((key) => key.provider === provider.id)?.global.configured ?? false;
-          return (
-            <div key={provider.id} className="status-row">
-              <dt>{provider.name}</dt>
-              <dd>
-                <span className={`badge ${configured ? 'badge-global' : 'badge-none'}`}>
-                  {configured ? t('profile.globalUser.configured') : t('profile.globalUser.notConfigured')}
-                </span>
-              </dd>
-            </div>
-          );
-        })}
-      </dl>
     </section>
   );
 }

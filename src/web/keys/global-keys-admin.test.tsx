@@ -5,7 +5,7 @@ import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderInfo } from '../api/types.ts';
 import { mockFetch, renderWithApp } from '../test-utils.tsx';
-import { GlobalKeysAdmin, GlobalKeysStatus } from './global-keys.tsx';
+import { GlobalKeysAdmin } from './global-keys-admin.tsx';
 
 const providers: ProviderInfo[] = [
   { id: 'openai', name: 'OpenAI', keyHint: 'starts with sk-', models: [] },
@@ -66,6 +66,12 @@ describe('GlobalKeysAdmin', () => {
     // The saved key's field is emptied, the refused one keeps its text to be corrected.
     expect((screen.getByLabelText('Clé OpenAI globale') as HTMLInputElement).value).toBe('');
     expect((screen.getByLabelText('Clé Groq globale') as HTMLInputElement).value).toBe('not-a-groq-key-at-all');
+    // The refused field is marked, and read with the message that lists the failures.
+    const groq = screen.getByLabelText('Clé Groq globale');
+    expect(groq.getAttribute('aria-invalid')).toBe('true');
+    const [failuresId] = groq.getAttribute('aria-describedby')?.split(' ') ?? [];
+    expect(document.getElementById(failuresId ?? '')?.textContent).toContain('Groq —');
+    expect(screen.getByLabelText('Clé OpenAI globale').getAttribute('aria-invalid')).toBeNull();
     await waitFor(() => expect(screen.getByTestId('global-mask').textContent).toBe('sk-pr...xx'));
     expect(onChanged).toHaveBeenCalled();
   });
@@ -76,24 +82,5 @@ describe('GlobalKeysAdmin', () => {
     await userEvent.click(screen.getByRole('button', { name: '👑 Save global keys' }));
     expect(screen.getByRole('alert').textContent).toBe('Fill in at least one key.');
     expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
-  });
-});
-
-describe('GlobalKeysStatus', () => {
-  it('shows only configured / not configured, never a mask', () => {
-    renderWithApp(
-      <GlobalKeysStatus
-        providers={providers}
-        keys={[
-          { provider: 'openai', source: 'global', personal: null, global: { configured: true } },
-          { provider: 'anthropic', source: 'none', personal: null, global: { configured: false } },
-          { provider: 'groq', source: 'none', personal: null, global: { configured: false } },
-        ]}
-      />,
-      { language: 'fr' },
-    );
-    expect(screen.getAllByText('Configurée')).toHaveLength(1);
-    expect(screen.getAllByText('Non configurée')).toHaveLength(2);
-    expect(screen.queryByText(/\.\.\./)).toBeNull();
   });
 });
