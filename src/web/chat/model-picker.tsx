@@ -4,8 +4,8 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { KeySource } from '../api/types.ts';
-import { KeySourceBadge } from './key-source-badge.tsx';
-import { type Catalog, providerName, sourceOf } from './use-catalog.ts';
+import { KeySourceBadge } from '../components/key-source-badge.tsx';
+import { type Catalog, providerName, sourceOf } from '../components/use-catalog.ts';
 
 export interface ModelChoice {
   provider: string;

@@ -2,9 +2,9 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Catalog } from '../components/use-catalog.ts';
 import { renderWithApp } from '../test-utils.tsx';
 import { defaultChoice, ModelPicker } from './model-picker.tsx';
-import type { Catalog } from './use-catalog.ts';
 
 const catalog: Catalog = {
   providers: [
