@@ -65,7 +65,10 @@ type Answer = {
 };
 type Handler = (call: FetchCall) => Answer;
 
-/** Replaces global fetch: `routes['PUT /api/admin/keys/openai']` answers that call. */
+/**
+ * Replaces global fetch: `routes['PUT /api/admin/keys/openai']` answers that call; `'GET /api/usage'`
+ * answers every query of that path that has no route of its own.
+ */
 export function mockFetch(routes: Record<string, Handler>) {
   const calls: FetchCall[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -78,7 +81,8 @@ export function mockFetch(routes: Record<string, Handler>) {
       signal: init?.signal ?? undefined,
     };
     calls.push(call);
-    const handler = routes[`${method} ${url}`];
+    // A route written without a query answers that path whatever its query.
+    const handler = routes[`${method} ${url}`] ?? routes[`${method} ${url.split('?')[0]}`];
     const answer = handler
       ? handler(call)
       : { status: 404, body: { error: { code: 'not_found', message: 'No route' } } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillDays, presetRange, share } from './usage-data.ts';
+import { fillDays, presetRange, providerRows, share } from './usage-data.ts';
 
 describe('usage data', () => {
   it('computes preset ranges across month and year ends', () => {
@@ -39,5 +39,31 @@ describe('usage data', () => {
     expect(share(25, 100)).toBe(25);
     expect(share(1, 3)).toBe(33);
     expect(share(1, 0)).toBe(0);
+  });
+
+  it('sums the models’ rows into their providers’, costliest first', () => {
+    const row = (key: string, costMicrousd: number, requests = 1) => ({
+      key,
+      requests,
+      errors: 0,
+      inputTokens: 10 * requests,
+      outputTokens: requests,
+      cachedInputTokens: 0,
+      costMicrousd,
+      globalCostMicrousd: costMicrousd,
+      personalCostMicrousd: 0,
+    });
+    const providers = providerRows([
+      row('openai/gpt-4o-mini', 30, 3),
+      row('groq/openai/gpt-oss-120b', 50, 2),
+      row('openai/gpt-4o', 40, 1),
+      row('mistral/mistral-small', 0),
+    ]);
+    expect(providers.map((item) => [item.key, item.requests, item.inputTokens, item.costMicrousd])).toEqual([
+      ['openai', 4, 40, 70],
+      ['groq', 2, 20, 50],
+      ['mistral', 1, 10, 0],
+    ]);
+    expect(providerRows([])).toEqual([]);
   });
 });

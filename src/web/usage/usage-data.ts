@@ -1,5 +1,6 @@
 // The logic behind the usage pages, kept out of the components so it can be tested alone: date
-// ranges, filling the days that had no traffic, and shares of a total.
+// ranges, filling the days that had no traffic, the providers' rows from the models' rows, and
+// shares of a total.
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 
 export type { UsageReport, UsageRow, UsageTotals } from '../../shared/usage.ts';
@@ -50,3 +51,21 @@ export function fillDays(series: UsageRow[], from: string, to: string): UsageRow
 
 /** Share of a budget or total, for "x % of …" texts; 0 when there is nothing to share. */
 export const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
+
+const TOTAL_FIELDS = Object.keys(zero) as Array<keyof UsageTotals>;
+
+/**
+ * The by-provider rows, summed from the by-model rows (keyed `provider/model`; a provider id has no
+ * slash), costliest first as the server orders them: the page need not ask for them separately.
+ */
+export function providerRows(modelRows: UsageRow[]): UsageRow[] {
+  const byProvider = new Map<string, UsageRow>();
+  for (const row of modelRows) {
+    const slash = row.key.indexOf('/');
+    const key = slash === -1 ? row.key : row.key.slice(0, slash);
+    const sum = byProvider.get(key) ?? { key, ...zero };
+    for (const field of TOTAL_FIELDS) sum[field] += row[field];
+    byProvider.set(key, sum);
+  }
+  return [...byProvider.values()].sort((a, b) => b.costMicrousd - a.costMicrousd || a.key.localeCompare(b.key));
+}
