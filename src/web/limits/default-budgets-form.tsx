@@ -2,6 +2,7 @@
 // field is no limit), the default rate limits, and where rate limits are counted.
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { KeySourceName } from '../../shared/limits.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AdminLimits, DefaultLimits } from '../api/types.ts';
@@ -11,8 +12,7 @@ import { BudgetFields } from './budget-fields.tsx';
 import { type BudgetForm, budgetFormOf, budgetFromForm } from './budget-form.ts';
 import { fieldLabel } from './budget-text.ts';
 
-type Source = 'global' | 'personal';
-type Message = { kind: 'error' | 'success'; text: string; field?: { source: Source; name: keyof BudgetForm } };
+type Message = { kind: 'error' | 'success'; text: string; field?: { source: KeySourceName; name: keyof BudgetForm } };
 
 /** Where rate limits are counted, and why memory matters with several instances. */
 function LimitsStore({ store }: { store: AdminLimits['store'] }) {

@@ -1,6 +1,7 @@
 // Admin › Users: the form that gives one user their own budgets and rate limits, or the default back.
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { KeySourceName } from '../../shared/limits.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { DefaultLimits, UserLimitsSummary } from '../api/types.ts';
@@ -11,10 +12,8 @@ import { BudgetFields } from './budget-fields.tsx';
 import { type BudgetForm, budgetFormOf, overrideFromForm, type UserLimitsField } from './budget-form.ts';
 import { fieldLabel } from './budget-text.ts';
 
-type Source = 'global' | 'personal';
-
 /** The budget field of `source` that was refused, if the refused field is one. */
-function budgetFieldOf(field: UserLimitsField | null, source: Source): keyof BudgetForm | null {
+function budgetFieldOf(field: UserLimitsField | null, source: KeySourceName): keyof BudgetForm | null {
   if (!field?.startsWith(`${source}.`)) return null;
   return field.slice(source.length + 1) as keyof BudgetForm;
 }
