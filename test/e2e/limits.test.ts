@@ -3,7 +3,7 @@
 // when it is used up, and a message refused for the budget says so in words.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatMoney } from '../../src/web/components/usage-data.ts';
+import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';

@@ -2,7 +2,7 @@
 // per-user view, showing the same figures as the ledger, in English and in French.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatMoney } from '../../src/web/components/usage-data.ts';
+import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';

@@ -9,7 +9,7 @@ import type {
   MyLimits,
   UserLimitsDetail,
 } from '../../shared/limits.ts';
-import { type UsageReport, usageUrl } from '../components/usage-data.ts';
+import type { UsageReport } from '../../shared/usage.ts';
 import { readEvents } from './sse.ts';
 import type {
   AccessToken,
@@ -95,6 +95,17 @@ async function request<T>(method: string, url: string, body?: unknown, signal?: 
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A usage report's address: the JSON the pages read, or the CSV export the same table links to. */
+export function usageUrl(
+  scope: 'mine' | 'admin',
+  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv' },
+) {
+  const query = new URLSearchParams({ from: options.from, to: options.to, groupBy: options.groupBy });
+  if (options.userId) query.set('userId', options.userId);
+  if (options.format) query.set('format', options.format);
+  return `${scope === 'admin' ? '/api/admin/usage' : '/api/usage'}?${query}`;
 }
 
 const get = <T>(url: string) => request<T>('GET', url);

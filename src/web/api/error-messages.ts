@@ -2,7 +2,7 @@
 // sees a sentence from the i18n files whenever the code is known.
 import type { TFunction } from 'i18next';
 import type { BudgetLineView } from '../../shared/limits.ts';
-import { budgetAmount, lineTitle } from '../components/budget-data.ts';
+import { budgetAmount, lineTitle } from '../limits/budget-text.ts';
 import { ApiError } from './client.ts';
 
 /** better-auth's codes (its own error shape) → our auth.errors keys. */

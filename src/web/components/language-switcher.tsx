@@ -1,7 +1,7 @@
 // FR / EN, remembered (i18next's detector caches the choice in localStorage).
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLanguage, LANGUAGE_STORAGE_KEY, LANGUAGES, type Language } from '../i18n/index.ts';
+import { currentLanguage, LANGUAGE_STORAGE_KEY, LANGUAGES, type Language } from '../i18n/languages.ts';
 
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();

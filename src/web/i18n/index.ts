@@ -1,23 +1,14 @@
 // French and English: the browser's language by default, the user's choice remembered in
 // localStorage. Every string the app shows lives in fr.json / en.json.
-import i18next, { type i18n as I18n } from 'i18next';
+import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
-import { formatMoney } from '../components/usage-data.ts';
+import { formatMoney } from '../format.ts';
 import en from './en.json' with { type: 'json' };
 import fr from './fr.json' with { type: 'json' };
-
-export const LANGUAGES = ['fr', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const LANGUAGE_STORAGE_KEY = 'webox.language';
+import { currentLanguage, LANGUAGE_STORAGE_KEY, LANGUAGES, type Language } from './languages.ts';
 
 export const resources = { en: { translation: en }, fr: { translation: fr } } as const;
-
-/** The current language as one of ours ('fr-FR' → 'fr'). */
-export function currentLanguage(instance: I18n = i18next): Language {
-  const language = (instance.resolvedLanguage ?? instance.language ?? 'en').slice(0, 2);
-  return language === 'fr' ? 'fr' : 'en';
-}
 
 export function initI18n(options: { language?: Language } = {}) {
   const instance = i18next.createInstance();

@@ -157,3 +157,57 @@ describe('Admin › Users budgets', () => {
     });
   });
 });
+
+describe('Admin › Users accounts', () => {
+  it('lists every account in a named table, and promotes one', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+      'PATCH /api/admin/users/u2': (call) => ({ body: { ...users[1], ...(call.body as object) } }),
+    });
+    renderPage();
+    const table = await screen.findByRole('table', { name: 'Users' });
+    const rows = within(table).getAllByTestId('user-row');
+    expect(rows.map((row) => row.querySelector('td')?.textContent?.trim())).toEqual(['Ada (you)', 'Bob']);
+    // Nobody demotes or disables themselves.
+    expect(within(rows[0] as HTMLElement).getByRole('button', { name: 'Make user' })).toHaveProperty('disabled', true);
+    await userEvent.click(within(rows[1] as HTMLElement).getByRole('button', { name: 'Make admin' }));
+    await screen.findByText('Bob updated.');
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ role: 'admin' });
+    expect(within(rows[1] as HTMLElement).getByText('Administrator')).toBeTruthy();
+  });
+
+  it('creates an account, says so and empties the form; a refusal keeps what was typed', async () => {
+    let taken = false;
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+      'POST /api/admin/users': (call) => {
+        if (taken) return { status: 409, body: { error: { code: 'email_taken', message: 'taken' } } };
+        taken = true;
+        return { status: 201, body: { ...users[1], id: 'u3', ...(call.body as object) } };
+      },
+    });
+    renderPage();
+    await screen.findByRole('table', { name: 'Users' });
+    const fill = async () => {
+      await userEvent.type(screen.getByLabelText('Name'), ' Cleo ');
+      await userEvent.type(screen.getByLabelText('Email'), 'cleo@example.com');
+      await userEvent.type(screen.getByLabelText('Password'), 'long enough password');
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    };
+    await fill();
+    await screen.findByText('Account created for cleo@example.com.');
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({
+      name: 'Cleo',
+      email: 'cleo@example.com',
+      password: 'long enough password',
+      role: 'user',
+    });
+    expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe('');
+
+    await fill();
+    await screen.findByRole('alert');
+    expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe('cleo@example.com');
+  });
+});

@@ -4,7 +4,7 @@ import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../session.tsx';
 import { mockFetch, renderWithApp } from '../test-utils.tsx';
-import { SignInPage } from './auth-pages.tsx';
+import { SignInPage, SignUpPage } from './auth-pages.tsx';
 
 afterEach(() => {
   cleanup();
@@ -30,5 +30,32 @@ describe('SignInPage', () => {
     await userEvent.type(screen.getByLabelText('Mot de passe'), 'wrong-password');
     await userEvent.click(screen.getByRole('button', { name: 'Se connecter' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Trop de tentatives échouées. Réessayez dans 10 min.');
+  });
+});
+
+describe('SignUpPage', () => {
+  it('reads the password rule with the field, and names the account after the e-mail when no name is given', async () => {
+    const { calls } = mockFetch({
+      'POST /api/auth/sign-up/email': () => ({ body: {} }),
+      'GET /api/me': () => ({ body: { id: 'u1', email: 'ada@example.com', name: 'ada', role: 'admin' } }),
+    });
+    renderWithApp(
+      <SessionProvider initialUser={null}>
+        <SignUpPage />
+      </SessionProvider>,
+    );
+    const password = screen.getByLabelText('Password');
+    const hint = document.getElementById(password.getAttribute('aria-describedby') ?? '');
+    expect(hint?.className).toBe('field-hint');
+    expect(hint?.textContent?.trim()).not.toBe('');
+    await userEvent.type(screen.getByLabelText('Email'), ' ada@example.com ');
+    await userEvent.type(password, 'correct horse battery staple');
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    await vi.waitFor(() => expect(calls.some((call) => call.url === '/api/me')).toBe(true));
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({
+      name: 'ada',
+      email: 'ada@example.com',
+      password: 'correct horse battery staple',
+    });
   });
 });

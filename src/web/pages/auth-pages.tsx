@@ -1,9 +1,10 @@
 // Sign in and sign up (better-auth's email + password endpoints), with their errors in words.
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
+import { Field } from '../components/field.tsx';
 import { LanguageSwitcher } from '../components/language-switcher.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useDocumentTitle } from '../components/use-document-title.ts';
@@ -56,7 +57,6 @@ function useAuthSubmit(action: () => Promise<unknown>) {
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const id = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { submit, error, busy } = useAuthSubmit(() => api.signIn({ email: email.trim(), password }));
@@ -64,28 +64,30 @@ export function SignInPage() {
     <AuthFrame title={t('auth.signInTitle')}>
       <form onSubmit={submit} className="form-stack" noValidate>
         {error && <Notice kind="error">{error}</Notice>}
-        <div className="field">
-          <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <Field label={t('auth.email')}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('auth.password')}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('auth.working') : t('auth.signIn')}
         </button>
@@ -99,7 +101,6 @@ export function SignInPage() {
 
 export function SignUpPage() {
   const { t } = useTranslation();
-  const id = useId();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -110,44 +111,43 @@ export function SignUpPage() {
     <AuthFrame title={t('auth.signUpTitle')}>
       <form onSubmit={submit} className="form-stack" noValidate>
         {error && <Notice kind="error">{error}</Notice>}
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
-          <input
-            id={`${id}-name`}
-            autoComplete="name"
-            required
-            maxLength={200}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            aria-describedby={`${id}-password-hint`}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <p id={`${id}-password-hint`} className="field-hint">
-            {t('auth.passwordHint')}
-          </p>
-        </div>
+        <Field label={t('auth.name')}>
+          {(control) => (
+            <input
+              {...control}
+              autoComplete="name"
+              required
+              maxLength={200}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('auth.email')}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('auth.password')} hint={t('auth.passwordHint')}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={8}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('auth.working') : t('auth.signUp')}
         </button>

@@ -2,12 +2,13 @@
 // section, or their status for everyone else) and the access tokens.
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
-import { AccessTokens } from '../components/access-tokens.tsx';
-import { GlobalKeysAdmin, GlobalKeysStatus } from '../components/global-keys.tsx';
 import { Notice } from '../components/notice.tsx';
-import { PersonalKeys } from '../components/personal-keys.tsx';
 import { useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
+import { AccessTokens } from '../keys/access-tokens.tsx';
+import { GlobalKeysAdmin } from '../keys/global-keys-admin.tsx';
+import { GlobalKeysStatus } from '../keys/global-keys-status.tsx';
+import { PersonalKeys } from '../keys/personal-keys.tsx';
 import { useSession } from '../session.tsx';
 
 export function ProfilePage() {

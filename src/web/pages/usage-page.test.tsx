@@ -1,53 +1,126 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MyLimits } from '../../shared/limits.ts';
-import { renderWithApp } from '../test-utils.tsx';
-import { BudgetSection } from './usage-page.tsx';
+// The usage pages load each range chosen once, in as few requests as the API allows (by day and by
+// model, and by user for the admin), and nothing else makes them load again.
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UsageRow } from '../../shared/usage.ts';
+import { type FetchCall, mockFetch, renderWithApp } from '../test-utils.tsx';
+import { UsagePage } from './usage-page.tsx';
 
-afterEach(cleanup);
+// Recharts measures its container; jsdom has nothing to measure with.
+class NoResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
 
-const limits: MyLimits = {
-  budgets: [
-    {
-      source: 'global',
-      period: 'month',
-      unit: 'microusd',
-      limit: 5_000_000,
-      spent: 4_500_000,
-      held: 0,
-      remaining: 500_000,
-      percent: 90,
-      resetsAt: '2026-04-01T00:00:00.000Z',
-    },
-    {
-      source: 'personal',
-      period: 'day',
-      unit: 'tokens',
-      limit: 10_000,
-      spent: 1_000,
-      held: 0,
-      remaining: 9_000,
-      percent: 10,
-      resetsAt: '2026-03-02T00:00:00.000Z',
-    },
-  ],
-  rateLimits: { requestsPerMinute: 60, tokensPerMinute: null },
-  timezone: 'Europe/Paris',
+beforeEach(() => vi.stubGlobal('ResizeObserver', NoResizeObserver));
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const row = (key: string, requests: number, costMicrousd: number, extra: Partial<UsageRow> = {}): UsageRow => ({
+  key,
+  requests,
+  errors: 0,
+  inputTokens: 100 * requests,
+  outputTokens: 10 * requests,
+  cachedInputTokens: 0,
+  costMicrousd,
+  globalCostMicrousd: costMicrousd,
+  personalCostMicrousd: 0,
+  ...extra,
+});
+
+const series: Record<string, UsageRow[]> = {
+  day: [row('2026-03-02', 3, 4_000)],
+  model: [row('openai/gpt-4o-mini', 2, 1_000), row('anthropic/claude-x', 1, 3_000), row('openai/gpt-4o', 0, 0)],
+  user: [row('u2', 3, 4_000, { name: 'Camille', email: 'camille@example.com' })],
 };
 
-describe('My usage › Budget', () => {
-  it('draws one bar per limit, warns past 80 % and lists the rate limits', () => {
-    renderWithApp(<BudgetSection limits={limits} />);
-    expect(screen.getByTestId('budget-line-global-month-microusd').textContent).toContain('$4.50 spent of $5.00');
-    expect(screen.getByTestId('budget-line-personal-day-tokens').textContent).toContain('9,000 tokens left');
-    expect(screen.getByRole('status').textContent).toMatch(/^Monthly budget on the global keys: 90 % used/);
-    expect(screen.getByTestId('rate-limits').textContent).toBe('60 requests per minuteNo limit on tokens per minute');
+function server(traffic: boolean) {
+  return mockFetch({
+    'GET /api/limits': () => ({
+      body: { budgets: [], rateLimits: { requestsPerMinute: 60, tokensPerMinute: null }, timezone: 'UTC' },
+    }),
+    'GET /api/providers': () => ({
+      body: {
+        providers: [
+          { id: 'openai', name: 'OpenAI', keyHint: 'sk-', models: [{ id: 'gpt-4o-mini', name: 'GPT-4o mini' }] },
+          { id: 'anthropic', name: 'Anthropic', keyHint: 'sk-ant-', models: [] },
+        ],
+      },
+    }),
+    'GET /api/keys': () => ({ body: { providers: [] } }),
+    'GET /api/usage': (call) => ({ body: report(call, traffic) }),
+    'GET /api/admin/usage': (call) => ({ body: report(call, traffic) }),
+  });
+}
+
+function report(call: FetchCall, traffic: boolean) {
+  const query = new URL(call.url, 'http://webox.test').searchParams;
+  const groupBy = query.get('groupBy') ?? 'day';
+  const rows = traffic ? (series[groupBy] ?? []) : [];
+  const totals = traffic ? row('', 3, 4_000) : row('', 0, 0);
+  return { from: query.get('from'), to: query.get('to'), timezone: 'Europe/Paris', groupBy, totals, series: rows };
+}
+
+/** The usage reports asked for, as `groupBy from..to`. */
+const usageRequests = (calls: FetchCall[]) =>
+  calls
+    .filter((call) => call.url.includes('/usage?'))
+    .map((call) => {
+      const query = new URL(call.url, 'http://webox.test').searchParams;
+      return `${query.get('groupBy')} ${query.get('from')}..${query.get('to')}`;
+    });
+
+describe('UsagePage', () => {
+  it('asks once per range chosen, by day and by model; a language change or a re-render asks nothing', async () => {
+    const { calls } = server(false);
+    const { i18n } = renderWithApp(<UsagePage scope="mine" />);
+    await screen.findByText('No requests in this period.');
+    const first = usageRequests(calls);
+    expect(first.map((request) => request.split(' ')[0])).toEqual(['day', 'model']);
+    expect(new Set(first.map((request) => request.split(' ')[1])).size).toBe(1);
+
+    await userEvent.selectOptions(screen.getByLabelText('Period'), 'last7');
+    await waitFor(() => expect(usageRequests(calls)).toHaveLength(4));
+    const second = usageRequests(calls).slice(2);
+    expect(second.map((request) => request.split(' ')[0])).toEqual(['day', 'model']);
+    expect(second[0]?.split(' ')[1]).not.toBe(first[0]?.split(' ')[1]);
+
+    await act(() => i18n.changeLanguage('fr'));
+    await screen.findByText('Aucune requête sur cette période.');
+    // Choosing the preset shown already is no new range.
+    await userEvent.selectOptions(screen.getByLabelText('Période'), 'last7');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(usageRequests(calls)).toHaveLength(4);
   });
 
-  it('says in one line that no budget applies', () => {
-    renderWithApp(<BudgetSection limits={{ ...limits, budgets: [] }} />, { language: 'fr' });
-    expect(screen.getByTestId('budget-none').textContent).toBe('Aucun budget ne s’applique à vous.');
-    expect(screen.queryByRole('progressbar')).toBeNull();
+  it('gives the admin the users too, with the providers summed from the models', async () => {
+    const { calls } = server(true);
+    renderWithApp(<UsagePage scope="admin" />);
+    const users = await screen.findByRole('table', { name: 'Per user' });
+    expect(usageRequests(calls).map((request) => request.split(' ')[0])).toEqual(['day', 'model', 'user']);
+    expect(within(users).getByRole('row', { name: /camille@example.com/ }).textContent).toContain('$0.004');
+
+    const providers = screen.getByRole('table', { name: 'By provider' });
+    const providerRows = within(providers).getAllByRole('row').slice(1);
+    expect(providerRows.map((item) => [...item.querySelectorAll('td')].map((cell) => cell.textContent))).toEqual([
+      ['Anthropic', '1', '110', '$0.003'],
+      ['OpenAI', '2', '220', '$0.001'],
+    ]);
+    const models = screen.getByRole('table', { name: 'By model' });
+    expect(within(models).getByText('OpenAI · GPT-4o mini')).toBeTruthy();
+    expect(within(models).getByText('Anthropic · claude-x')).toBeTruthy();
+    // Each table exports itself from the server, for the same range; links are not requests.
+    const exports = screen.getAllByRole('link', { name: 'Export CSV' }).map((link) => {
+      const query = new URL(link.getAttribute('href') ?? '', 'http://webox.test').searchParams;
+      return `${query.get('groupBy')} ${query.get('format')}`;
+    });
+    expect(exports).toEqual(['day csv', 'user csv', 'provider csv', 'model csv']);
+    expect(usageRequests(calls)).toHaveLength(3);
   });
 });

@@ -1,0 +1,143 @@
+// Admin › Users' table: each account with its role, state, the providers it has personal keys for
+// (never the keys) and its budget on the global keys; promote / demote, disable / enable, and the
+// button that opens the account's limits form.
+import { useTranslation } from 'react-i18next';
+import type { AdminUser, UserLimitsSummary } from '../api/types.ts';
+import { type Column, DataTable } from '../components/data-table.tsx';
+import { type Catalog, providerName } from '../components/use-catalog.ts';
+import { useFormat } from '../format.ts';
+import { UserBudgetSummary } from '../limits/user-budget-summary.tsx';
+
+export type UserChange = { role?: 'admin' | 'user'; disabled?: boolean };
+
+export function UsersTable({
+  users,
+  myId,
+  catalog,
+  limitsOf,
+  editing,
+  editorId,
+  onEdit,
+  onChange,
+}: {
+  users: AdminUser[];
+  /** The signed-in admin, who cannot demote or disable themselves. */
+  myId: string | undefined;
+  catalog: Catalog | null;
+  limitsOf: (userId: string) => UserLimitsSummary | null;
+  /** The account whose limits form is open. */
+  editing: string | null;
+  /** The id of that form, which the edit buttons control. */
+  editorId: string;
+  onEdit: (userId: string | null) => void;
+  onChange: (user: AdminUser, change: UserChange) => void;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+
+  const columns: Column<AdminUser>[] = [
+    {
+      key: 'name',
+      header: t('admin.name'),
+      cell: (user) => (
+        <>
+          {user.name} {user.id === myId && <span className="muted">{t('admin.you')}</span>}
+        </>
+      ),
+    },
+    { key: 'email', header: t('admin.email'), cell: (user) => user.email },
+    {
+      key: 'role',
+      header: t('admin.role'),
+      cell: (user) => (
+        <span className={`badge ${user.role === 'admin' ? 'badge-admin' : 'badge-neutral'}`}>
+          {t(`profile.role.${user.role}`)}
+        </span>
+      ),
+    },
+    {
+      key: 'created',
+      header: t('admin.created'),
+      cell: (user) => <time dateTime={user.createdAt}>{format.date(user.createdAt)}</time>,
+    },
+    {
+      key: 'personalKeys',
+      header: t('admin.personalKeys'),
+      cell: (user) =>
+        user.personalKeys.length === 0
+          ? t('common.none')
+          : format.list(user.personalKeys.map((provider) => providerName(catalog, provider))),
+    },
+    {
+      key: 'status',
+      header: t('admin.status'),
+      cell: (user) => (
+        <span className={`badge ${user.disabled ? 'badge-none' : 'badge-personal'}`}>
+          {user.disabled ? t('admin.disabled') : t('admin.active')}
+        </span>
+      ),
+    },
+    {
+      key: 'budget',
+      header: t('admin.budget'),
+      testId: (user) => `user-limits-${user.id}`,
+      cell: (user) => {
+        const summary = limitsOf(user.id);
+        return (
+          summary && (
+            <div className="user-budget">
+              <UserBudgetSummary summary={summary} />
+              <button
+                type="button"
+                className="button button-small"
+                aria-expanded={editing === user.id}
+                aria-controls={editorId}
+                aria-label={t('admin.limits.editFor', { name: user.name })}
+                onClick={() => onEdit(editing === user.id ? null : user.id)}
+              >
+                {t('admin.limits.edit')}
+              </button>
+            </div>
+          )
+        );
+      },
+    },
+    {
+      key: 'actions',
+      header: t('admin.actions'),
+      className: 'row-actions',
+      cell: (user) => (
+        <>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={user.id === myId}
+            onClick={() => onChange(user, { role: user.role === 'admin' ? 'user' : 'admin' })}
+          >
+            {user.role === 'admin' ? t('admin.demote') : t('admin.promote')}
+          </button>
+          <button
+            type="button"
+            className={`button button-small ${user.disabled ? '' : 'button-danger-outline'}`}
+            disabled={user.id === myId}
+            onClick={() => onChange(user, { disabled: !user.disabled })}
+          >
+            {user.disabled ? t('admin.enable') : t('admin.disable')}
+          </button>
+        </>
+      ),
+    },
+  ];
+
+  return (
+    <DataTable
+      caption={t('admin.usersTitle')}
+      columns={columns}
+      rows={users}
+      rowKey={(user) => user.id}
+      rowTestId="user-row"
+      className="users-table"
+      wrapperClassName="table-wrap card"
+    />
+  );
+}
