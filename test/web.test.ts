@@ -71,6 +71,20 @@ describe('serving the web app', () => {
     expect((await app.inject({ method: 'POST', url: '/profile' })).json().error.code).toBe('not_found');
   });
 
+  it('never answers an API path with the app, however it is spelled', async () => {
+    for (const url of [
+      '/api%5Cauth/get-session',
+      '/API/auth/get-session',
+      '//api/unknown',
+      '/x/../api/auth/x',
+      '/V1/models',
+    ]) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.body, url).not.toContain(INDEX);
+      expect([400, 401, 404], url).toContain(response.statusCode);
+    }
+  });
+
   it('keeps its API routes: health and info are not the app', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await app.inject({ method: 'GET', url: '/api/info' })).json()).toMatchObject({ name: 'WeBox' });

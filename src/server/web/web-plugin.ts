@@ -28,8 +28,13 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * Whether a path names the API under any spelling: a client or proxy may read `\` as `/`, fold
+ * `//` and `.` segments, or ignore case, so `/API\auth//x` is an API path too and never the app.
+ */
 function isApiPath(urlPath: string) {
-  return API_PATHS.has(urlPath) || API_PREFIXES.some((prefix) => urlPath.startsWith(prefix));
+  const canonical = path.posix.normalize(urlPath.replaceAll('\\', '/')).toLowerCase();
+  return API_PATHS.has(canonical) || API_PREFIXES.some((prefix) => canonical.startsWith(prefix));
 }
 
 async function isFile(file: string) {
