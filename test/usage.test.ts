@@ -259,6 +259,33 @@ describe('statistics', () => {
     }
   });
 
+  it("answers the usage page's report in one request: the same totals and series as one per grouping", async () => {
+    const range = 'from=2020-01-01&to=2099-12-31';
+    const mine = (await alice.get(`/api/usage/report?${range}`)).json();
+    const day = (await alice.get(`/api/usage?${range}&groupBy=day`)).json();
+    const model = (await alice.get(`/api/usage?${range}&groupBy=model`)).json();
+    expect(mine).toEqual({
+      from: '2020-01-01',
+      to: '2099-12-31',
+      timezone: 'UTC',
+      totals: day.totals,
+      series: { day: day.series, model: model.series },
+    });
+    expect(mine.totals.requests).toBeGreaterThan(0);
+    // Someone else's usage is the admins' to read.
+    expect((await alice.get(`/api/usage/report?userId=${aliceId}`)).json().error.code).toBe('invalid_request');
+    expect((await alice.get('/api/admin/usage/report')).statusCode).toBe(403);
+
+    const everyone = (await admin.get(`/api/admin/usage/report?${range}`)).json();
+    const byUser = (await admin.get(`/api/admin/usage?${range}&groupBy=user`)).json();
+    expect(everyone.series.user).toEqual(byUser.series);
+    expect(everyone.series.user.map((row: { email: string }) => row.email)).toContain(alice.email);
+    const hers = (await admin.get(`/api/admin/usage/report?${range}&userId=${aliceId}`)).json();
+    expect(hers.totals).toEqual(mine.totals);
+    expect(hers.series.user).toBeUndefined();
+    expect((await alice.get('/api/usage/report?from=yesterday')).json().error.code).toBe('invalid_request');
+  });
+
   it('refuses bad ranges', async () => {
     expect((await alice.get('/api/usage?from=yesterday')).json().error.code).toBe('invalid_request');
     expect((await alice.get('/api/usage?from=2026-02-01&to=2026-01-01')).statusCode).toBe(400);

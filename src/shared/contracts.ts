@@ -55,6 +55,13 @@ export const usageQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
+/** GET /api/usage/report and /api/admin/usage/report: one range (userId for admins only). */
+export const usageReportQuery = z.object({
+  from: singleLineText({ max: 10 }).optional(),
+  to: singleLineText({ max: 10 }).optional(),
+  userId: singleLineText({ min: 1, max: 200 }).optional(),
+});
+
 /** POST /api/admin/prices: a price that applies from a date (history is never rewritten). */
 export const addPriceBody = z.object({
   provider: singleLineText({ min: 1, max: 64 }),

@@ -28,3 +28,15 @@ export interface UsageReport {
   totals: UsageTotals;
   series: UsageRow[];
 }
+
+/**
+ * GET /api/usage/report and /api/admin/usage/report: what the usage page shows for one range, in
+ * one answer: the totals and the series by day and by model (and, for admins, by user).
+ */
+export interface UsageRangeReport {
+  from: string;
+  to: string;
+  timezone: string;
+  totals: UsageTotals;
+  series: { day: UsageRow[]; model: UsageRow[]; user?: UsageRow[] };
+}

@@ -4,8 +4,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { addPriceBody, usageQuery } from '../../shared/contracts.ts';
-import type { UsageRow } from '../../shared/usage.ts';
+import { addPriceBody, usageQuery, usageReportQuery } from '../../shared/contracts.ts';
+import type { UsageRangeReport, UsageRow } from '../../shared/usage.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { AppError } from '../errors.ts';
@@ -39,6 +39,24 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.send({ ...range, timezone: app.config.timezone, groupBy: query.groupBy, ...result });
   }
 
+  /** One range's report: what the usage page shows, in one request. */
+  async function rangeReport(
+    query: z.infer<typeof usageReportQuery>,
+    userId: string | undefined,
+    admin: boolean,
+  ): Promise<UsageRangeReport> {
+    const range = resolveRange(app.config.timezone, query.from, query.to);
+    const groupings = admin && !userId ? (['day', 'model', 'user'] as const) : (['day', 'model'] as const);
+    const { totals, series } = await app.metering.stats.report({ userId, ...range, groupings });
+    const user = 'user' in series ? await withNames(series.user) : undefined;
+    return {
+      ...range,
+      timezone: app.config.timezone,
+      totals,
+      series: { day: series.day, model: series.model, ...(user ? { user } : {}) },
+    };
+  }
+
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
   await app.register(
     userScope(async (app) => {
@@ -50,6 +68,15 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         }
         return answer(reply, request.query, currentUser(request).id);
       });
+
+      app.get('/api/usage/report', { schema: { querystring: usageReportQuery } }, async (request) => {
+        if (request.query.userId !== undefined) {
+          throw new AppError(400, 'invalid_request', 'userId is for admins (/api/admin/usage/report).', {
+            details: { param: 'userId' },
+          });
+        }
+        return rangeReport(request.query, currentUser(request).id, false);
+      });
     }),
   );
 
@@ -57,6 +84,10 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     adminScope(async (app) => {
       app.get('/api/admin/usage', { schema: { querystring: usageQuery } }, async (request, reply) =>
         answer(reply, request.query, request.query.userId),
+      );
+
+      app.get('/api/admin/usage/report', { schema: { querystring: usageReportQuery } }, async (request) =>
+        rangeReport(request.query, request.query.userId, true),
       );
 
       app.get('/api/admin/prices', async () => ({ prices: app.metering.prices.list() }));

@@ -84,6 +84,15 @@ export function createUsageStats(db: Database) {
       const series: UsageRow[] = rows.map((row) => ({ key: row.key, ...numeric(row) }));
       return { totals: numeric(totalsRow ?? {}), series };
     },
+
+    /** The totals and several series over one range, read together (the usage page's report). */
+    async report<G extends Grouping>(options: { userId?: string; from: string; to: string; groupings: readonly G[] }) {
+      const answers = await Promise.all(options.groupings.map((groupBy) => this.query({ ...options, groupBy })));
+      const series = Object.fromEntries(
+        options.groupings.map((groupBy, index) => [groupBy, answers[index]?.series ?? []]),
+      );
+      return { totals: answers[0]?.totals ?? numeric({}), series: series as Record<G, UsageRow[]> };
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import type {
   MyLimits,
   UserLimitsDetail,
 } from '../../shared/limits.ts';
-import type { UsageReport } from '../../shared/usage.ts';
+import type { UsageRangeReport, UsageReport } from '../../shared/usage.ts';
 import { readEvents } from './sse.ts';
 import type {
   AccessToken,
@@ -143,6 +143,11 @@ export const api = {
   updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean }) =>
     send<AdminUser>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, body),
 
+  /** One range's report for the usage page: totals and series by day, model (and user, admins). */
+  usageReport: (scope: 'mine' | 'admin', range: { from: string; to: string }) =>
+    get<UsageRangeReport>(
+      `${scope === 'admin' ? '/api/admin/usage/report' : '/api/usage/report'}?${new URLSearchParams(range)}`,
+    ),
   usage: (scope: 'mine' | 'admin', options: { from: string; to: string; groupBy: string; userId?: string }) =>
     get<UsageReport>(usageUrl(scope, options)),
 

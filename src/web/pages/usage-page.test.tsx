@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-// The usage pages load each range chosen once, in as few requests as the API allows (by day and by
-// model, and by user for the admin), and nothing else makes them load again.
+// The usage pages load each range chosen once, in one request (the totals and the series by day,
+// by model, and by user for the admin), and nothing else makes them load again.
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -54,41 +54,45 @@ function server(traffic: boolean) {
       },
     }),
     'GET /api/keys': () => ({ body: { providers: [] } }),
-    'GET /api/usage': (call) => ({ body: report(call, traffic) }),
-    'GET /api/admin/usage': (call) => ({ body: report(call, traffic) }),
+    'GET /api/usage/report': (call) => ({ body: report(call, traffic, false) }),
+    'GET /api/admin/usage/report': (call) => ({ body: report(call, traffic, true) }),
   });
 }
 
-function report(call: FetchCall, traffic: boolean) {
+function report(call: FetchCall, traffic: boolean, admin: boolean) {
   const query = new URL(call.url, 'http://webox.test').searchParams;
-  const groupBy = query.get('groupBy') ?? 'day';
-  const rows = traffic ? (series[groupBy] ?? []) : [];
+  const rows = (groupBy: string) => (traffic ? (series[groupBy] ?? []) : []);
   const totals = traffic ? row('', 3, 4_000) : row('', 0, 0);
-  return { from: query.get('from'), to: query.get('to'), timezone: 'Europe/Paris', groupBy, totals, series: rows };
+  return {
+    from: query.get('from'),
+    to: query.get('to'),
+    timezone: 'Europe/Paris',
+    totals,
+    series: { day: rows('day'), model: rows('model'), ...(admin ? { user: rows('user') } : {}) },
+  };
 }
 
-/** The usage reports asked for, as `groupBy from..to`. */
+/** The usage requests made (reports and single series alike), as `path from..to`. */
 const usageRequests = (calls: FetchCall[]) =>
   calls
-    .filter((call) => call.url.includes('/usage?'))
+    .filter((call) => /\/usage(\/report)?\?/.test(call.url))
     .map((call) => {
-      const query = new URL(call.url, 'http://webox.test').searchParams;
-      return `${query.get('groupBy')} ${query.get('from')}..${query.get('to')}`;
+      const url = new URL(call.url, 'http://webox.test');
+      return `${url.pathname} ${url.searchParams.get('from')}..${url.searchParams.get('to')}`;
     });
 
 describe('UsagePage', () => {
-  it('asks once per range chosen, by day and by model; a language change or a re-render asks nothing', async () => {
+  it('asks once per range chosen, one request; a language change or a re-render asks nothing', async () => {
     const { calls } = server(false);
     const { i18n } = renderWithApp(<UsagePage scope="mine" />);
     await screen.findByText('No requests in this period.');
     const first = usageRequests(calls);
-    expect(first.map((request) => request.split(' ')[0])).toEqual(['day', 'model']);
-    expect(new Set(first.map((request) => request.split(' ')[1])).size).toBe(1);
+    expect(first.map((request) => request.split(' ')[0])).toEqual(['/api/usage/report']);
 
     await userEvent.selectOptions(screen.getByLabelText('Period'), 'last7');
-    await waitFor(() => expect(usageRequests(calls)).toHaveLength(4));
-    const second = usageRequests(calls).slice(2);
-    expect(second.map((request) => request.split(' ')[0])).toEqual(['day', 'model']);
+    await waitFor(() => expect(usageRequests(calls)).toHaveLength(2));
+    const second = usageRequests(calls).slice(1);
+    expect(second.map((request) => request.split(' ')[0])).toEqual(['/api/usage/report']);
     expect(second[0]?.split(' ')[1]).not.toBe(first[0]?.split(' ')[1]);
 
     await act(() => i18n.changeLanguage('fr'));
@@ -96,14 +100,14 @@ describe('UsagePage', () => {
     // Choosing the preset shown already is no new range.
     await userEvent.selectOptions(screen.getByLabelText('Période'), 'last7');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(usageRequests(calls)).toHaveLength(4);
+    expect(usageRequests(calls)).toHaveLength(2);
   });
 
   it('gives the admin the users too, with the providers summed from the models', async () => {
     const { calls } = server(true);
     renderWithApp(<UsagePage scope="admin" />);
     const users = await screen.findByRole('table', { name: 'Per user' });
-    expect(usageRequests(calls).map((request) => request.split(' ')[0])).toEqual(['day', 'model', 'user']);
+    expect(usageRequests(calls).map((request) => request.split(' ')[0])).toEqual(['/api/admin/usage/report']);
     expect(within(users).getByRole('row', { name: /camille@example.com/ }).textContent).toContain('$0.004');
 
     const providers = screen.getByRole('table', { name: 'By provider' });
@@ -121,6 +125,6 @@ describe('UsagePage', () => {
       return `${query.get('groupBy')} ${query.get('format')}`;
     });
     expect(exports).toEqual(['day csv', 'user csv', 'provider csv', 'model csv']);
-    expect(usageRequests(calls)).toHaveLength(3);
+    expect(usageRequests(calls)).toHaveLength(1);
   });
 });

@@ -41,7 +41,7 @@ function heldFetch() {
       for (const resolve of held.get(from) ?? []) {
         const body =
           status === 200
-            ? { from, to: from, timezone: 'UTC', groupBy: 'day', totals: totals(requests), series: [] }
+            ? { from, to: from, timezone: 'UTC', totals: totals(requests), series: { day: [], model: [] } }
             : { error: { code: 'internal_error', message: 'down' } };
         resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
       }
@@ -59,14 +59,14 @@ describe('useUsageReport', () => {
       initialProps: { from: '2026-01-01', to: '2026-01-01' },
     });
     rerender({ from: '2026-02-01', to: '2026-02-01' });
-    expect(server.urls).toHaveLength(4);
+    expect(server.urls).toHaveLength(2);
     await act(async () => server.release('2026-02-01', 200, 2));
     await waitFor(() => expect(result.current.report?.totals.requests).toBe(2));
     await act(async () => server.release('2026-01-01', 200, 1));
     expect(result.current.report?.totals.requests).toBe(2);
     // The same range again is no new load.
     rerender({ from: '2026-02-01', to: '2026-02-01' });
-    expect(server.urls).toHaveLength(4);
+    expect(server.urls).toHaveLength(2);
   });
 
   it('keeps the last report when the next range fails, with the error to show', async () => {
@@ -74,11 +74,7 @@ describe('useUsageReport', () => {
     const { result, rerender } = renderHookWithApp((range: Range) => useUsageReport('admin', range), {
       initialProps: { from: '2026-01-01', to: '2026-01-01' },
     });
-    expect(server.urls.map((url) => url.split('?')[0])).toEqual([
-      '/api/admin/usage',
-      '/api/admin/usage',
-      '/api/admin/usage',
-    ]);
+    expect(server.urls.map((url) => url.split('?')[0])).toEqual(['/api/admin/usage/report']);
     await act(async () => server.release('2026-01-01', 200, 1));
     await waitFor(() => expect(result.current.report?.byUser).toEqual([]));
     rerender({ from: '2026-02-01', to: '2026-02-01' });

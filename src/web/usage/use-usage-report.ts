@@ -21,18 +21,15 @@ export interface UsageView {
 }
 
 export async function loadUsage(scope: UsageScope, range: { from: string; to: string }): Promise<UsageView> {
-  const [byDay, byModel, byUser] = await Promise.all([
-    api.usage(scope, { ...range, groupBy: 'day' }),
-    api.usage(scope, { ...range, groupBy: 'model' }),
-    scope === 'admin' ? api.usage(scope, { ...range, groupBy: 'user' }) : null,
-  ]);
+  // One request per range: the server reads the series together.
+  const report = await api.usageReport(scope, range);
   return {
-    totals: byDay.totals,
-    timezone: byDay.timezone,
-    days: fillDays(byDay.series, range.from, range.to),
-    byProvider: providerRows(byModel.series),
-    byModel: byModel.series,
-    byUser: byUser?.series ?? null,
+    totals: report.totals,
+    timezone: report.timezone,
+    days: fillDays(report.series.day, range.from, range.to),
+    byProvider: providerRows(report.series.model),
+    byModel: report.series.model,
+    byUser: scope === 'admin' ? (report.series.user ?? []) : null,
   };
 }
 
