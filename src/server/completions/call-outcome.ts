@@ -2,7 +2,7 @@
 // cut short or answered, on the web chat, a conversation or /v1.
 import { AppError } from '../errors.ts';
 import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
-import type { Endpoint } from '../metering/metered-call.ts';
+import type { MeteredCall } from '../metering/metered-call.ts';
 import type { UsageRecord } from '../metering/usage-row.ts';
 
 export interface CallOutcome {
@@ -28,14 +28,9 @@ export function failureOutcome(error: unknown): CallOutcome {
 }
 
 /** What the call is known by when it is recorded (labels already made safe for a refused call). */
-export interface RecordedCall {
-  requestId: string;
-  userId: string;
-  tokenId: string | null;
-  endpoint: Endpoint;
-  provider: string;
-  model: string;
-  source: 'personal' | 'global' | 'none';
+export interface RecordedCall extends Omit<MeteredCall, 'source'> {
+  /** None when the call was refused before a key was found. */
+  source: MeteredCall['source'] | 'none';
   /** performance.now() when the request arrived. */
   startedAt: number;
   /** Characters of input, read only to estimate a call whose counts never arrived. */
