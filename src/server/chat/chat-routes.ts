@@ -3,8 +3,9 @@ import { chatBody } from '../../shared/contracts.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
 import { openEventStream } from '../gateway/event-stream.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import { type ChatEvent, createChatService, wireEvent } from './chat-service.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;
@@ -26,7 +27,7 @@ export const chatRoutes = userScope(async (app) => {
       const body = (request.body ?? {}) as { provider?: unknown; model?: unknown };
       chat.meterRefusal(
         { requestId: String(request.id), userId: user.id, provider: body.provider, model: body.model },
-        new AppError(400, 'invalid_request', request.validationError.message),
+        commonErrors.invalidRequest(request.validationError.message),
       );
       throw request.validationError;
     }
@@ -55,10 +56,10 @@ export const chatRoutes = userScope(async (app) => {
         if (event.type === 'delta') text += event.text;
         else if (event.type === 'error') {
           // The status the same failure has before the first byte: a mid-answer 429 stays a 429.
-          throw shutdownReason(abort.signal) ?? new AppError(event.status, event.code, event.message);
+          throw shutdownReason(abort.signal) ?? event.error;
         } else return { text, source: event.source, usage: event.usage };
       }
-      throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
+      throw providerErrors.endedEarly();
     }
 
     openEventStream(reply);
@@ -69,9 +70,7 @@ export const chatRoutes = userScope(async (app) => {
       }
     } catch (error) {
       request.log.error({ err: error }, 'chat stream failed');
-      reply.raw.write(
-        sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', status: 500 }),
-      );
+      reply.raw.write(sse({ type: 'error', error: commonErrors.internal() }));
     } finally {
       reply.raw.end();
     }

@@ -2,19 +2,22 @@
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
 import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
+import type { ErrorCode } from '../../shared/error-codes.ts';
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import { shutdownReason } from '../drain.ts';
-import { AppError, commonErrors } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { Admission, Admit } from '../metering/admission.ts';
 import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
 import type { UsageLedger } from '../metering/usage-ledger.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
 import { type ModelStream, startModelStream } from '../providers/model-stream.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
 import type { Vault } from '../vault/vault-service.ts';
 import { requireProvider } from '../vault/vault-service.ts';
+import { chatErrors } from './chat-errors.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -29,13 +32,15 @@ export interface ChatUsage {
 export type ChatEvent =
   | { type: 'delta'; text: string }
   | { type: 'done'; source: 'personal' | 'global'; usage: ChatUsage }
-  /** `status` is the HTTP status the error would have had before the first byte (not sent on the wire). */
-  | { type: 'error'; code: string; message: string; status: number };
+  /** The error the answer ended with: the one it would have thrown before the first byte. */
+  | { type: 'error'; error: AppError };
 
-/** An event as it goes on the wire (DESIGN §6): an error says its code and message, nothing more. */
+/** An error event as it goes on the wire (DESIGN §6): its code and message, nothing more. */
+export const wireError = (error: AppError) => ({ type: 'error' as const, code: error.code, message: error.message });
+
+/** An event as it goes on the wire. */
 export function wireEvent(event: ChatEvent) {
-  if (event.type !== 'error') return event;
-  return { type: 'error' as const, code: event.code, message: event.message };
+  return event.type === 'error' ? wireError(event.error) : event;
 }
 
 /** The events of one answer, and the key source it runs on (known before any event). */
@@ -56,7 +61,7 @@ export function splitInstructions(messages: ChatMessage[]): {
   const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
   const conversation = messages.filter((message) => message.role !== 'system') as ModelMessage[];
   if (conversation.length === 0) {
-    throw commonErrors.invalidRequest('messages must hold at least one user or assistant message.');
+    throw chatErrors.noConversation();
   }
   return { instructions: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
 }
@@ -161,7 +166,7 @@ export function createChatService(options: {
 
   function meter(
     usage: Metering,
-    outcome: { status: number; errorCode?: string; tokens?: TokenCounts; outputCharacters?: number },
+    outcome: { status: number; errorCode?: ErrorCode; tokens?: TokenCounts; outputCharacters?: number },
   ) {
     usage.admission?.finish(outcome.tokens ?? null);
     ledger.record({
@@ -207,7 +212,7 @@ export function createChatService(options: {
           const error = shutdownReason(signal) ?? stream.describe(part.error);
           meter(usage, { status: error.statusCode, errorCode: error.code, outputCharacters });
           metered = true;
-          yield { type: 'error', code: error.code, message: error.message, status: error.statusCode };
+          yield { type: 'error', error };
           return;
         } else if (part.type === 'abort') {
           break;
@@ -225,11 +230,10 @@ export function createChatService(options: {
       }
       // A stream that ends without a finish part was cut short: by the provider, or by a graceful
       // stop's end (the client is still there, and is told so).
-      const cut =
-        shutdownReason(signal) ?? new AppError(502, 'provider_error', `${providerName} ended the answer early.`);
+      const cut = shutdownReason(signal) ?? providerErrors.endedEarly(providerName);
       meter(usage, { status: cut.statusCode, errorCode: cut.code, outputCharacters });
       metered = true;
-      yield { type: 'error', code: cut.code, message: cut.message, status: cut.statusCode };
+      yield { type: 'error', error: cut };
     } finally {
       // The client went away (or the consumer stopped reading): charged on the estimate.
       if (!metered) meter(usage, { status: 499, errorCode: 'client_closed', outputCharacters });

@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { type FinishReason, jsonSchema, type ModelMessage, type ToolSet, tool } from 'ai';
 import type { FastifyReply } from 'fastify';
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
+import { type AppError, commonErrors } from '../errors.ts';
 import { estimateTokens, type TokenCounts } from '../metering/cost.ts';
 import { type ModelStream, type StreamTextSettings, startModelStream } from '../providers/model-stream.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import type { CompletionBody } from './completion-request.ts';
 import { errorEvent, openEventStream } from './event-stream.ts';
@@ -27,8 +28,7 @@ interface OpenAiMessage {
   name?: string;
 }
 
-const invalid = (message: string, param: string) =>
-  new AppError(400, 'invalid_request', message, { details: { param } });
+const invalid = commonErrors.invalidParameter;
 
 function textOf(content: unknown, param: string): string {
   if (typeof content === 'string') return content;
@@ -276,10 +276,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
         return { usage, firstByteMs: performance.now() - startedAt, streamError: null, estimatedOutputTokens: 0 };
       }
     }
-    throw (
-      shutdownReason(request.signal) ??
-      new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`)
-    );
+    throw shutdownReason(request.signal) ?? providerErrors.endedEarly(request.provider.name);
   }
 
   const raw = openEventStream(reply);
@@ -328,9 +325,7 @@ export async function translateCompletion(request: TranslateRequest, reply: Fast
       // Ended by the graceful stop, by the provider, or by the client (who hears nothing more).
       streamError =
         shutdownReason(request.signal) ??
-        (request.signal.aborted
-          ? null
-          : new AppError(502, 'provider_error', `${request.provider.name} ended the answer early.`));
+        (request.signal.aborted ? null : providerErrors.endedEarly(request.provider.name));
     }
     if (streamError) {
       raw.write(errorEvent(streamError));

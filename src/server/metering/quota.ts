@@ -12,8 +12,8 @@
 // never left uncharged.
 import type { BudgetLineView } from '../../shared/limits.ts';
 import type { DatabaseHandle } from '../db/client.ts';
-import { AppError } from '../errors.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
+import { meteringErrors } from './metering-errors.ts';
 import { type Period, periodsIn } from './periods.ts';
 import { FLUSH_INTERVAL_MS, type UsageLedger } from './usage-ledger.ts';
 
@@ -67,10 +67,6 @@ select request_id, user_id, token_id, endpoint, provider, model, key_source, inp
   microusd, created_at
 from quota_hold where expires_at < now() order by expires_at limit 500`;
 
-const money = (microusd: number) => `$${(microusd / 1_000_000).toFixed(microusd < 10_000_000 ? 4 : 2)}`;
-const amount = (unit: BudgetUnit, value: number) =>
-  unit === 'microusd' ? money(value) : `${value.toLocaleString('en-US')} tokens`;
-
 function lines(limits: BudgetLimits, source: KeySource, totals: Totals, resets: { day: Date; month: Date }) {
   const held = { microusd: Number(totals.held_microusd), tokens: Number(totals.held_tokens) };
   const candidates: Array<[Period, BudgetUnit, number | null, number]> = [
@@ -94,34 +90,6 @@ function lines(limits: BudgetLimits, source: KeySource, totals: Totals, resets: 
         resetsAt: resets[period].toISOString(),
       }),
     );
-}
-
-function quotaExceeded(line: BudgetLine, requested: number) {
-  const period = line.period === 'day' ? 'daily' : 'monthly';
-  const keys = line.source === 'global' ? 'the shared (global) keys' : 'your personal keys';
-  const resetsInSeconds = Math.max(1, Math.ceil((Date.parse(line.resetsAt) - Date.now()) / 1000));
-  return new AppError(
-    429,
-    'quota_exceeded',
-    `Your ${period} ${line.unit === 'microusd' ? 'budget' : 'token budget'} on ${keys} is used up: ` +
-      `${amount(line.unit, line.remaining)} of ${amount(line.unit, line.limit)} left, and this request may use up to ` +
-      `${amount(line.unit, requested)}. It resets at ${line.resetsAt}.`,
-    {
-      details: {
-        quota: {
-          source: line.source,
-          period: line.period,
-          unit: line.unit,
-          limit: line.limit,
-          remaining: line.remaining,
-          requested,
-          resetsAt: line.resetsAt,
-        },
-      },
-      // Waiting minutes will not help; openai-node reads x-should-retry and does not retry.
-      headers: { 'retry-after': String(resetsInSeconds), 'x-should-retry': 'false' },
-    },
-  );
 }
 
 interface QuotaLogger {
@@ -238,7 +206,7 @@ export function createQuota(options: {
         const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
         for (const line of lines(limits, request.source, result, resets)) {
           const requested = line.unit === 'microusd' ? request.microusd : request.inputTokens + request.outputTokens;
-          if (line.spent + line.held + requested > line.limit) throw quotaExceeded(line, requested);
+          if (line.spent + line.held + requested > line.limit) throw meteringErrors.quotaExceeded(line, requested);
         }
         throw new Error('webox_quota_hold refused a request that fits every limit');
       }
