@@ -8,20 +8,13 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
+import { httpErrors } from './http-errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     drain: Drain;
   }
 }
-
-export const SHUTTING_DOWN = 'server_shutting_down';
-
-/** What a request is told when the stop ends it, or when it arrives during the stop. */
-export const shuttingDownError = () =>
-  new AppError(503, SHUTTING_DOWN, 'WeBox is restarting: send the request again in a moment.', {
-    headers: { connection: 'close' },
-  });
 
 /** Routes that still answer during the stop: liveness, and readiness (which answers 503 itself). */
 const ANSWERED_WHILE_DRAINING = new Set(['/healthz', '/readyz']);
@@ -35,7 +28,7 @@ export interface Drain {
   /** True from the stop signal on. */
   readonly draining: boolean;
   /**
-   * Aborts the controller with shuttingDownError() if the drain period ends before the response
+   * Aborts the controller with httpErrors.shuttingDown() if the drain period ends before the response
    * does (model calls: their route then writes the error event and meters what was used).
    */
   track(controller: AbortController, response: ServerResponse): void;
@@ -56,7 +49,7 @@ export function createDrain(): Drain {
     },
     track(controller, response) {
       if (ended) {
-        controller.abort(shuttingDownError());
+        controller.abort(httpErrors.shuttingDown());
         return;
       }
       inFlight.add(controller);
@@ -64,14 +57,14 @@ export function createDrain(): Drain {
     },
     refusal(request) {
       if (!draining || ANSWERED_WHILE_DRAINING.has(request.routeOptions.url ?? '')) return null;
-      return shuttingDownError();
+      return httpErrors.shuttingDown();
     },
     begin() {
       draining = true;
     },
     cut() {
       ended = true;
-      const error = shuttingDownError();
+      const error = httpErrors.shuttingDown();
       for (const controller of inFlight) controller.abort(error);
       inFlight.clear();
     },
@@ -81,7 +74,7 @@ export function createDrain(): Drain {
 /** The error a request's call was ended with by the stop, or null (still running, or the client left). */
 export function shutdownReason(signal: AbortSignal): AppError | null {
   const reason: unknown = signal.aborted ? signal.reason : null;
-  return reason instanceof AppError && reason.code === SHUTTING_DOWN ? reason : null;
+  return reason instanceof AppError && reason.code === 'server_shutting_down' ? reason : null;
 }
 
 /**

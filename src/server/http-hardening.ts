@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
-import { AppError } from './errors.ts';
+import type { AppError } from './errors.ts';
+import { httpErrors } from './http-errors.ts';
 
 /**
  * An idle kept-alive connection is closed after this: longer than the idle timeout of the usual
@@ -114,12 +115,7 @@ function originOf(value: string) {
  */
 export function createOriginCheck(config: Pick<Config, 'publicUrl'>) {
   const expected = originOf(config.publicUrl);
-  const refusal = () =>
-    new AppError(
-      403,
-      'invalid_origin',
-      `Changes are accepted only from WeBox's own pages, at ${expected} (WEBOX_PUBLIC_URL). If that is not the address you use, the operator must set WEBOX_PUBLIC_URL to it.`,
-    );
+  const refusal = () => httpErrors.invalidOrigin(expected);
   return (request: FastifyRequest): AppError | null => {
     if (!STATE_CHANGING_METHODS.has(request.method)) return null;
     const route = request.routeOptions.url;

@@ -3,7 +3,7 @@
 // what comes after does not: JSON.stringify (the gateway re-sends bodies, better-auth's proxy too),
 // schema validation and logging recurse, and overflow the stack on 100,000 nested arrays (a 500).
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.ts';
+import { httpErrors } from './http-errors.ts';
 
 /** Deepest nesting of arrays and objects a body may have (OpenAI's deepest tool schemas use far less). */
 export const MAX_JSON_DEPTH = 100;
@@ -39,13 +39,6 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
-const tooDeep = () =>
-  new AppError(
-    400,
-    'invalid_request',
-    `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`,
-  );
-
 /** Replaces Fastify's JSON parser on the root instance (every route, /v1 and /api/auth included). */
 export function installJsonBodyParser(app: FastifyInstance) {
   // Fastify's defaults: a body with __proto__ or constructor.prototype is refused (400).
@@ -53,7 +46,7 @@ export function installJsonBodyParser(app: FastifyInstance) {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
-      done(tooDeep(), undefined);
+      done(httpErrors.bodyTooDeep(MAX_JSON_DEPTH), undefined);
       return;
     }
     parseJson(request, body as string, done);

@@ -1,6 +1,7 @@
 // Request bodies of the conversation API (docs/conversations-api.md), shared by the server's route
 // schemas and the web app.
 import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
 import { modelIdField } from './model-id.ts';
 import { messageText, singleLineText } from './text.ts';
 
@@ -80,4 +81,4 @@ export type ConversationStreamEvent =
       assistantMessage: ConversationMessage;
       conversation: ConversationSummary;
     }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: ErrorCode; message: string };

@@ -4,13 +4,13 @@
 // production does.
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
-import { APIError } from 'better-auth/api';
 import { admin } from 'better-auth/plugins';
 import { count } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 // better-auth's adapter is given its own tables only.
 import * as schema from '../db/schema/auth.ts';
+import { authErrors } from './auth-errors.ts';
 import { checkAuthInput, validateUserFields } from './user-fields.ts';
 
 /** Fastify's view of the client address is handed to better-auth in this header (and only ours). */
@@ -78,10 +78,7 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
             // The first account runs the instance: it is always allowed and always admin.
             if (isFirstAccount) return { data: { ...user, role: 'admin' } };
             if (config.signup === 'closed' && context?.path?.startsWith('/sign-up')) {
-              throw new APIError('FORBIDDEN', {
-                code: 'SIGNUP_CLOSED',
-                message: 'Sign-up is closed on this WeBox: ask an administrator to create your account.',
-              });
+              throw authErrors.signupClosed();
             }
             return { data: user };
           },

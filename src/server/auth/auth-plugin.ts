@@ -8,6 +8,7 @@ import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
 import { hasAnyAccount, isDisabled } from './account-state.ts';
 import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
+import { type AuthRefusal, authErrors } from './auth-errors.ts';
 import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
 import { AUTH_BASE_PATH, allowedAuthPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
@@ -41,6 +42,9 @@ export function currentUser(request: FastifyRequest): SessionUser {
   if (!request.sessionUser) throw commonErrors.unauthenticated();
   return request.sessionUser;
 }
+
+const sendRefusal = (reply: FastifyReply, refusal: AuthRefusal) =>
+  reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
 
 export const authPlugin = fastifyPlugin<{ config: Config }>(
   async (app, { config }) => {
@@ -95,7 +99,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         if (path === null) {
           // One answer, in better-auth's error shape, for an endpoint WeBox does not expose and for
           // a path spelled other than the way better-auth's router resolves it.
-          return reply.status(404).send({ code: 'NOT_FOUND', message: 'Not found.' });
+          return sendRefusal(reply, authErrors.notFound());
         }
         const signIn = path === SIGN_IN_PATH;
         const email = signIn ? emailOf(request.body) : null;
@@ -103,13 +107,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
           const wait = await signInThrottle.waitSeconds(email, request.ip);
           if (wait > 0) {
             // better-auth's error shape, which its client and our sign-in page read.
-            return reply
-              .status(429)
-              .header('retry-after', String(wait))
-              .send({
-                code: 'TOO_MANY_ATTEMPTS',
-                message: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} min.`,
-              });
+            return sendRefusal(reply, authErrors.tooManyAttempts(wait));
           }
         }
         const headers = fromNodeHeaders(request.headers);

@@ -2,15 +2,14 @@
 // or renames an account (sign-up, update-user, the admin's create) goes through them. better-auth
 // itself only asks for strings (update-user not even that), of any length, with any character.
 // Refusals are better-auth's own 400 (APIError), which its client and our pages read.
-import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { createAuthMiddleware } from 'better-auth/api';
 import { isSingleLine } from '../../shared/text.ts';
+import { authErrors } from './auth-errors.ts';
 
 export const USER_NAME_MAX = 200;
 export const USER_EMAIL_MAX = 320;
 export const USER_IMAGE_MAX = 2048;
 const BAN_REASON_MAX = 500;
-
-const refuse = (code: string, message: string) => new APIError('BAD_REQUEST', { code, message });
 
 function isHttpsUrl(value: string) {
   try {
@@ -27,13 +26,10 @@ export function validateUserFields(fields: Record<string, unknown>) {
     name !== undefined &&
     (typeof name !== 'string' || name.trim().length === 0 || name.length > USER_NAME_MAX || !isSingleLine(name))
   ) {
-    throw refuse(
-      'INVALID_NAME',
-      `The name must be 1 to ${USER_NAME_MAX} characters on one line, without control characters.`,
-    );
+    throw authErrors.invalidName(USER_NAME_MAX);
   }
   if (email !== undefined && (typeof email !== 'string' || email.length > USER_EMAIL_MAX || !isSingleLine(email))) {
-    throw refuse('INVALID_EMAIL', 'The email address is not valid.');
+    throw authErrors.invalidEmail();
   }
   // The web app shows no avatar; an identity provider's picture (single sign-on) is kept if it is https.
   if (
@@ -41,14 +37,14 @@ export function validateUserFields(fields: Record<string, unknown>) {
     image !== null &&
     (typeof image !== 'string' || image.length > USER_IMAGE_MAX || !isSingleLine(image) || !isHttpsUrl(image))
   ) {
-    throw refuse('INVALID_IMAGE', `The image must be an https URL of at most ${USER_IMAGE_MAX} characters, or null.`);
+    throw authErrors.invalidImage(USER_IMAGE_MAX);
   }
   if (
     banReason !== undefined &&
     banReason !== null &&
     (typeof banReason !== 'string' || banReason.length > BAN_REASON_MAX || !isSingleLine(banReason))
   ) {
-    throw refuse('INVALID_BAN_REASON', `The reason must be one line of at most ${BAN_REASON_MAX} characters.`);
+    throw authErrors.invalidBanReason(BAN_REASON_MAX);
   }
 }
 
@@ -73,7 +69,7 @@ const USER_FIELD_PATHS = new Set(['/sign-up/email', '/update-user']);
  */
 export const checkAuthInput = createAuthMiddleware(async (context) => {
   if (holdsNul(context.body) || holdsNul(context.query) || holdsNul(context.params)) {
-    throw refuse('INVALID_INPUT', 'The request holds a NUL character.');
+    throw authErrors.invalidInput();
   }
   if (USER_FIELD_PATHS.has(context.path) && context.body !== null && typeof context.body === 'object') {
     validateUserFields(context.body as Record<string, unknown>);

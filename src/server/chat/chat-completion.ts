@@ -4,12 +4,14 @@
 import type { ModelMessage } from 'ai';
 import type { CompletionPlan, UpstreamCall } from '../completions/completion-pipeline.ts';
 import { shutdownReason } from '../drain.ts';
-import { AppError, commonErrors } from '../errors.ts';
+import type { AppError } from '../errors.ts';
 import { estimateTokens } from '../metering/cost.ts';
 import type { KeySource } from '../metering/limit-policies.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import { type ModelStream, startModelStream } from '../upstream/model-stream.ts';
 import { requireProvider } from '../vault/vault-service.ts';
+import { chatErrors } from './chat-errors.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -24,13 +26,15 @@ export interface ChatUsage {
 export type ChatEvent =
   | { type: 'delta'; text: string }
   | { type: 'done'; source: KeySource; usage: ChatUsage }
-  /** `status` is the HTTP status the error would have had before the first byte (not sent on the wire). */
-  | { type: 'error'; code: string; message: string; status: number };
+  /** The error the answer ended with: the one it would have thrown before the first byte. */
+  | { type: 'error'; error: AppError };
 
-/** An event as it goes on the wire (DESIGN §6): an error says its code and message, nothing more. */
+/** An error event as it goes on the wire (DESIGN §6): its code and message, nothing more. */
+export const wireError = (error: AppError) => ({ type: 'error' as const, code: error.code, message: error.message });
+
+/** An event as it goes on the wire. */
 export function wireEvent(event: ChatEvent) {
-  if (event.type !== 'error') return event;
-  return { type: 'error' as const, code: event.code, message: event.message };
+  return event.type === 'error' ? wireError(event.error) : event;
 }
 
 /**
@@ -54,7 +58,7 @@ export function splitInstructions(messages: ChatMessage[]): {
   const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
   const conversation = messages.filter((message) => message.role !== 'system') as ModelMessage[];
   if (conversation.length === 0) {
-    throw commonErrors.invalidRequest('messages must hold at least one user or assistant message.');
+    throw chatErrors.noConversation();
   }
   return { instructions: system.length > 0 ? system.join('\n\n') : undefined, messages: conversation };
 }
@@ -124,7 +128,7 @@ async function* events(stream: ModelStream, call: UpstreamCall, providerName: st
       } else if (part.type === 'error') {
         const error = shutdownReason(call.signal) ?? stream.describe(part.error);
         cutShort(error);
-        yield { type: 'error', code: error.code, message: error.message, status: error.statusCode };
+        yield { type: 'error', error };
         return;
       } else if (part.type === 'abort') {
         break;
@@ -145,13 +149,12 @@ async function* events(stream: ModelStream, call: UpstreamCall, providerName: st
     }
     // A stream that ends without a finish part was cut short: by the provider, or by a graceful
     // stop's end (the client is still there, and is told so).
-    const cut =
-      shutdownReason(call.signal) ?? new AppError(502, 'provider_error', `${providerName} ended the answer early.`);
+    const cut = shutdownReason(call.signal) ?? providerErrors.endedEarly(providerName);
     cutShort(cut);
-    yield { type: 'error', code: cut.code, message: cut.message, status: cut.statusCode };
+    yield { type: 'error', error: cut };
   } finally {
     // The client went away (or the consumer stopped reading): charged on the estimate. A call
     // already finished above is not finished twice.
-    cutShort({ statusCode: 499, code: 'client_closed' });
+    cutShort(providerErrors.clientClosed());
   }
 }

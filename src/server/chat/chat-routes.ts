@@ -5,8 +5,9 @@ import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import type { Caller } from '../completions/completion-pipeline.ts';
 import { shutdownReason } from '../drain.ts';
-import { AppError, commonErrors } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
 import { openEventStream } from '../event-stream.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import { type ChatEvent, readChatCompletion, wireEvent } from './chat-completion.ts';
 
 const sse = (event: ChatEvent) => `data: ${JSON.stringify(wireEvent(event))}\n\n`;
@@ -44,10 +45,10 @@ export const chatRoutes = userScope(async (app) => {
         if (event.type === 'delta') text += event.text;
         else if (event.type === 'error') {
           // The status the same failure has before the first byte: a mid-answer 429 stays a 429.
-          throw shutdownReason(events.signal) ?? new AppError(event.status, event.code, event.message);
+          throw shutdownReason(events.signal) ?? event.error;
         } else return { text, source: event.source, usage: event.usage };
       }
-      throw new AppError(502, 'provider_error', 'The provider ended the answer early.');
+      throw providerErrors.endedEarly();
     }
 
     openEventStream(reply);
@@ -58,9 +59,7 @@ export const chatRoutes = userScope(async (app) => {
       }
     } catch (error) {
       request.log.error({ err: error }, 'chat stream failed');
-      reply.raw.write(
-        sse({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', status: 500 }),
-      );
+      reply.raw.write(sse({ type: 'error', error: commonErrors.internal() }));
     } finally {
       reply.raw.end();
     }

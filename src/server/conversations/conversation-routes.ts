@@ -10,7 +10,8 @@ import {
 } from '../../shared/conversations.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
-import { readChatCompletion } from '../chat/chat-completion.ts';
+import { readChatCompletion, wireError } from '../chat/chat-completion.ts';
+import { commonErrors } from '../errors.ts';
 import { openEventStream } from '../event-stream.ts';
 import { createConversationService } from './conversation-service.ts';
 
@@ -101,7 +102,7 @@ export const conversationRoutes = userScope(async (app) => {
           } else {
             // Failed midway: what the user already read is kept with the question.
             if (answer.length > 0) await save();
-            write({ type: 'error', code: event.code, message: event.message });
+            write(wireError(event.error));
           }
           if (signal.aborted) break;
         }
@@ -109,7 +110,7 @@ export const conversationRoutes = userScope(async (app) => {
         if (!saved && answer.length > 0) await save();
       } catch (error) {
         request.log.error({ err: error }, 'conversation stream failed');
-        write({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' });
+        write(wireError(commonErrors.internal()));
       } finally {
         reply.raw.end();
       }

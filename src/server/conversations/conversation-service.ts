@@ -5,9 +5,9 @@ import type { ConversationMessage, ConversationSummary } from '../../shared/conv
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Database } from '../db/client.ts';
 import { conversation, conversationMessage } from '../db/schema/conversations.ts';
-import { commonErrors } from '../errors.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
 import { requireProvider } from '../vault/vault-service.ts';
+import { conversationErrors } from './conversation-errors.ts';
 
 /** Characters of the first message that name an untitled conversation. */
 const TITLE_FROM_MESSAGE_LENGTH = 60;
@@ -15,10 +15,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ConversationRow = typeof conversation.$inferSelect;
 type MessageRow = typeof conversationMessage.$inferSelect;
-
-export const conversationErrors = {
-  notFound: () => commonErrors.notFound('The conversation'),
-};
 
 function toSummary(row: ConversationRow): ConversationSummary {
   return {

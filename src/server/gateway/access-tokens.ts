@@ -12,7 +12,8 @@ import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { accessToken } from '../db/schema/gateway.ts';
-import { AppError, commonErrors } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
+import { gatewayErrors } from './gateway-errors.ts';
 
 export const TOKEN_PREFIX = 'wbx_';
 const TOKEN_RANDOM_BYTES = 32;
@@ -105,7 +106,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
     ) {
       const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
       if (expiresAt && expiresAt.getTime() <= Date.now()) {
-        throw new AppError(400, 'invalid_request', 'expiresAt must be in the future.');
+        throw gatewayErrors.expiryInPast();
       }
       const token = TOKEN_PREFIX + randomBytes(TOKEN_RANDOM_BYTES).toString('base64url');
       const [row] = await db

@@ -2,8 +2,9 @@
 // chosen provider cannot take. The rest is the provider's to judge (it answers 400, passed on as
 // provider_bad_request), so the hot path does no schema walk over a large body.
 import { isSingleLine } from '../../shared/text.ts';
-import { AppError } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
+import { gatewayErrors } from './gateway-errors.ts';
 import { type ModelRoute, routeModel } from './model-id.ts';
 import { SENT_AS, withOutputLimit } from './output-limits.ts';
 
@@ -11,8 +12,7 @@ export type CompletionBody = Record<string, unknown> & { model: string; messages
 
 const MODEL_ID_MAX = 200;
 
-const invalid = (message: string, param: string) =>
-  new AppError(400, 'invalid_request', message, { details: { param } });
+const invalid = commonErrors.invalidParameter;
 
 export function readCompletionRequest(body: unknown): { body: CompletionBody; route: ModelRoute; stream: boolean } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -52,9 +52,7 @@ export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, m
   const adapted: Record<string, unknown> = { ...body, model };
   for (const name of rules.unsupported ?? []) {
     if (adapted[name] !== undefined && adapted[name] !== null) {
-      throw new AppError(400, 'invalid_request', `The parameter ${name} is not supported for ${provider.name}.`, {
-        details: { param: name },
-      });
+      throw gatewayErrors.unsupportedParameter(name, provider.name);
     }
   }
   for (const name of rules.dropped ?? []) delete adapted[name];
@@ -62,11 +60,7 @@ export function adaptForProvider(provider: ProviderSpec, body: CompletionBody, m
     if (adapted[from] === undefined) continue;
     // Both names with different values: the provider would read only its own, which may not be
     // the one WeBox checked and held.
-    if (adapted[to] !== undefined && adapted[to] !== adapted[from]) {
-      throw new AppError(400, 'invalid_request', `${from} and ${to} are two names for one parameter: send one.`, {
-        details: { param: to },
-      });
-    }
+    if (adapted[to] !== undefined && adapted[to] !== adapted[from]) throw gatewayErrors.duplicateParameter(from, to);
     adapted[to] = adapted[from];
     delete adapted[from];
   }

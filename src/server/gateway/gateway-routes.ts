@@ -3,11 +3,11 @@
 // exactly as /api/chat does. Errors use OpenAI's shape.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { AppError } from '../errors.ts';
 import { providers } from '../providers/registry.ts';
 import { createUpstreamPools } from '../upstream/upstream-pool.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
 import { readGatewayCompletion } from './gateway-completion.ts';
+import { gatewayErrors } from './gateway-errors.ts';
 import { installOpenAiErrorHandling } from './openai-errors.ts';
 
 declare module 'fastify' {
@@ -18,13 +18,6 @@ declare module 'fastify' {
 
 /** Catalogue timestamps for /v1/models (OpenAI clients expect a number). */
 const CATALOGUE_CREATED = 1_735_689_600;
-
-const missingToken = () =>
-  new AppError(
-    401,
-    'unauthenticated',
-    'Send an access token: Authorization: Bearer wbx_… (create one in your profile).',
-  );
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,18 +33,16 @@ declare module 'fastify' {
 function tokenGuard(app: FastifyInstance) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) throw missingToken();
+    if (!header?.startsWith('Bearer ')) throw gatewayErrors.missingToken();
     const identity = await app.accessTokens.authenticate(header.slice(7).trim());
-    if (!identity) {
-      throw new AppError(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-    }
+    if (!identity) throw gatewayErrors.invalidToken();
     request.tokenIdentity = identity;
   };
 }
 
 /** The caller of a route behind the token guard. */
 function tokenCaller(request: FastifyRequest): TokenIdentity {
-  if (!request.tokenIdentity) throw missingToken();
+  if (!request.tokenIdentity) throw gatewayErrors.missingToken();
   return request.tokenIdentity;
 }
 

@@ -1,8 +1,8 @@
 // A translated completion asked for without streaming: the AI SDK's parts are read to the end and
 // become one chat.completion object.
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
 import type { TokenCounts } from '../metering/cost.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { ModelStream } from '../upstream/model-stream.ts';
 import { finishReasonOf, toOpenAiUsage, usageOfFinish } from './openai-finish.ts';
 import type { OpenAiToolCall } from './openai-messages.ts';
@@ -64,7 +64,5 @@ export async function readAnswer(completion: TranslatedCompletion) {
       return { answer, usage };
     }
   }
-  throw (
-    shutdownReason(signal) ?? new AppError(502, 'provider_error', `${completion.providerName} ended the answer early.`)
-  );
+  throw shutdownReason(signal) ?? providerErrors.endedEarly(completion.providerName);
 }

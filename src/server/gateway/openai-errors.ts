@@ -1,7 +1,7 @@
 // /v1 speaks OpenAI's error shape, {"error": {"message", "type", "code", "param"}}, with WeBox's
 // codes as `code`, so OpenAI clients raise their usual exceptions.
 import type { FastifyInstance } from 'fastify';
-import { AppError, toErrorResponse } from '../errors.ts';
+import { AppError, commonErrors, toErrorResponse } from '../errors.ts';
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; code: string; param: string | null };
@@ -38,11 +38,6 @@ export function installOpenAiErrorHandling(scope: FastifyInstance) {
     return reply.status(response.statusCode).send(response.body);
   });
   scope.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(
-        toOpenAiError(new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`))
-          .body,
-      ),
+    reply.status(404).send(toOpenAiError(commonErrors.noRoute(request.method, request.url)).body),
   );
 }

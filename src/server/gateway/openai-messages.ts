@@ -17,7 +17,7 @@ export interface OpenAiMessage {
   name?: string;
 }
 
-const invalid = (message: string, param: string) => commonErrors.invalidRequest(message, { param });
+const invalid = commonErrors.invalidParameter;
 
 function textOf(content: unknown, param: string): string {
   if (typeof content === 'string') return content;

@@ -6,7 +6,7 @@ import type { StreamTextSettings } from '../upstream/model-stream.ts';
 import type { CompletionBody } from './completion-request.ts';
 import { type OpenAiMessage, toModelMessages } from './openai-messages.ts';
 
-const invalid = (message: string, param: string) => commonErrors.invalidRequest(message, { param });
+const invalid = commonErrors.invalidParameter;
 
 function toTools(body: CompletionBody): ToolSet | undefined {
   if (body.tools === undefined || body.tools === null) return undefined;

@@ -1,9 +1,10 @@
 // A translated completion asked for as a stream: the AI SDK's parts become OpenAI's
 // chat.completion.chunk events, written as they come, ended by `data: [DONE]` or an error event.
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
+import type { AppError } from '../errors.ts';
 import { errorEvent } from '../event-stream.ts';
 import type { TokenCounts } from '../metering/cost.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { TranslatedCompletion } from './openai-answer.ts';
 import { finishReasonOf, toOpenAiUsage, usageOfFinish } from './openai-finish.ts';
 
@@ -73,10 +74,7 @@ export async function writeChunks(
     if (!usage && !streamError) {
       // Ended by the graceful stop, by the provider, or by the client (who hears nothing more).
       streamError =
-        shutdownReason(signal) ??
-        (signal.aborted
-          ? null
-          : new AppError(502, 'provider_error', `${completion.providerName} ended the answer early.`));
+        shutdownReason(signal) ?? (signal.aborted ? null : providerErrors.endedEarly(completion.providerName));
     }
     if (streamError) sink.write(errorEvent(streamError));
   } finally {

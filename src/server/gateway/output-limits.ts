@@ -2,7 +2,7 @@
 // the limit per answer (under whichever name the client gave it), how many answers (n), and the
 // output billed beyond them (a prediction's rejected tokens). The admission holds that worst case;
 // the gateway then sends exactly one limit, the one held, and the provider's adapter names it.
-import { AppError } from '../errors.ts';
+import { commonErrors } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING, type ProviderSpec } from '../providers/spec.ts';
 import type { CompletionBody } from './completion-request.ts';
@@ -28,8 +28,7 @@ export interface OutputRequest {
   unbounded: string[];
 }
 
-const invalid = (message: string, param: string) =>
-  new AppError(400, 'invalid_request', message, { details: { param } });
+const invalid = commonErrors.invalidParameter;
 
 const isSet = (value: unknown) => value !== undefined && value !== null;
 const isPositiveInteger = (value: unknown): value is number =>

@@ -10,6 +10,7 @@ import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
 import { costMicrousd } from './cost.ts';
 import type { LimitPolicies } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
+import { meteringErrors } from './metering-errors.ts';
 import type { PriceBook } from './price-book.ts';
 import type { Quota } from './quota.ts';
 import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
@@ -84,12 +85,7 @@ export function createAdmission(options: {
   function occupy(userId: string): () => void {
     const current = running.get(userId) ?? 0;
     if (current >= maxInFlightPerUser) {
-      throw new AppError(
-        429,
-        'rate_limited',
-        `You have ${current} requests in progress, the most one account may run at once. Retry when one of them has finished.`,
-        { headers: { 'retry-after': String(IN_FLIGHT_RETRY_SECONDS) } },
-      );
+      throw meteringErrors.tooManyInFlight(current, IN_FLIGHT_RETRY_SECONDS);
     }
     running.set(userId, current + 1);
     let given = false;
@@ -133,13 +129,7 @@ export function createAdmission(options: {
       return { headers, ...(await claim(request, limits, failClosed, userKey, vacate)) };
     } catch (error) {
       // A refusal after the request was counted still tells the client where its minute stands.
-      if (error instanceof AppError) {
-        throw new AppError(error.statusCode, error.code, error.message, {
-          details: error.details,
-          headers: { ...headers, ...error.headers },
-        });
-      }
-      throw error;
+      throw error instanceof AppError ? error.withHeaders(headers) : error;
     }
   }
 
@@ -158,30 +148,15 @@ export function createAdmission(options: {
     const budget = limits.budgets[request.source];
     if (budget) {
       const [unbounded] = request.unboundedParameters ?? [];
-      if (unbounded) {
-        throw new AppError(
-          400,
-          'invalid_request',
-          `${unbounded} is not available while a budget applies: WeBox cannot tell in advance what it costs.`,
-          { details: { param: unbounded } },
-        );
-      }
+      if (unbounded) throw meteringErrors.unboundedParameter(unbounded);
       capOutputTokens ??= Math.min(DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf(request.provider, request.model));
       // Every answer may run to the limit, and the provider bills each one.
       const outputTokens = (request.choices ?? 1) * capOutputTokens + (request.extraOutputTokens ?? 0);
-      if (outputTokens > OUTPUT_TOKENS_CEILING) {
-        throw new AppError(400, 'invalid_request', 'This request asks for more output than one request may.', {
-          details: { param: 'n' },
-        });
-      }
+      if (outputTokens > OUTPUT_TOKENS_CEILING) throw meteringErrors.tooMuchOutput();
       const inputTokens = worstCaseInputTokens(request.promptBytes, request.messageCount);
       const price = prices.priceAt(request.provider, request.model, new Date());
       if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null)) {
-        throw new AppError(
-          400,
-          'unpriced_model',
-          `${request.provider}/${request.model} has no price in WeBox, so it cannot be charged against your budget. Ask an admin to add its price, or choose a listed model.`,
-        );
+        throw meteringErrors.unpricedModel(request.provider, request.model);
       }
       release = await quota.hold(
         {

@@ -7,7 +7,7 @@ import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { modelPrice } from '../db/schema/metering.ts';
-import { AppError } from '../errors.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import { isProviderId, providers } from '../providers/registry.ts';
 import type { Price } from './cost.ts';
 
@@ -107,7 +107,7 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
       },
     ) {
       if (!isProviderId(input.provider)) {
-        throw new AppError(400, 'unknown_provider', `Unknown provider "${input.provider.slice(0, 40)}".`);
+        throw providerErrors.unknownProvider(input.provider);
       }
       const [row] = await db
         .insert(modelPrice)

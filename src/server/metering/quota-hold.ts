@@ -3,11 +3,11 @@
 // `spent + held + this request ≤ limit` holds however many requests race, on however many
 // instances. A refusal is 429 quota_exceeded naming the first limit the worst case does not fit.
 import type { DatabaseHandle } from '../db/client.ts';
-import { AppError } from '../errors.ts';
 import type { BudgetLimits } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
+import { meteringErrors } from './metering-errors.ts';
 import type { PeriodBounds } from './periods.ts';
-import { type BudgetLine, type BudgetUnit, budgetLines, type Totals } from './quota-status.ts';
+import { budgetLines, type Totals } from './quota-status.ts';
 
 export interface HoldRequest extends MeteredCall {
   /** The worst case: every prompt token and the maximum output. */
@@ -18,38 +18,6 @@ export interface HoldRequest extends MeteredCall {
 
 const HOLD = `select * from webox_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::date, $13::date,
   $14, $15, $16, $17)`;
-
-const money = (microusd: number) => `$${(microusd / 1_000_000).toFixed(microusd < 10_000_000 ? 4 : 2)}`;
-const amount = (unit: BudgetUnit, value: number) =>
-  unit === 'microusd' ? money(value) : `${value.toLocaleString('en-US')} tokens`;
-
-function quotaExceeded(line: BudgetLine, requested: number) {
-  const period = line.period === 'day' ? 'daily' : 'monthly';
-  const keys = line.source === 'global' ? 'the shared (global) keys' : 'your personal keys';
-  const resetsInSeconds = Math.max(1, Math.ceil((Date.parse(line.resetsAt) - Date.now()) / 1000));
-  return new AppError(
-    429,
-    'quota_exceeded',
-    `Your ${period} ${line.unit === 'microusd' ? 'budget' : 'token budget'} on ${keys} is used up: ` +
-      `${amount(line.unit, line.remaining)} of ${amount(line.unit, line.limit)} left, and this request may use up to ` +
-      `${amount(line.unit, requested)}. It resets at ${line.resetsAt}.`,
-    {
-      details: {
-        quota: {
-          source: line.source,
-          period: line.period,
-          unit: line.unit,
-          limit: line.limit,
-          remaining: line.remaining,
-          requested,
-          resetsAt: line.resetsAt,
-        },
-      },
-      // Waiting minutes will not help; openai-node reads x-should-retry and does not retry.
-      headers: { 'retry-after': String(resetsInSeconds), 'x-should-retry': 'false' },
-    },
-  );
-}
 
 /** Holds the request's worst case for `holdTtlMs`, or throws 429 quota_exceeded. */
 export async function placeHold(
@@ -86,7 +54,7 @@ export async function placeHold(
   const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
   for (const line of budgetLines(limits, request.source, result, resets)) {
     const requested = line.unit === 'microusd' ? request.microusd : request.inputTokens + request.outputTokens;
-    if (line.spent + line.held + requested > line.limit) throw quotaExceeded(line, requested);
+    if (line.spent + line.held + requested > line.limit) throw meteringErrors.quotaExceeded(line, requested);
   }
   throw new Error('webox_quota_hold refused a request that fits every limit');
 }

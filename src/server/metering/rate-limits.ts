@@ -8,7 +8,7 @@
 // memory meanwhile. ioredis reconnects by itself; counting in Redis resumes when it answers again.
 import type { Redis as RedisClient } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../errors.ts';
+import { meteringErrors } from './metering-errors.ts';
 
 type Limiter = RateLimiterMemory | RateLimiterRedis;
 
@@ -29,14 +29,6 @@ export const rateLimitHeaders = (window: RateWindow) => ({
 });
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-
-export const limitsUnavailable = () =>
-  new AppError(
-    503,
-    'limits_unavailable',
-    'Usage limits cannot be checked right now (the rate-limit store is unreachable), so the shared keys are paused. Personal keys still work; try again in a moment.',
-    { headers: { 'retry-after': '5' } },
-  );
 
 interface RateLogger {
   warn(object: Record<string, unknown>, message: string): void;
@@ -103,19 +95,14 @@ export async function createRateLimits(options: { redisUrl: string | undefined; 
       return await operation(limiterFor(kind, points, 'shared'));
     } catch (error) {
       if (error instanceof RateLimiterRes || !redis) throw error;
-      if (failClosed) throw limitsUnavailable();
+      if (failClosed) throw meteringErrors.limitsUnavailable();
       return operation(limiterFor(kind, points, 'local'));
     }
   }
 
   function rateLimited(what: string, res: RateLimiterRes, limit: number) {
     const window = { limit, remaining: 0, resetSeconds: seconds(res.msBeforeNext) };
-    return new AppError(
-      429,
-      'rate_limited',
-      `Too many requests: ${what} allows ${limit} per minute. Try again in ${window.resetSeconds} s.`,
-      { headers: { ...rateLimitHeaders(window), 'retry-after': String(window.resetSeconds) } },
-    );
+    return meteringErrors.tooManyRequests(what, limit, window.resetSeconds, rateLimitHeaders(window));
   }
 
   return {
@@ -163,13 +150,7 @@ export async function createRateLimits(options: { redisUrl: string | undefined; 
     async checkTokens(key: string, perMinute: number, failClosed: boolean) {
       const res = await onStore('tpm', perMinute, failClosed, (limiter) => limiter.get(key));
       if (res && res.consumedPoints >= perMinute) {
-        const resetSeconds = seconds(res.msBeforeNext);
-        throw new AppError(
-          429,
-          'rate_limited',
-          `Too many tokens: your limit is ${perMinute.toLocaleString('en-US')} tokens per minute. Try again in ${resetSeconds} s.`,
-          { headers: { 'retry-after': String(resetSeconds) } },
-        );
+        throw meteringErrors.tooManyTokens(perMinute, seconds(res.msBeforeNext));
       }
     },
 

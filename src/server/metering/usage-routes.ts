@@ -8,7 +8,7 @@ import { addPriceBody, usageQuery, usageReportQuery } from '../../shared/contrac
 import type { UsageRangeReport, UsageRow } from '../../shared/usage.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
-import { AppError } from '../errors.ts';
+import { meteringErrors } from './metering-errors.ts';
 import { resolveRange, toCsv } from './usage-stats.ts';
 
 type UsageQuery = z.infer<typeof usageQuery>;
@@ -62,19 +62,13 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     userScope(async (app) => {
       app.get('/api/usage', { schema: { querystring: usageQuery } }, async (request, reply) => {
         if (request.query.groupBy === 'user') {
-          throw new AppError(400, 'invalid_request', 'groupBy=user is for admins (/api/admin/usage).', {
-            details: { param: 'groupBy' },
-          });
+          throw meteringErrors.groupByUserForAdmins();
         }
         return answer(reply, request.query, currentUser(request).id);
       });
 
       app.get('/api/usage/report', { schema: { querystring: usageReportQuery } }, async (request) => {
-        if (request.query.userId !== undefined) {
-          throw new AppError(400, 'invalid_request', 'userId is for admins (/api/admin/usage/report).', {
-            details: { param: 'userId' },
-          });
-        }
+        if (request.query.userId !== undefined) throw meteringErrors.userIdForAdmins();
         return rangeReport(request.query, currentUser(request).id, false);
       });
     }),

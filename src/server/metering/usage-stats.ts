@@ -5,7 +5,7 @@ import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
 import { usageDaily } from '../db/schema/metering.ts';
-import { AppError } from '../errors.ts';
+import { meteringErrors } from './metering-errors.ts';
 import { dayIn } from './periods.ts';
 
 export const GROUPINGS = ['day', 'provider', 'model', 'source', 'user'] as const;
@@ -18,12 +18,10 @@ export function resolveRange(timezone: string, from?: string, to?: string) {
   const range = { from: from ?? `${today.slice(0, 8)}01`, to: to ?? today };
   for (const [name, value] of Object.entries(range)) {
     if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-      throw new AppError(400, 'invalid_request', `${name} must be a date written YYYY-MM-DD.`, {
-        details: { param: name },
-      });
+      throw meteringErrors.invalidDay(name);
     }
   }
-  if (range.from > range.to) throw new AppError(400, 'invalid_request', 'from must not be after to.');
+  if (range.from > range.to) throw meteringErrors.reversedRange();
   return range;
 }
 

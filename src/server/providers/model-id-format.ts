@@ -2,7 +2,7 @@
 // holds for every provider; each provider narrows it to the shape of its own ids, so that an id
 // can only name a model and never steer the call elsewhere. Checked before any key is resolved.
 import { isWellFormedModelId, MODEL_ID_MAX_LENGTH } from '../../shared/model-id.ts';
-import { AppError } from '../errors.ts';
+import { providerErrors } from './provider-errors.ts';
 import type { ModelIdFormat, ProviderSpec } from './spec.ts';
 
 /**
@@ -28,11 +28,5 @@ export function isModelIdFor(provider: Pick<ProviderSpec, 'modelIdFormat'>, id: 
 /** The id, when the provider takes it; otherwise 400 invalid_request naming the `model` parameter. */
 export function checkModelId(provider: Pick<ProviderSpec, 'name' | 'modelIdFormat'>, id: string): string {
   if (isModelIdFor(provider, id)) return id;
-  // The id itself is not repeated: it failed the grammar, so it may hold anything.
-  throw new AppError(
-    400,
-    'invalid_request',
-    `The model id is not a valid ${provider.name} model id: ${provider.modelIdFormat.hint}.`,
-    { details: { param: 'model' } },
-  );
+  throw providerErrors.invalidModelId(provider);
 }

@@ -4,7 +4,8 @@
 // the caller streams the parts on.
 import { streamText, type TextStreamPart, type ToolSet } from 'ai';
 import { shutdownReason } from '../drain.ts';
-import { AppError } from '../errors.ts';
+import type { AppError } from '../errors.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubError } from './scrub-secrets.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
@@ -89,7 +90,7 @@ export async function startModelStream(request: ModelStreamRequest): Promise<Mod
       upstreamErrorToAppError(error instanceof UpstreamError ? error : classify(error), source);
     if (!first.done && first.value.type === 'error') {
       if (request.signal.aborted) {
-        throw shutdownReason(request.signal) ?? new AppError(499, 'client_closed', 'The client went away.');
+        throw shutdownReason(request.signal) ?? providerErrors.clientClosed();
       }
       const upstream = classify(first.value.error);
       log.warn(

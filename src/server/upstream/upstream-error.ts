@@ -1,7 +1,8 @@
 // Every failure of a provider call becomes one UpstreamError carrying the provider, the status and
 // whether it may be retried, and then one AppError with the codes of DESIGN §10.
 import { APICallError, JSONParseError, StreamProviderError, TypeValidationError } from 'ai';
-import { AppError } from '../errors.ts';
+import type { AppError } from '../errors.ts';
+import { type KeySource, providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
@@ -143,38 +144,20 @@ function isConnectionFailure(error: unknown): boolean {
   return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || name === 'SocketError';
 }
 
-export function upstreamErrorToAppError(error: UpstreamError, source: 'personal' | 'global'): AppError {
+export function upstreamErrorToAppError(error: UpstreamError, source: KeySource): AppError {
   const { provider } = error;
-  const details = { provider: provider.id, source };
   switch (error.failure) {
     case 'rejected_key':
-      return new AppError(502, 'provider_rejected_key', `${provider.name} rejected the ${source} API key.`, {
-        details,
-      });
+      return providerErrors.rejectedKey(provider, source);
     case 'rate_limited':
-      return new AppError(
-        429,
-        'provider_rate_limited',
-        `${provider.name} is rate limiting requests; try again later.`,
-        {
-          details,
-          headers: error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) },
-        },
-      );
+      return providerErrors.rateLimited(provider, source, error.retryAfterSeconds);
     case 'bad_request':
-      return new AppError(
-        400,
-        'provider_bad_request',
-        `${provider.name} refused the request${error.providerMessage ? `: ${error.providerMessage}` : '.'}`,
-        { details },
-      );
+      return providerErrors.badRequest(provider, source, error.providerMessage);
     case 'timeout':
-      return new AppError(504, 'provider_timeout', `${provider.name} did not answer in time.`, { details });
+      return providerErrors.timeout(provider, source);
     case 'server_error':
-      return new AppError(502, 'provider_error', `${provider.name} failed to answer (status ${error.status}).`, {
-        details,
-      });
+      return providerErrors.serverError(provider, source, error.status);
     case 'unreachable':
-      return new AppError(502, 'provider_error', `${provider.name} could not be reached.`, { details });
+      return providerErrors.unreachable(provider, source);
   }
 }

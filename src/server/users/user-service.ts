@@ -11,17 +11,8 @@ import type { Auth } from '../auth/auth-instance.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
 import { user } from '../db/schema/auth.ts';
-import { AppError, commonErrors } from '../errors.ts';
-
-const userErrors = {
-  cannotChangeSelf: (what: string) => new AppError(400, 'cannot_change_self', `You cannot ${what} your own account.`),
-  lastAdmin: () =>
-    new AppError(
-      409,
-      'last_admin',
-      'This change would leave WeBox without an active administrator: promote or enable another admin first.',
-    ),
-};
+import { commonErrors } from '../errors.ts';
+import { userErrors } from './user-errors.ts';
 
 export interface AdminUserView {
   id: string;
@@ -151,7 +142,7 @@ export function createUserService(options: {
     async create(input: { name: string; email: string; password: string; role?: 'admin' | 'user' }) {
       const email = input.email.toLowerCase();
       const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
-      if (existing) throw new AppError(409, 'email_taken', 'An account with this email already exists.');
+      if (existing) throw userErrors.emailTaken();
       const created = await auth.api.createUser({
         body: { name: input.name, email, password: input.password, role: input.role ?? 'user' },
       });

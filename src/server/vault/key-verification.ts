@@ -1,5 +1,5 @@
 // `verify: true`: ask the provider's list-models endpoint whether a key works before storing it.
-import { AppError } from '../errors.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { failureForStatus } from '../upstream/upstream-error.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
@@ -21,15 +21,9 @@ export async function verifyKeyWithProvider(options: {
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError';
-    throw new AppError(
-      timedOut ? 504 : 502,
-      timedOut ? 'provider_timeout' : 'provider_error',
-      timedOut
-        ? `${provider.name} did not answer in time while checking the key.`
-        : `${provider.name} could not be reached to check the key.`,
-      { details: { provider: provider.id } },
-    );
+    throw (error as Error).name === 'TimeoutError'
+      ? vaultErrors.verifyTimedOut(provider)
+      : vaultErrors.verifyUnreachable(provider);
   }
   if (response.ok) {
     // The body is not needed; drain it so the connection is reused.
@@ -38,14 +32,7 @@ export async function verifyKeyWithProvider(options: {
   }
   const body = await response.text().catch(() => '');
   const failure = failureForStatus(response.status, body, provider);
-  if (failure === 'rejected_key') throw vaultErrors.providerRejectedKey(provider, source);
-  if (failure === 'rate_limited') {
-    throw new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting this key; try again later.`, {
-      details: { provider: provider.id },
-      headers: response.headers.get('retry-after') ? { 'retry-after': response.headers.get('retry-after') ?? '' } : {},
-    });
-  }
-  throw new AppError(502, 'provider_error', `${provider.name} answered ${response.status} while checking the key.`, {
-    details: { provider: provider.id },
-  });
+  if (failure === 'rejected_key') throw providerErrors.rejectedKey(provider, source);
+  if (failure === 'rate_limited') throw vaultErrors.verifyRateLimited(provider, response.headers.get('retry-after'));
+  throw vaultErrors.verifyFailed(provider, response.status);
 }

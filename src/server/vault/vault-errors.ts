@@ -1,13 +1,12 @@
-// The vault's error catalogue (DESIGN §6). Messages name the provider and the expected form,
-// never the key itself.
+// The vault's error catalogue (DESIGN §6): a key's format, its absence, its decryption, and
+// checking it with the provider (`verify: true`). Messages name the provider and the expected
+// form, never the key itself.
 import { AppError } from '../errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 
-export type KeySource = 'personal' | 'global';
+export type { KeySource } from '../providers/provider-errors.ts';
 
 export const vaultErrors = {
-  unknownProvider: (provider: string) =>
-    new AppError(400, 'unknown_provider', `Unknown provider "${provider.slice(0, 40)}".`),
   invalidKeyFormat: (provider: ProviderSpec, problem: string) =>
     new AppError(
       400,
@@ -21,8 +20,21 @@ export const vaultErrors = {
     }),
   decryptFailed: () =>
     new AppError(500, 'vault_decrypt_failed', 'The stored key cannot be read and must be saved again.'),
-  providerRejectedKey: (provider: ProviderSpec, source: KeySource) =>
-    new AppError(502, 'provider_rejected_key', `${provider.name} rejected the ${source} API key.`, {
-      details: { provider: provider.id, source },
+  verifyTimedOut: (provider: ProviderSpec) =>
+    new AppError(504, 'provider_timeout', `${provider.name} did not answer in time while checking the key.`, {
+      details: { provider: provider.id },
+    }),
+  verifyUnreachable: (provider: ProviderSpec) =>
+    new AppError(502, 'provider_error', `${provider.name} could not be reached to check the key.`, {
+      details: { provider: provider.id },
+    }),
+  verifyRateLimited: (provider: ProviderSpec, retryAfter: string | null) =>
+    new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting this key; try again later.`, {
+      details: { provider: provider.id },
+      headers: retryAfter ? { 'retry-after': retryAfter } : {},
+    }),
+  verifyFailed: (provider: ProviderSpec, status: number) =>
+    new AppError(502, 'provider_error', `${provider.name} answered ${status} while checking the key.`, {
+      details: { provider: provider.id },
     }),
 };

@@ -4,6 +4,7 @@ import { createCachedMap } from '../cache/cached-map.ts';
 import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
+import { providerErrors } from '../providers/provider-errors.ts';
 import { getProvider, isProviderId, type ProviderId, providerIds } from '../providers/registry.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { type KeyPlace, type Keyring, mask, open, seal, VaultDecryptError } from './crypto.ts';
@@ -27,7 +28,7 @@ export interface VaultLogger {
 }
 
 export function requireProvider(provider: string): ProviderSpec<ProviderId> {
-  if (!isProviderId(provider)) throw vaultErrors.unknownProvider(provider);
+  if (!isProviderId(provider)) throw providerErrors.unknownProvider(provider);
   return getProvider(provider);
 }
 

@@ -1,6 +1,7 @@
 // The one way the web app talks to the server: JSON over fetch with the session cookie, errors
 // turned into ApiError (WeBox's {error: {code, message}} shape and better-auth's {code, message}).
 import type { ConversationStreamEvent, SendMessageBody } from '../../shared/conversations.ts';
+import { type AuthErrorCode, type ErrorCode, isAuthErrorCode, isErrorCode } from '../../shared/error-codes.ts';
 import type {
   AdminLimits,
   BudgetLimitsView,
@@ -24,17 +25,49 @@ import type {
   UserKeyState,
 } from './types.ts';
 
+/**
+ * Codes of the web app's own, for a failure that brought no code it knows: no answer at all
+ * (network_error), an answer in neither error shape (http_error), or a code of neither list
+ * (unknown; the code as received is kept in `details.code`).
+ */
+export type ClientErrorCode = 'network_error' | 'http_error' | 'unknown';
+
+export type ApiErrorCode = ErrorCode | AuthErrorCode | ClientErrorCode;
+
+/** A received code as one this app knows, or 'unknown'. */
+function knownCode(code: unknown): ErrorCode | AuthErrorCode | 'unknown' {
+  return isErrorCode(code) || isAuthErrorCode(code) ? code : 'unknown';
+}
+
+/**
+ * The code and extra fields of an error body's `{code, message, …}`; a code this app does not
+ * know becomes 'unknown', and stays readable in `details.code`.
+ */
+export function readErrorFields(fields: Record<string, unknown>): {
+  code: ErrorCode | AuthErrorCode | 'unknown';
+  message: string | undefined;
+  details: Record<string, unknown>;
+} {
+  const { code, message, ...details } = fields;
+  const known = knownCode(code);
+  return {
+    code: known,
+    message: typeof message === 'string' ? message : undefined,
+    details: known === 'unknown' && code !== undefined ? { ...details, code: String(code) } : details,
+  };
+}
+
 export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details: Record<string, unknown>;
   /** From the answer's Retry-After header, when it sent one. */
   readonly retryAfterSeconds: number | null;
 
   constructor(
     status: number,
-    code: string,
+    code: ApiErrorCode,
     message: string,
     details: Record<string, unknown> = {},
     retryAfterSeconds: number | null = null,
@@ -68,11 +101,13 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   const inner = record.error;
   if (inner && typeof inner === 'object') {
-    const { code, message, ...details } = inner as Record<string, unknown>;
-    return new ApiError(response.status, String(code ?? 'unknown'), String(message ?? ''), details, retryAfter);
+    const { code, message, details } = readErrorFields(inner as Record<string, unknown>);
+    return new ApiError(response.status, code, message ?? '', details, retryAfter);
   }
   if (typeof record.code === 'string') {
-    return new ApiError(response.status, record.code, String(record.message ?? ''), {}, retryAfter);
+    // better-auth's shape: only its code and message count.
+    const { code, message, details } = readErrorFields({ code: record.code, message: record.message });
+    return new ApiError(response.status, code, message ?? '', details, retryAfter);
   }
   return new ApiError(response.status, response.status === 404 ? 'not_found' : 'http_error', response.statusText);
 }

@@ -1,8 +1,11 @@
 // Error codes become sentences in the reader's language, never raw codes.
 import { describe, expect, it } from 'vitest';
+import { AUTH_ERROR_CODES, ERROR_CODES } from '../../shared/error-codes.ts';
+import en from '../i18n/en.json' with { type: 'json' };
+import fr from '../i18n/fr.json' with { type: 'json' };
 import { initI18n } from '../i18n/index.ts';
-import { ApiError, errorFromResponse } from './client.ts';
-import { errorMessage } from './error-messages.ts';
+import { ApiError, type ApiErrorCode, errorFromResponse } from './client.ts';
+import { AUTH_SENTENCES, CODE_SENTENCES, errorMessage } from './error-messages.ts';
 
 const names: Record<string, string> = { openai: 'OpenAI', mistral: 'Mistral' };
 const nameOf = (id: string) => names[id] ?? id;
@@ -45,8 +48,8 @@ describe('errorMessage', () => {
     );
   });
 
-  it('never shows a bare code for the documented ones, and falls back in words', () => {
-    const codes = [
+  it('never shows a bare code for the documented ones, and falls back in words', async () => {
+    const codes: ApiErrorCode[] = [
       'provider_rate_limited',
       'provider_error',
       'vault_decrypt_failed',
@@ -62,10 +65,16 @@ describe('errorMessage', () => {
       expect(text).not.toContain(code);
       expect(text).not.toBe('english text');
     }
-    expect(errorMessage(en, new ApiError(500, 'something_new', ''))).toBe(
-      'Something went wrong on the server. Try again.',
+    const answer = (status: number, body: unknown) => errorFromResponse(new Response(JSON.stringify(body), { status }));
+    const unknown = await answer(500, { error: { code: 'something_new', message: '' } });
+    expect(errorMessage(en, unknown)).toBe('Something went wrong on the server. Try again.');
+    expect(errorMessage(en, await answer(400, { error: { code: 'something_new', message: '' } }))).toBe(
+      'Something went wrong (something_new).',
     );
-    expect(errorMessage(en, new ApiError(429, 'TOO_MANY_REQUESTS', ''))).toContain('too fast');
+    // better-auth's own rate limiter answers with a message and no code.
+    const limited = await answer(429, { message: 'Too many requests. Please try again later.' });
+    expect(errorMessage(en, limited)).toContain('too fast');
+    expect(errorMessage(en, await answer(429, { code: 'TOO_MANY_REQUESTS', message: '' }))).toContain('too fast');
   });
 });
 
@@ -133,5 +142,45 @@ describe('errorMessage for budgets and rate limits', () => {
   it('explains paused limits and unpriced models', () => {
     expect(errorMessage(en, new ApiError(503, 'limits_unavailable', ''))).toContain('global keys are paused');
     expect(errorMessage(fr, new ApiError(400, 'unpriced_model', ''))).toContain('n’a pas de prix dans WeBox');
+  });
+});
+
+describe('the table of error codes', () => {
+  const files = { en, fr } as const;
+  /** Whether a dotted key holds a string in the language's file (t() would fall back to English). */
+  const has = (language: keyof typeof files, key: string) =>
+    typeof key
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], files[language]) === 'string';
+  const t = initI18n({ language: 'en' }).t;
+
+  it('gives every WeBox code a sentence in French and English, or says it falls back', () => {
+    expect(Object.keys(CODE_SENTENCES)).toEqual(expect.arrayContaining([...ERROR_CODES]));
+    for (const [code, kind] of Object.entries(CODE_SENTENCES)) {
+      if (kind === 'generic') continue;
+      expect(has('en', `errors.${code}`), `en errors.${code}`).toBe(true);
+      expect(has('fr', `errors.${code}`), `fr errors.${code}`).toBe(true);
+    }
+  });
+
+  it('gives every better-auth code WeBox lists its auth.errors sentence, or says it falls back', () => {
+    expect(Object.keys(AUTH_SENTENCES).sort()).toEqual([...AUTH_ERROR_CODES].sort());
+    for (const key of Object.values(AUTH_SENTENCES)) {
+      if (key === null) continue;
+      expect(has('en', key), `en ${key}`).toBe(true);
+      expect(has('fr', key), `fr ${key}`).toBe(true);
+    }
+  });
+
+  it('reads a code that falls back by its status, and never shows another code bare', () => {
+    for (const [code, kind] of Object.entries(CODE_SENTENCES) as Array<[keyof typeof CODE_SENTENCES, string]>) {
+      const text = errorMessage(t, new ApiError(400, code, 'english text', { provider: 'openai' }), nameOf);
+      if (kind === 'generic') {
+        expect(text, code).toBe(t('errors.unknown', { code }));
+      } else {
+        expect(text, code).not.toContain(code);
+        expect(text, code).not.toBe('english text');
+      }
+    }
   });
 });

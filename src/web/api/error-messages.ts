@@ -1,54 +1,88 @@
 // API error codes in the reader's words. The server's English message is a last resort: the user
 // sees a sentence from the i18n files whenever the code is known.
 import type { TFunction } from 'i18next';
+import { type AuthErrorCode, type ErrorCode, isAuthErrorCode } from '../../shared/error-codes.ts';
 import type { BudgetLineView } from '../../shared/limits.ts';
 import { budgetAmount, lineTitle } from '../limits/budget-text.ts';
-import { ApiError } from './client.ts';
+import { ApiError, type ApiErrorCode, type ClientErrorCode, readErrorFields } from './client.ts';
 
-/** better-auth's codes (its own error shape) → our auth.errors keys. */
-const AUTH_CODES: Record<string, string> = {
+/**
+ * How a WeBox code becomes a sentence. One entry per code, so that a new code fails the typecheck
+ * until it has one, and the test until its sentence exists in both languages:
+ * - plain: `errors.<code>`, which needs nothing but the code;
+ * - provider: `errors.<code>`, naming the provider of the error's details (and quoting its message);
+ * - message: `errors.<code>`, quoting the server's message (it says what is wrong);
+ * - detailed: built from the error's details below, `errors.<code>` when they are missing;
+ * - generic: no sentence of its own, read by its status (a 5xx as `errors.internal_error`, the
+ *   rest as `errors.unknown`): codes the web app does not meet (those of /v1, of Stripe's webhook,
+ *   and of billing, which is not built yet) or that it answers no differently.
+ */
+export type SentenceKind = 'plain' | 'provider' | 'message' | 'detailed' | 'generic';
+
+export const CODE_SENTENCES = {
+  invalid_request: 'message',
+  unauthenticated: 'plain',
+  invalid_token: 'generic',
+  forbidden: 'plain',
+  invalid_origin: 'plain',
+  not_found: 'plain',
+  payload_too_large: 'plain',
+  unsupported_media_type: 'generic',
+  internal_error: 'plain',
+  server_shutting_down: 'plain',
+  client_closed: 'plain',
+  email_taken: 'plain',
+  cannot_change_self: 'plain',
+  last_admin: 'plain',
+  unknown_provider: 'plain',
+  invalid_key_format: 'detailed',
+  no_api_key: 'provider',
+  vault_decrypt_failed: 'plain',
+  provider_rejected_key: 'detailed',
+  provider_rate_limited: 'provider',
+  provider_bad_request: 'provider',
+  provider_timeout: 'provider',
+  provider_error: 'provider',
+  rate_limited: 'plain',
+  quota_exceeded: 'detailed',
+  limits_unavailable: 'plain',
+  unpriced_model: 'plain',
+  subscription_required: 'generic',
+  model_not_in_plan: 'generic',
+  already_subscribed: 'generic',
+  no_customer: 'generic',
+  billing_not_configured: 'generic',
+  invalid_signature: 'generic',
+  // The web app's own (ClientErrorCode).
+  network_error: 'plain',
+  http_error: 'generic',
+  unknown: 'generic',
+} as const satisfies Record<ErrorCode | ClientErrorCode, SentenceKind>;
+
+/**
+ * better-auth's codes → our auth.errors keys; null: read by its status, like a code of better-auth's
+ * that is not listed (WeBox's own checks of these fields run before the form can send them).
+ */
+export const AUTH_SENTENCES = {
+  SIGNUP_CLOSED: 'auth.errors.signupClosed',
+  TOO_MANY_ATTEMPTS: 'auth.errors.tooManyAttempts',
+  NOT_FOUND: null,
+  INVALID_NAME: 'auth.errors.invalidName',
+  INVALID_EMAIL: 'auth.errors.invalidEmail',
+  INVALID_IMAGE: null,
+  INVALID_BAN_REASON: null,
+  INVALID_INPUT: null,
   INVALID_EMAIL_OR_PASSWORD: 'auth.errors.invalidCredentials',
   USER_ALREADY_EXISTS: 'auth.errors.emailTaken',
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: 'auth.errors.emailTaken',
-  SIGNUP_CLOSED: 'auth.errors.signupClosed',
   PASSWORD_TOO_SHORT: 'auth.errors.passwordTooShort',
   PASSWORD_TOO_LONG: 'auth.errors.passwordTooLong',
-  INVALID_EMAIL: 'auth.errors.invalidEmail',
-  INVALID_NAME: 'auth.errors.invalidName',
   BANNED_USER: 'auth.errors.disabled',
-};
-
-const PROVIDER_CODES = new Set([
-  'no_api_key',
-  'provider_rate_limited',
-  'provider_timeout',
-  'provider_error',
-  'provider_bad_request',
-  'invalid_key_format',
-]);
-
-/** Codes whose sentence needs nothing but the code. */
-const PLAIN_CODES = new Set([
-  'vault_decrypt_failed',
-  'rate_limited',
-  'quota_exceeded',
-  'limits_unavailable',
-  'unpriced_model',
-  'unknown_provider',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'payload_too_large',
-  'email_taken',
-  'cannot_change_self',
-  'network_error',
-  'internal_error',
-  'client_closed',
-]);
+} as const satisfies Record<AuthErrorCode, string | null>;
 
 export interface ErrorLike {
   status?: number;
-  code: string;
+  code: ApiErrorCode;
   message?: string;
   details?: Record<string, unknown>;
   retryAfterSeconds?: number | null;
@@ -64,11 +98,7 @@ function toErrorLike(error: unknown): ErrorLike {
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }
-  if (error && typeof error === 'object' && 'code' in error) {
-    const record = error as Record<string, unknown>;
-    const { code, message, ...details } = record;
-    return { code: String(code), message: typeof message === 'string' ? message : undefined, details };
-  }
+  if (error && typeof error === 'object' && 'code' in error) return readErrorFields(error as Record<string, unknown>);
   return { code: 'unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -78,13 +108,11 @@ function toErrorLike(error: unknown): ErrorLike {
  */
 export function errorMessage(t: TFunction, error: unknown, providerName: (id: string) => string = (id) => id): string {
   const { status, code, message = '', details = {}, retryAfterSeconds = null } = toErrorLike(error);
-  const authKey = AUTH_CODES[code];
-  if (authKey) return t(authKey);
-  if (code === 'TOO_MANY_ATTEMPTS') {
-    return retryAfterSeconds
-      ? t('auth.errors.tooManyAttemptsWait', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) })
-      : t('auth.errors.tooManyAttempts');
+  const authKey = isAuthErrorCode(code) ? AUTH_SENTENCES[code] : null;
+  if (code === 'TOO_MANY_ATTEMPTS' && retryAfterSeconds) {
+    return t('auth.errors.tooManyAttemptsWait', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
   }
+  if (authKey) return t(authKey);
   if (code === 'quota_exceeded') {
     const quota = quotaOf(details.quota);
     if (quota) {
@@ -116,12 +144,14 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
       : String(details.expected ?? '');
     return t('errors.invalid_key_format', { provider, hint });
   }
-  if (PROVIDER_CODES.has(code)) return t(`errors.${code}`, { provider: provider || t('app.name'), message });
-  if (code === 'invalid_request') return t('errors.invalid_request', { message });
-  if (PLAIN_CODES.has(code)) return t(`errors.${code}`);
+  const kind: SentenceKind = isAuthErrorCode(code) ? 'generic' : CODE_SENTENCES[code];
+  if (kind === 'provider') return t(`errors.${code}`, { provider: provider || t('app.name'), message });
+  if (kind === 'message') return t(`errors.${code}`, { message });
+  if (kind === 'plain' || kind === 'detailed') return t(`errors.${code}`);
   if (status === 401) return t('errors.unauthenticated');
   if (status !== undefined && status >= 500) return t('errors.internal_error');
-  return t('errors.unknown', { code });
+  // A code this app does not know is kept, as received, in details.code (see readErrorFields).
+  return t('errors.unknown', { code: typeof details.code === 'string' ? details.code : code });
 }
 
 type QuotaDetails = Pick<BudgetLineView, 'source' | 'period' | 'unit' | 'limit' | 'remaining' | 'resetsAt'> & {
