@@ -2,6 +2,7 @@
 // It goes through the AI SDK (one streaming interface and token usage for all five providers).
 import { randomUUID } from 'node:crypto';
 import type { ModelMessage } from 'ai';
+import type { ChatStreamEvent } from '../../shared/chat.ts';
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import { shutdownReason } from '../drain.ts';
@@ -33,7 +34,7 @@ export type ChatEvent =
   | { type: 'error'; code: string; message: string; status: number };
 
 /** An event as it goes on the wire (DESIGN §6): an error says its code and message, nothing more. */
-export function wireEvent(event: ChatEvent) {
+export function wireEvent(event: ChatEvent): ChatStreamEvent {
   if (event.type !== 'error') return event;
   return { type: 'error' as const, code: event.code, message: event.message };
 }

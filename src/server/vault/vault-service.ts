@@ -85,7 +85,7 @@ export function createVault(options: {
       provider: provider.id,
       mask: row.mask,
       updatedAt: row.updatedAt.toISOString(),
-      ...(input.verify ? { verified: true } : {}),
+      ...(input.verify ? { verified: true as const } : {}),
     };
   }
 
