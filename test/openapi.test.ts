@@ -1,8 +1,10 @@
-// The OpenAPI document: every route Fastify registers is in it with who may call it and what it
-// answers, and it is served, open to anyone, at /api/openapi.json and as a page at /api/docs with
-// the headers every page gets.
+// The OpenAPI document: the repository's copy is what the code generates, every route Fastify
+// registers is in it with who may call it and what it answers, and it is served, open to anyone,
+// at /api/openapi.json and as a page at /api/docs with the headers every page gets.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALLOWED_AUTH_ENDPOINTS } from '../src/server/auth/auth-paths.ts';
+import { generateOpenApiDocument, OPENAPI_FILE } from '../src/server/openapi/document-file.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous } from './helpers/client.ts';
 import type { LoggedRoute } from './helpers/route-log.ts';
@@ -50,6 +52,12 @@ const operations = () =>
   );
 
 describe('the OpenAPI document', () => {
+  it('is what docs/openapi.json holds (run `npm run openapi` after changing a route or a schema)', async () => {
+    const generated = await generateOpenApiDocument();
+    expect(JSON.parse(generated)).toEqual(document);
+    expect(await readFile(OPENAPI_FILE, 'utf8')).toBe(generated);
+  });
+
   it('holds every route Fastify registers, but for the few kept out on purpose', () => {
     const documented = routes.filter((route) => !notDocumented(route));
     // Sanity: the table was read, and the exceptions did not swallow it.
