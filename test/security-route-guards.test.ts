@@ -6,25 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
+import type { LoggedRoute } from './helpers/route-log.ts';
 
-const routes = vi.hoisted(() => [] as Array<{ method: string; url: string }>);
+const routes = vi.hoisted(() => [] as LoggedRoute[]);
+vi.mock('fastify', async (original) => (await import('./helpers/route-log.ts')).withRouteLog(original, routes));
 
-vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('fastify')>();
-  const fastify = actual.default as unknown as (options?: unknown) => import('fastify').FastifyInstance;
-  const withRouteLog = ((options?: unknown) => {
-    const app = fastify(options);
-    app.addHook('onRoute', (route) => {
-      for (const method of Array.isArray(route.method) ? route.method : [route.method])
-        routes.push({ method, url: route.url });
-    });
-    return app;
-  }) as typeof actual.default;
-  return { ...actual, default: withRouteLog };
-});
-
-/** /api routes anyone may call: sign-in and sign-up (better-auth), and the server's name. */
-const PUBLIC_API = ['/api/auth/*', '/api/info'];
+/**
+ * /api routes anyone may call: sign-in and sign-up (better-auth), the server's name, and the API's
+ * OpenAPI document and the page that shows it.
+ */
+const PUBLIC_API = ['/api/auth/*', '/api/info', '/api/openapi.json', '/api/docs'];
+/** The documentation page's own files (Swagger UI's scripts, styles, and the document it reads). */
+const isDocsPageFile = (url: string) => url.startsWith('/api/docs/');
 
 let test: TestApp;
 let user: Client;
@@ -59,7 +52,9 @@ describe('every route has a guard', () => {
   });
 
   it('every /api route outside the public list refuses an anonymous caller with 401', async () => {
-    const guarded = routesUnder('/api/').filter((route) => !PUBLIC_API.includes(route.url));
+    const guarded = routesUnder('/api/').filter(
+      (route) => !PUBLIC_API.includes(route.url) && !isDocsPageFile(route.url),
+    );
     for (const route of guarded) {
       const response = await call(anonymous(test.app), route);
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);

@@ -22,6 +22,7 @@ import { loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
+import { openapiPlugin } from './openapi/openapi-plugin.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
 import { usersPlugin } from './users/users-plugin.ts';
@@ -87,6 +88,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // Order matters: the keyring first (a bad key stops everything before the database opens),
     // then the database, then what needs it (vault, auth), then the routes.
     const keyring = await loadConfiguredKeyring(config, app.log.child({ module: 'vault' }));
+    // Before any route: the OpenAPI document is made of the routes registered after it.
+    await app.register(openapiPlugin, { version });
     await app.register(databasePlugin, { config });
     await app.register(vaultPlugin, { config, keyring });
     await app.register(meteringPlugin);

@@ -84,6 +84,25 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): Readonly<Rec
   });
 }
 
+/**
+ * Headers of WeBox's HTML pages (the web app, the API's documentation page), beside the ones every
+ * answer carries: a page loads only its own scripts and styles, and nothing may frame it.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+});
+
 const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**

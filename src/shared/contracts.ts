@@ -35,7 +35,9 @@ export const updateUserBody = z
   })
   .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role or disabled');
 
-export const providerParams = z.object({ provider: singleLineText({ min: 1, max: 64 }) });
+export const providerParams = z.object({
+  provider: singleLineText({ min: 1, max: 64 }).describe('A provider id, as GET /api/providers lists them.'),
+});
 export const idParams = z.object({ id: singleLineText({ min: 1, max: 200 }) });
 
 /** POST /api/tokens. */
@@ -48,11 +50,16 @@ export const createTokenBody = z.object({
 
 /** GET /api/usage and /api/admin/usage: a range of days (inclusive, operator's time zone). */
 export const usageQuery = z.object({
-  from: singleLineText({ max: 10 }).optional(),
-  to: singleLineText({ max: 10 }).optional(),
-  groupBy: z.enum(['day', 'provider', 'model', 'source', 'user']).default('day'),
-  userId: singleLineText({ min: 1, max: 200 }).optional(),
-  format: z.enum(['json', 'csv']).default('json'),
+  from: singleLineText({ max: 10 })
+    .optional()
+    .describe('The first day, YYYY-MM-DD (default: the first of this month).'),
+  to: singleLineText({ max: 10 }).optional().describe('The last day, included, YYYY-MM-DD (default: today).'),
+  groupBy: z
+    .enum(['day', 'provider', 'model', 'source', 'user'])
+    .default('day')
+    .describe('One row per day, provider, provider/model, key source, or (admins) user.'),
+  userId: singleLineText({ min: 1, max: 200 }).optional().describe('Admins: only this user.'),
+  format: z.enum(['json', 'csv']).default('json').describe('csv: the series as a CSV attachment.'),
 });
 
 /** GET /api/usage/report and /api/admin/usage/report: one range (userId for admins only). */

@@ -1,7 +1,7 @@
-// Request bodies of the conversation API (docs/conversations-api.md), shared by the server's route
-// schemas and the web app.
+// The conversation API's request bodies and answers (docs/conversations-api.md), shared by the
+// server's route schemas and the web app.
 import { z } from 'zod';
-import type { ErrorCode } from './error-codes.ts';
+import { chatUsage, streamDelta, streamError } from './chat.ts';
 import { modelIdField } from './model-id.ts';
 import { messageText, singleLineText } from './text.ts';
 
@@ -44,41 +44,60 @@ export type CreateConversationBody = z.infer<typeof createConversationBody>;
 export type UpdateConversationBody = z.infer<typeof updateConversationBody>;
 export type SendMessageBody = z.infer<typeof sendMessageBody>;
 
-/** What the API answers (the web app's view types). */
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  provider: string;
-  model: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** What the API answers (the server's route schemas, the web app's view types). */
+export const conversationSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime().describe('The last turn, rename or change of model.'),
+  })
+  .meta({ id: 'ConversationSummary', description: 'A conversation, without its messages.' });
 
-export interface ConversationMessage {
-  id: string;
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-  provider: string | null;
-  model: string | null;
-  keySource: 'personal' | 'global' | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  createdAt: string;
-}
+export const conversationList = z
+  .object({ conversations: z.array(conversationSummary) })
+  .describe('Your conversations, the most recently active first.');
 
-export interface ConversationDetail extends ConversationSummary {
-  messages: ConversationMessage[];
-}
+export const conversationMessage = z
+  .object({
+    id: z.string(),
+    role: z.enum(['system', 'user', 'assistant']),
+    content: z.string(),
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    keySource: z.enum(['personal', 'global']).nullable().describe("An answer's key; null on the user's messages."),
+    inputTokens: z.number().int().nullable(),
+    outputTokens: z.number().int().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ConversationMessage', description: 'One saved message.' });
+
+export const conversationDetail = conversationSummary
+  .extend({ messages: z.array(conversationMessage) })
+  .meta({ id: 'ConversationDetail', description: 'A conversation and its messages, oldest first.' });
 
 /** Events of the message stream (text/event-stream, one JSON object per `data:` line). */
-export type ConversationStreamEvent =
-  | { type: 'delta'; text: string }
-  | {
-      type: 'done';
-      source: 'personal' | 'global';
-      usage: { inputTokens: number; outputTokens: number };
-      userMessage: ConversationMessage;
-      assistantMessage: ConversationMessage;
-      conversation: ConversationSummary;
-    }
-  | { type: 'error'; code: ErrorCode; message: string };
+export const conversationStreamEvent = z
+  .discriminatedUnion('type', [
+    streamDelta,
+    z.object({
+      type: z.literal('done'),
+      source: z.enum(['personal', 'global']),
+      usage: chatUsage,
+      userMessage: conversationMessage,
+      assistantMessage: conversationMessage,
+      conversation: conversationSummary,
+    }),
+    streamError,
+  ])
+  .meta({
+    id: 'ConversationStreamEvent',
+    description: 'One `data: {…}` line: deltas, then `done` with the turn as saved (or `error`), then the end.',
+  });
+
+export type ConversationSummary = z.infer<typeof conversationSummary>;
+export type ConversationMessage = z.infer<typeof conversationMessage>;
+export type ConversationDetail = z.infer<typeof conversationDetail>;
+export type ConversationStreamEvent = z.infer<typeof conversationStreamEvent>;

@@ -1,78 +1,115 @@
 // Budgets and rate limits as the API answers them (GET /api/limits, /api/admin/limits), shared by
-// server and web. Money is integer micro-dollars; tokens count input + output.
+// the server's route schemas and the web app's types. Money is integer micro-dollars; tokens count
+// input + output.
+import { z } from 'zod';
 
-export type KeySourceName = 'global' | 'personal';
+const keySourceName = z.enum(['global', 'personal']);
 
 /** One key source's budgets; null means no limit. */
-export interface BudgetLimitsView {
-  dayMicrousd: number | null;
-  monthMicrousd: number | null;
-  dayTokens: number | null;
-  monthTokens: number | null;
-}
+export const budgetLimitsView = z
+  .object({
+    dayMicrousd: z.number().int().nullable(),
+    monthMicrousd: z.number().int().nullable(),
+    dayTokens: z.number().int().nullable(),
+    monthTokens: z.number().int().nullable(),
+  })
+  .meta({ id: 'BudgetLimits', description: "One key source's budgets per day and month; null: no limit." });
 
 /** One limit's state. */
-export interface BudgetLineView {
-  source: KeySourceName;
-  period: 'day' | 'month';
-  unit: 'microusd' | 'tokens';
-  limit: number;
-  spent: number;
-  held: number;
-  remaining: number;
-  /** spent / limit, in percent. */
-  percent: number;
-  resetsAt: string;
-}
+export const budgetLineView = z
+  .object({
+    source: keySourceName,
+    period: z.enum(['day', 'month']),
+    unit: z.enum(['microusd', 'tokens']),
+    limit: z.number(),
+    spent: z.number(),
+    held: z.number().describe('Reserved by requests still running (their worst case).'),
+    remaining: z.number().describe('limit − spent − held, never below 0.'),
+    percent: z.number().describe('spent / limit, in percent, one decimal.'),
+    resetsAt: z.iso.datetime().describe('The next day or month in WEBOX_TIMEZONE.'),
+  })
+  .meta({ id: 'BudgetLine', description: 'One budget that applies, and where it stands.' });
+
+const rateLimits = {
+  requestsPerMinute: z.number().int(),
+  tokensPerMinute: z.number().int().nullable().describe('null: no token limit.'),
+};
 
 /** GET /api/limits: what applies to the signed-in user now. */
-export interface MyLimits {
-  budgets: BudgetLineView[];
-  rateLimits: { requestsPerMinute: number; tokensPerMinute: number | null };
-  timezone: string;
-}
+export const myLimits = z
+  .object({
+    budgets: z.array(budgetLineView),
+    rateLimits: z.object(rateLimits),
+    timezone: z.string().describe('Where days and months begin (WEBOX_TIMEZONE).'),
+  })
+  .meta({ id: 'MyLimits', description: 'The budgets and rate limits that apply to the caller now.' });
 
 /** A user's own settings (null: the default applies). */
-export interface LimitOverride {
-  global: BudgetLimitsView | null;
-  personal: BudgetLimitsView | null;
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-}
+export const limitOverride = z
+  .object({
+    global: budgetLimitsView.nullable(),
+    personal: budgetLimitsView.nullable(),
+    requestsPerMinute: z.number().int().nullable(),
+    tokensPerMinute: z.number().int().nullable(),
+  })
+  .meta({ id: 'LimitOverride', description: "A user's own settings; null: the default applies." });
 
-export interface DefaultLimits {
-  budgets: { global: BudgetLimitsView; personal: BudgetLimitsView };
-  requestsPerMinute: number;
-  tokensPerMinute: number | null;
-  updatedAt: string | null;
-}
+export const defaultLimits = z
+  .object({
+    budgets: z.object({ global: budgetLimitsView, personal: budgetLimitsView }),
+    ...rateLimits,
+    updatedAt: z.iso.datetime().nullable().describe('null: never set (no budget applies).'),
+  })
+  .meta({ id: 'DefaultLimits', description: 'What applies to every user without settings of their own.' });
+
+const spentTotals = z.object({
+  dayMicrousd: z.number(),
+  monthMicrousd: z.number(),
+  dayTokens: z.number(),
+  monthTokens: z.number(),
+});
 
 /** One row of Admin › Users' budget column. */
-export interface UserLimitsSummary {
-  userId: string;
-  override: LimitOverride;
-  /** The budgets in force (own or default), null when none. */
-  effective: { global: BudgetLimitsView | null; personal: BudgetLimitsView | null };
-  requestsPerMinute: number;
-  tokensPerMinute: number | null;
-  /** Spent on the global keys this day and month. */
-  spentGlobal: { dayMicrousd: number; monthMicrousd: number; dayTokens: number; monthTokens: number };
-}
+export const userLimitsSummary = z
+  .object({
+    userId: z.string(),
+    override: limitOverride,
+    effective: z
+      .object({ global: budgetLimitsView.nullable(), personal: budgetLimitsView.nullable() })
+      .describe('The budgets in force (own or default), null when none.'),
+    ...rateLimits,
+    spentGlobal: spentTotals.describe('Spent on the global keys this day and month.'),
+  })
+  .meta({ id: 'UserLimitsSummary', description: "One user's limits and what they spent on the global keys." });
 
 /** GET /api/admin/limits. */
-export interface AdminLimits {
-  default: DefaultLimits;
-  users: UserLimitsSummary[];
-  /** Where rate limits are counted: this process ('memory') or Redis, shared by every instance. */
-  store: 'memory' | 'redis';
-  timezone: string;
-}
+export const adminLimits = z
+  .object({
+    default: defaultLimits,
+    users: z.array(userLimitsSummary),
+    store: z
+      .enum(['memory', 'redis'])
+      .describe("Where rate limits are counted: this process ('memory') or Redis, shared by every instance."),
+    timezone: z.string(),
+  })
+  .meta({ id: 'AdminLimits', description: 'The default and every user.' });
 
-/** GET /api/admin/users/:id/limits. */
-export interface UserLimitsDetail {
-  userId: string;
-  override: LimitOverride;
-  budgets: BudgetLineView[];
-  requestsPerMinute: number;
-  tokensPerMinute: number | null;
-}
+/** GET and PUT /api/admin/users/:id/limits. */
+export const userLimitsDetail = z
+  .object({
+    userId: z.string(),
+    override: limitOverride,
+    budgets: z.array(budgetLineView),
+    ...rateLimits,
+  })
+  .meta({ id: 'UserLimitsDetail', description: "One user's settings and the budgets that apply to them now." });
+
+export type KeySourceName = z.infer<typeof keySourceName>;
+export type BudgetLimitsView = z.infer<typeof budgetLimitsView>;
+export type BudgetLineView = z.infer<typeof budgetLineView>;
+export type MyLimits = z.infer<typeof myLimits>;
+export type LimitOverride = z.infer<typeof limitOverride>;
+export type DefaultLimits = z.infer<typeof defaultLimits>;
+export type UserLimitsSummary = z.infer<typeof userLimitsSummary>;
+export type AdminLimits = z.infer<typeof adminLimits>;
+export type UserLimitsDetail = z.infer<typeof userLimitsDetail>;

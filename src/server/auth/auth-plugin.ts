@@ -94,6 +94,8 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     app.route({
       method: ['GET', 'POST'],
       url: '/api/auth/*',
+      // The OpenAPI document describes each endpoint served here by hand (openapi/auth-endpoints.ts).
+      schema: { hide: true },
       async handler(request, reply) {
         const path = allowedAuthPath(request.method, request.url);
         if (path === null) {

@@ -3,6 +3,8 @@
 // exactly as /api/chat does. Errors use OpenAI's shape.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { completion, completionChunk, completionRequest, gatewayModelList } from '../../shared/gateway.ts';
+import { ACCESS_TOKEN, documentSecurity } from '../openapi/security.ts';
 import { providers } from '../providers/registry.ts';
 import { createUpstreamPools } from '../upstream/upstream-pool.ts';
 import { createAccessTokens, type TokenIdentity } from './access-tokens.ts';
@@ -15,6 +17,35 @@ declare module 'fastify' {
     accessTokens: ReturnType<typeof createAccessTokens>;
   }
 }
+
+const tags = ['OpenAI-compatible'];
+
+const modelsSchema = {
+  tags,
+  summary: 'The models you can use now',
+  description: 'On the providers you have a key for (personal or global), as `<provider>/<model>` ids.',
+  response: { 200: gatewayModelList },
+};
+
+/**
+ * The hot path: the body is read by readCompletionRequest and the answer passes through as the
+ * provider wrote it, so nothing here is validated or serialised, only described.
+ */
+const completionsSchema = {
+  tags,
+  summary: 'A chat completion',
+  description:
+    "OpenAI's request and answer, JSON or streamed (`stream: true`: chunks, then `data: [DONE]`; usage on the last chunk with `stream_options.include_usage`). The same key resolution as the web chat, rate limits and budgets; every answer carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset.",
+  docs: {
+    body: completionRequest,
+    responses: {
+      200: {
+        description: 'The completion: JSON, or with `stream: true` Server-Sent Events.',
+        content: { 'application/json': completion, 'text/event-stream': completionChunk },
+      },
+    },
+  },
+};
 
 /** Catalogue timestamps for /v1/models (OpenAI clients expect a number). */
 const CATALOGUE_CREATED = 1_735_689_600;
@@ -62,6 +93,7 @@ export const gatewayPlugin = fastifyPlugin(
       async (scope) => {
         installOpenAiErrorHandling(scope);
         scope.addHook('onRequest', tokenGuard(app));
+        documentSecurity(scope, ACCESS_TOKEN);
         // Every answer to a known caller says where its minute stands: model calls set the headers
         // when they are counted; anything else (a refusal before the call, /v1/models) reads them.
         // (A callback hook: model calls, the hot path, pass straight through without a promise.)
@@ -76,7 +108,7 @@ export const gatewayPlugin = fastifyPlugin(
           );
         });
 
-        scope.get('/models', async (request) => {
+        scope.get('/models', { schema: modelsSchema }, async (request) => {
           const identity = tokenCaller(request);
           const sources = await Promise.all(
             providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
@@ -96,7 +128,7 @@ export const gatewayPlugin = fastifyPlugin(
           };
         });
 
-        scope.post('/chat/completions', async (request, reply) => {
+        scope.post('/chat/completions', { schema: completionsSchema }, async (request, reply) => {
           const identity = tokenCaller(request);
           await app.completions.run(
             {

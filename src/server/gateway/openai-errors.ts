@@ -1,13 +1,10 @@
 // /v1 speaks OpenAI's error shape, {"error": {"message", "type", "code", "param"}}, with WeBox's
 // codes as `code`, so OpenAI clients raise their usual exceptions.
 import type { FastifyInstance } from 'fastify';
+import type { OpenAiErrorBody } from '../../shared/api-errors.ts';
 import { AppError, commonErrors, toErrorResponse } from '../errors.ts';
 
-export interface OpenAiErrorBody {
-  error: { message: string; type: string; code: string; param: string | null };
-}
-
-function typeForStatus(status: number) {
+function typeForStatus(status: number): OpenAiErrorBody['error']['type'] {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';

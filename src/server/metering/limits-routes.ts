@@ -2,10 +2,23 @@
 // set the default budgets and each user's own (/api/admin/limits, /api/admin/users/:id/limits).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defaultLimitsBody, idParams, userLimitsBody } from '../../shared/contracts.ts';
-import type { AdminLimits, MyLimits, UserLimitsDetail } from '../../shared/limits.ts';
+import {
+  type AdminLimits,
+  adminLimits,
+  defaultLimits,
+  type MyLimits,
+  myLimits,
+  type UserLimitsDetail,
+  userLimitsDetail,
+} from '../../shared/limits.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
+
+const tags = ['Limits'];
+
+const BUDGETS =
+  'Budgets are money (micro-dollars) and/or tokens (input + output) per day and month in WEBOX_TIMEZONE, for the global keys and, apart, the personal keys; null is no limit.';
 
 export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { policies, quota } = app.metering;
@@ -38,58 +51,118 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
   await app.register(
     userScope(async (app) => {
-      app.get('/api/limits', async (request): Promise<MyLimits> => {
-        const { limits, budgets } = await budgetLines(currentUser(request).id);
-        return {
-          budgets,
-          rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
-          timezone: app.config.timezone,
-        };
-      });
+      app.get(
+        '/api/limits',
+        {
+          schema: {
+            tags,
+            summary: 'Your budgets and rate limits',
+            description: `What applies to you now: each budget's limit, spent, held by requests running, remaining and reset. ${BUDGETS}`,
+            response: { 200: myLimits },
+          },
+        },
+        async (request): Promise<MyLimits> => {
+          const { limits, budgets } = await budgetLines(currentUser(request).id);
+          return {
+            budgets,
+            rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
+            timezone: app.config.timezone,
+          };
+        },
+      );
     }),
   );
 
   await app.register(
     adminScope(async (app) => {
-      app.get('/api/admin/limits', async (): Promise<AdminLimits> => {
-        const [fallback, everyone, spent, users] = await Promise.all([
-          policies.getDefault(),
-          policies.listEffective(),
-          quota.spentByUser('global'),
-          app.users.ids(),
-        ]);
-        const summaries = users.map((id) => {
-          const { own, limits } = everyone.forUser(id);
+      app.get(
+        '/api/admin/limits',
+        {
+          schema: {
+            tags,
+            summary: "The default limits and every user's",
+            description: `${BUDGETS} Each user's own settings, what applies to them, and what they spent on the global keys this day and month.`,
+            response: { 200: adminLimits },
+          },
+        },
+        async (): Promise<AdminLimits> => {
+          const [fallback, everyone, spent, users] = await Promise.all([
+            policies.getDefault(),
+            policies.listEffective(),
+            quota.spentByUser('global'),
+            app.users.ids(),
+          ]);
+          const summaries = users.map((id) => {
+            const { own, limits } = everyone.forUser(id);
+            return {
+              userId: id,
+              override: {
+                global: own?.budgets.global ?? null,
+                personal: own?.budgets.personal ?? null,
+                requestsPerMinute: own?.requestsPerMinute ?? null,
+                tokensPerMinute: own?.tokensPerMinute ?? null,
+              },
+              effective: limits.budgets,
+              requestsPerMinute: limits.requestsPerMinute,
+              tokensPerMinute: limits.tokensPerMinute,
+              spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+            };
+          });
           return {
-            userId: id,
-            override: {
-              global: own?.budgets.global ?? null,
-              personal: own?.budgets.personal ?? null,
-              requestsPerMinute: own?.requestsPerMinute ?? null,
-              tokensPerMinute: own?.tokensPerMinute ?? null,
-            },
-            effective: limits.budgets,
-            requestsPerMinute: limits.requestsPerMinute,
-            tokensPerMinute: limits.tokensPerMinute,
-            spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
+            default: fallback,
+            users: summaries,
+            store: app.metering.rates.store,
+            timezone: app.config.timezone,
           };
-        });
-        return { default: fallback, users: summaries, store: app.metering.rates.store, timezone: app.config.timezone };
-      });
+        },
+      );
 
-      app.put('/api/admin/limits/default', { schema: { body: defaultLimitsBody } }, async (request) => {
-        await policies.setDefault(request.body, currentUser(request).id);
-        return policies.getDefault();
-      });
+      app.put(
+        '/api/admin/limits/default',
+        {
+          schema: {
+            tags,
+            summary: 'Set the default budgets',
+            description: `For every user without budgets of their own, from the next request on, on every instance. ${BUDGETS}`,
+            body: defaultLimitsBody,
+            response: { 200: defaultLimits },
+          },
+        },
+        async (request) => {
+          await policies.setDefault(request.body, currentUser(request).id);
+          return policies.getDefault();
+        },
+      );
 
-      app.get('/api/admin/users/:id/limits', { schema: { params: idParams } }, async (request) => {
-        await requireUserRow(request.params.id);
-        return detail(request.params.id);
-      });
+      app.get(
+        '/api/admin/users/:id/limits',
+        {
+          schema: {
+            tags,
+            summary: "One user's limits",
+            params: idParams,
+            response: { 200: userLimitsDetail },
+          },
+        },
+        async (request) => {
+          await requireUserRow(request.params.id);
+          return detail(request.params.id);
+        },
+      );
 
       app.put(
         '/api/admin/users/:id/limits',
-        { schema: { params: idParams, body: userLimitsBody } },
+        {
+          schema: {
+            tags,
+            summary: "Set one user's limits",
+            description:
+              'Each field replaces the default for this user; null gives the default back. Rate limits are requests and tokens per minute.',
+            params: idParams,
+            body: userLimitsBody,
+            response: { 200: userLimitsDetail },
+          },
+        },
         async (request) => {
           await requireUserRow(request.params.id);
           const { global, personal, requestsPerMinute, tokensPerMinute } = request.body;

@@ -18,6 +18,18 @@ const MAX_AGE_MS = 60_000;
 
 type PriceRow = typeof modelPrice.$inferSelect;
 
+/** A price as the API answers it (GET /api/admin/prices). */
+const priceView = (row: PriceRow) => ({
+  id: row.id,
+  provider: row.provider,
+  model: row.model,
+  effectiveFrom: row.effectiveFrom.toISOString(),
+  inputMicrousdPerMtok: row.inputMicrousdPerMtok,
+  outputMicrousdPerMtok: row.outputMicrousdPerMtok,
+  cachedInputMicrousdPerMtok: row.cachedInputMicrousdPerMtok,
+  createdBy: row.createdBy,
+});
+
 export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
   const { db, bus } = options;
   /** `${provider}/${model}` → rows by effectiveFrom ascending. */
@@ -82,16 +94,7 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
     },
 
     list() {
-      return [...byModel.current().values()].flat().map((row) => ({
-        id: row.id,
-        provider: row.provider,
-        model: row.model,
-        effectiveFrom: row.effectiveFrom.toISOString(),
-        inputMicrousdPerMtok: row.inputMicrousdPerMtok,
-        outputMicrousdPerMtok: row.outputMicrousdPerMtok,
-        cachedInputMicrousdPerMtok: row.cachedInputMicrousdPerMtok,
-        createdBy: row.createdBy,
-      }));
+      return [...byModel.current().values()].flat().map(priceView);
     },
 
     /** An admin's new price, applying from its date; history is never rewritten. */
@@ -124,7 +127,8 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
       // The notice starts the reload here too; the answer waits for it to land.
       await bus.publish(PRICE_CHANNEL, 'changed');
       await byModel.refresh();
-      return row;
+      if (!row) throw new Error('price insert returned no row');
+      return { ...priceView(row), createdAt: row.createdAt.toISOString() };
     },
   };
 }

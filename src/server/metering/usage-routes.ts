@@ -3,15 +3,38 @@
 // prices (/api/admin/prices). `format=csv` exports the same series the JSON answer holds.
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { addPriceBody, usageQuery, usageReportQuery } from '../../shared/contracts.ts';
-import type { UsageRangeReport, UsageRow } from '../../shared/usage.ts';
+import {
+  addedModelPrice,
+  modelPriceList,
+  type UsageRangeReport,
+  type UsageRow,
+  usageRangeReport,
+  usageReport,
+} from '../../shared/usage.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
+import type { RouteDocs } from '../openapi/route-docs.ts';
 import { meteringErrors } from './metering-errors.ts';
-import { resolveRange, toCsv } from './usage-stats.ts';
+import { CSV_COLUMNS, resolveRange, toCsv } from './usage-stats.ts';
 
 type UsageQuery = z.infer<typeof usageQuery>;
+
+const tags = ['Usage'];
+
+const RANGE =
+  '`from` and `to` are days (YYYY-MM-DD, both included) in WEBOX_TIMEZONE; the default is the current month. Read from the daily rollups.';
+
+/** The CSV export is a string the route writes itself: described, not serialised. */
+const csvExport: RouteDocs = {
+  responses: {
+    200: {
+      description: `The report as JSON, or with \`format=csv\` the series as CSV (\`text/csv\`, an attachment, CRLF line ends): a header line, then one line per row. Columns: ${CSV_COLUMNS.map((column) => `\`${column}\``).join(', ')}; \`key\` is named after \`groupBy\` (\`day\`, \`provider\`, …), and \`name\` and \`email\` are there only with groupBy=user. Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
+      content: { 'text/csv': z.string() },
+    },
+  },
+};
 
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Each user's name and address, from the users module; a user deleted since is left out. */
@@ -60,36 +83,106 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
   await app.register(
     userScope(async (app) => {
-      app.get('/api/usage', { schema: { querystring: usageQuery } }, async (request, reply) => {
-        if (request.query.groupBy === 'user') {
-          throw meteringErrors.groupByUserForAdmins();
-        }
-        return answer(reply, request.query, currentUser(request).id);
-      });
+      app.get(
+        '/api/usage',
+        {
+          schema: {
+            tags,
+            summary: 'Your usage',
+            description: `${RANGE} groupBy=user and userId are for admins (/api/admin/usage).`,
+            querystring: usageQuery,
+            response: { 200: usageReport },
+            docs: csvExport,
+          },
+        },
+        async (request, reply) => {
+          if (request.query.groupBy === 'user') {
+            throw meteringErrors.groupByUserForAdmins();
+          }
+          return answer(reply, request.query, currentUser(request).id);
+        },
+      );
 
-      app.get('/api/usage/report', { schema: { querystring: usageReportQuery } }, async (request) => {
-        if (request.query.userId !== undefined) throw meteringErrors.userIdForAdmins();
-        return rangeReport(request.query, currentUser(request).id, false);
-      });
+      app.get(
+        '/api/usage/report',
+        {
+          schema: {
+            tags,
+            summary: 'Your usage page in one answer',
+            description: `${RANGE} The totals and the series by day and by model, read together. userId is for admins (/api/admin/usage/report).`,
+            querystring: usageReportQuery,
+            response: { 200: usageRangeReport },
+          },
+        },
+        async (request) => {
+          if (request.query.userId !== undefined) throw meteringErrors.userIdForAdmins();
+          return rangeReport(request.query, currentUser(request).id, false);
+        },
+      );
     }),
   );
 
   await app.register(
     adminScope(async (app) => {
-      app.get('/api/admin/usage', { schema: { querystring: usageQuery } }, async (request, reply) =>
-        answer(reply, request.query, request.query.userId),
+      app.get(
+        '/api/admin/usage',
+        {
+          schema: {
+            tags,
+            summary: "Everyone's usage",
+            description: `${RANGE} \`userId\` narrows it to one user; groupBy=user gives each user's row with name and email, the highest cost on the global keys (\`globalCostMicrousd\`, what the operator pays) first.`,
+            querystring: usageQuery,
+            response: { 200: usageReport },
+            docs: csvExport,
+          },
+        },
+        async (request, reply) => answer(reply, request.query, request.query.userId),
       );
 
-      app.get('/api/admin/usage/report', { schema: { querystring: usageReportQuery } }, async (request) =>
-        rangeReport(request.query, request.query.userId, true),
+      app.get(
+        '/api/admin/usage/report',
+        {
+          schema: {
+            tags,
+            summary: "Everyone's usage page in one answer",
+            description: `${RANGE} The totals and the series by day and by model, and, without userId, by user (with name and email), read together.`,
+            querystring: usageReportQuery,
+            response: { 200: usageRangeReport },
+          },
+        },
+        async (request) => rangeReport(request.query, request.query.userId, true),
       );
 
-      app.get('/api/admin/prices', async () => ({ prices: app.metering.prices.list() }));
+      app.get(
+        '/api/admin/prices',
+        {
+          schema: {
+            tags,
+            summary: 'Every model price',
+            description: 'Every dated price, the seeded list prices included; per million tokens, in micro-dollars.',
+            response: { 200: modelPriceList },
+          },
+        },
+        async () => ({ prices: app.metering.prices.list() }),
+      );
 
-      app.post('/api/admin/prices', { schema: { body: addPriceBody } }, async (request, reply) => {
-        const row = await app.metering.prices.add(currentUser(request).id, request.body);
-        return reply.status(201).send(row);
-      });
+      app.post(
+        '/api/admin/prices',
+        {
+          schema: {
+            tags,
+            summary: 'Add a price',
+            description:
+              'It applies from `effectiveFrom` on, on every instance; usage already recorded keeps the price it was charged at. Also what gives a model outside the catalogue a price (400 `unknown_provider` for a provider that does not exist).',
+            body: addPriceBody,
+            response: { 201: addedModelPrice },
+          },
+        },
+        async (request, reply) => {
+          const row = await app.metering.prices.add(currentUser(request).id, request.body);
+          return reply.status(201).send(row);
+        },
+      );
     }),
   );
 };

@@ -96,7 +96,8 @@ export function createUsageStats(db: Database) {
 
 export type UsageStats = ReturnType<typeof createUsageStats>;
 
-const CSV_COLUMNS = [
+/** The CSV export's columns, in order (`key` is named after the grouping; name and email only by user). */
+export const CSV_COLUMNS = [
   'key',
   'name',
   'email',

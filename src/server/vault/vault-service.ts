@@ -87,7 +87,7 @@ export function createVault(options: {
       provider: provider.id,
       mask: row.mask,
       updatedAt: row.updatedAt.toISOString(),
-      ...(input.verify ? { verified: true } : {}),
+      ...(input.verify ? { verified: true as const } : {}),
     };
   }
 

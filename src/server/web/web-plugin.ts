@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
+import { serverInfo } from '../../shared/server-status.ts';
+import { PAGE_HEADERS } from '../http-hardening.ts';
 
 /** Where `vite build` writes the app (vite.config.ts). */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web', import.meta.url));
@@ -16,17 +19,22 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web', impor
 const API_PREFIXES = ['/api/', '/v1/'];
 const API_PATHS = new Set(['/api', '/v1', '/metrics', '/healthz', '/readyz']);
 
-// The app loads only its own scripts and styles; nothing may frame it.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "object-src 'none'",
-].join('; ');
+const tags = ['Server'];
+
+const rootSchema = {
+  tags,
+  summary: 'The web app',
+  description: 'Its other pages are every GET outside /api and /v1 (`/profile`, `/c/{id}`, …): the same HTML.',
+  response: { 200: serverInfo },
+  docs: {
+    responses: {
+      200: {
+        description: 'The web app (HTML); before it is built (`npm run build`), the name and version as JSON.',
+        content: { 'text/html': z.string() },
+      },
+    },
+  },
+};
 
 /**
  * Whether a path names the API under any spelling: a client or proxy may read `\` as `/`, fold
@@ -56,27 +64,30 @@ export const webPlugin = fastifyPlugin<WebPluginOptions>(
     const indexFile = path.join(root, 'index.html');
 
     // Always there, built or not: scripts that want the version need not parse HTML.
-    app.get('/api/info', async () => ({ name: 'WeBox', version: packageJson.version }));
+    app.get(
+      '/api/info',
+      { schema: { tags, summary: 'Name and version', response: { 200: serverInfo } } },
+      async () => ({ name: 'WeBox' as const, version: packageJson.version }),
+    );
 
     // Only reply.sendFile; the routes below decide what is served.
     await app.register(fastifyStatic, { root, serve: false });
 
     const sendIndex = (reply: FastifyReply) =>
       reply
-        .header('content-security-policy', CONTENT_SECURITY_POLICY)
+        .headers(PAGE_HEADERS)
         .header('x-content-type-options', 'nosniff')
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'same-origin')
         // The index names the hashed bundles of the current build: never cache it.
         .header('cache-control', 'no-cache')
         .sendFile('index.html', { cacheControl: false });
 
-    app.get('/', async (_request, reply) => {
+    app.get('/', { schema: rootSchema }, async (_request, reply) => {
       if (!(await isFile(indexFile))) return { name: 'WeBox', version: packageJson.version };
       return sendIndex(reply);
     });
 
-    app.get('/*', async (request, reply) => {
+    // The app's own pages and files: not API, so not in the OpenAPI document.
+    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       let urlPath: string;
       try {
         urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');

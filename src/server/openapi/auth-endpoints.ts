@@ -1,0 +1,145 @@
+// better-auth's endpoints that WeBox serves (auth/auth-paths.ts), described by hand: they answer
+// through one catch-all route that hands the request to better-auth, so no route schema says what
+// they take or answer. Their errors are better-auth's `{code, message}`, which its client reads.
+import { z } from 'zod';
+import { authErrorBody } from '../../shared/api-errors.ts';
+import { ALLOWED_AUTH_ENDPOINTS, AUTH_BASE_PATH } from '../auth/auth-paths.ts';
+import { USER_EMAIL_MAX, USER_NAME_MAX } from '../auth/user-fields.ts';
+import { componentRef } from './components.ts';
+import { SESSION_COOKIE } from './security.ts';
+
+const authUser = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  emailVerified: z.boolean(),
+  image: z.string().nullable(),
+  role: z.enum(['admin', 'user']),
+  banned: z.boolean().nullable().describe('Set while an admin has disabled the account.'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+const session = z.looseObject({
+  id: z.string(),
+  userId: z.string(),
+  expiresAt: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+const password = z.string().min(8).max(256);
+
+interface Endpoint {
+  summary: string;
+  description: string;
+  body?: z.ZodType;
+  answer: z.ZodType;
+  answerDescription: string;
+  /** The statuses of better-auth's own refusals, and when. */
+  refusals: Record<number, string>;
+}
+
+const setsCookie = {
+  'set-cookie': {
+    description: `The session cookie, \`${SESSION_COOKIE}\` (HttpOnly, SameSite=Lax; \`__Secure-\` in front on https).`,
+    schema: { type: 'string' },
+  },
+};
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  'POST /sign-up/email': {
+    summary: 'Create an account and sign it in',
+    description:
+      'The first account created becomes admin. With WEBOX_SIGNUP=closed only that first one may sign up; admins create the others (POST /api/admin/users).',
+    body: z.object({
+      name: z.string().min(1).max(USER_NAME_MAX).describe('One line, no control characters.'),
+      email: z.email().max(USER_EMAIL_MAX),
+      password,
+    }),
+    answer: z.object({ token: z.string().nullable(), user: authUser }),
+    answerDescription: 'Signed up and signed in (the session cookie is set).',
+    refusals: {
+      400: 'A field is refused (PASSWORD_TOO_SHORT, INVALID_NAME, INVALID_EMAIL, …).',
+      403: 'SIGNUP_CLOSED: only admins create accounts (WEBOX_SIGNUP=closed).',
+      422: 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL.',
+      429: 'Too many attempts from this address (better-auth: 10 a minute).',
+    },
+  },
+  'POST /sign-in/email': {
+    summary: 'Sign in',
+    description:
+      'Failures are throttled per account (10 in 15 minutes lock it until the window ends) and per client address (50 an hour).',
+    body: z.object({
+      email: z.string().max(USER_EMAIL_MAX),
+      password: z.string().max(256),
+      rememberMe: z.boolean().optional().describe('false: the cookie lasts the browser session (default true).'),
+    }),
+    answer: z.object({ redirect: z.boolean(), token: z.string(), url: z.string().optional(), user: authUser }),
+    answerDescription: 'Signed in (the session cookie is set).',
+    refusals: {
+      401: 'INVALID_EMAIL_OR_PASSWORD.',
+      403: 'The account is disabled.',
+      429: 'TOO_MANY_ATTEMPTS, with Retry-After (seconds).',
+    },
+  },
+  'POST /sign-out': {
+    summary: 'Sign out',
+    description: 'Ends the session of the cookie sent, and clears the cookie.',
+    answer: z.object({ success: z.boolean() }),
+    answerDescription: 'Signed out (also when no session was open).',
+    refusals: {},
+  },
+  'GET /get-session': {
+    summary: 'The current session',
+    description: "better-auth's client reads it; WeBox's own pages use GET /api/me.",
+    answer: z.object({ session, user: authUser }).nullable(),
+    answerDescription: 'The session and its account, or `null` when not signed in.',
+    refusals: {},
+  },
+};
+
+/** A zod schema as the document's JSON Schema (OpenAPI 3.1 is JSON Schema 2020-12). */
+function jsonSchema(schema: z.ZodType) {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12' });
+  return rest;
+}
+
+const authError = componentRef(authErrorBody);
+
+/** The OpenAPI path items of the endpoints WeBox serves under /api/auth. */
+export function authPaths() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const { method, path } of ALLOWED_AUTH_ENDPOINTS) {
+    const endpoint = ENDPOINTS[`${method} ${path}`];
+    if (!endpoint) throw new Error(`${method} ${AUTH_BASE_PATH}${path} is served but not described`);
+    const signsIn = path.startsWith('/sign-up') || path.startsWith('/sign-in');
+    const refusals = Object.entries(endpoint.refusals).map(([status, description]) => [
+      status,
+      { description, content: { 'application/json': { schema: authError } } },
+    ]);
+    paths[`${AUTH_BASE_PATH}${path}`] = {
+      [method.toLowerCase()]: {
+        tags: ['Accounts'],
+        summary: endpoint.summary,
+        description: `${endpoint.description}\n\nServed by better-auth: errors are \`{code, message}\` (SCREAMING_CASE codes), not WeBox's shape.`,
+        ...(endpoint.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(endpoint.body) } } } }
+          : {}),
+        responses: {
+          200: {
+            description: endpoint.answerDescription,
+            ...(signsIn ? { headers: setsCookie } : {}),
+            content: { 'application/json': { schema: jsonSchema(endpoint.answer) } },
+          },
+          ...Object.fromEntries(refusals),
+          404: {
+            description: 'Any other better-auth endpoint, or this one spelled another way (`NOT_FOUND`).',
+            content: { 'application/json': { schema: authError } },
+          },
+        },
+      },
+    };
+  }
+  return paths;
+}

@@ -1,0 +1,64 @@
+// What an error answer looks like (DESIGN §6): WeBox's `{error: {code, message}}` on every route but
+// better-auth's /api/auth/* and the OpenAI-compatible /v1, which speaks OpenAI's shape. These
+// describe the answers in the OpenAPI document; errors are not serialised through them (the one
+// error handler renders them, extra fields included).
+import { z } from 'zod';
+
+/** A validation failure's place and problem (400 `invalid_request` from a route schema). */
+const validationIssue = z.object({
+  path: z.string().describe('The field, dotted (`messages.0.content`), or `(body)`.'),
+  message: z.string(),
+});
+
+/** A budget that refused a request (429 `quota_exceeded`). */
+const quotaRefusal = z.object({
+  source: z.enum(['global', 'personal']),
+  period: z.enum(['day', 'month']),
+  unit: z.enum(['microusd', 'tokens']),
+  limit: z.number(),
+  remaining: z.number(),
+  requested: z.number().describe('What this request could cost at most, in the same unit.'),
+  resetsAt: z.iso.datetime(),
+});
+
+export const errorBody = z
+  .object({
+    error: z.looseObject({
+      code: z.string().describe('snake_case; the list is in the description of this document.'),
+      message: z.string().describe('An English sentence; 5xx answers never say more than that something failed.'),
+      issues: z.array(validationIssue).optional().describe('With invalid_request from a schema check.'),
+      param: z.string().optional().describe('The query or body field at fault, when there is one.'),
+      provider: z.string().optional().describe('The provider concerned (no_api_key, provider_*, invalid_key_format).'),
+      source: z.enum(['personal', 'global']).optional().describe('Which key the provider refused or failed with.'),
+      expected: z.string().optional().describe("With invalid_key_format: the provider's key format."),
+      quota: quotaRefusal.optional(),
+    }),
+  })
+  .meta({
+    id: 'Error',
+    description: 'Every WeBox error outside /api/auth and /v1. Fields other than code and message may be added.',
+  });
+
+export const openAiErrorBody = z
+  .object({
+    error: z.object({
+      message: z.string(),
+      type: z.enum([
+        'invalid_request_error',
+        'authentication_error',
+        'permission_error',
+        'rate_limit_error',
+        'api_error',
+      ]),
+      code: z.string().describe("WeBox's code (no_api_key, invalid_token, quota_exceeded, …)."),
+      param: z.string().nullable(),
+    }),
+  })
+  .meta({ id: 'OpenAiError', description: "/v1's errors, in OpenAI's shape, so that OpenAI's clients raise theirs." });
+
+/** better-auth's own error shape, on /api/auth/* (its client reads it). */
+export const authErrorBody = z
+  .object({ code: z.string(), message: z.string() })
+  .meta({ id: 'AuthError', description: "better-auth's error shape (USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL, …)." });
+
+export type OpenAiErrorBody = z.infer<typeof openAiErrorBody>;
