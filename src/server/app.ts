@@ -6,6 +6,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
+import { billingPlugin } from './billing/billing-plugin.ts';
+import { billingRoutes } from './billing/billing-routes.ts';
+import { planRoutes } from './billing/plan-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
@@ -95,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
+    await app.register(billingPlugin);
     await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
@@ -106,6 +110,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
     await app.register(limitsRoutes);
+    await app.register(planRoutes);
+    await app.register(billingRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

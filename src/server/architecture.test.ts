@@ -99,6 +99,7 @@ function serverSources() {
 /** Which schema file holds each module's tables (auth.ts is better-auth's: auth and users read it). */
 const TABLES_OF: Record<string, string> = {
   metering: 'metering.ts',
+  billing: 'billing.ts',
   vault: 'vault.ts',
   conversations: 'conversations.ts',
   gateway: 'gateway.ts',

@@ -92,6 +92,25 @@ export const environmentSchema = z.object({
         ),
     ),
   ),
+  STRIPE_SECRET_KEY: optionalString.refine(
+    (value) => value === undefined || /^(sk|rk)_[A-Za-z0-9_]{8,}$/.test(value),
+    'STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)',
+  ),
+  STRIPE_WEBHOOK_SECRET: commaList.pipe(
+    z.array(
+      z.string().regex(/^whsec_[A-Za-z0-9+/=_-]{8,}$/, 'STRIPE_WEBHOOK_SECRET: whsec_… secrets, comma-separated'),
+    ),
+  ),
+  WEBOX_STRIPE_API_URL: z
+    .string()
+    .url()
+    .default('https://api.stripe.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .refine(
+      (value) => new URL(value).origin === value,
+      'WEBOX_STRIPE_API_URL must be an origin with no path (the SDK adds /v1)',
+    ),
+  WEBOX_BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -169,6 +188,19 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     globalKeyExtras: Object.freeze({
       serviceTiers: Object.freeze(env.WEBOX_GLOBAL_SERVICE_TIERS),
       pricedParameters: Object.freeze(env.WEBOX_GLOBAL_PRICED_PARAMETERS),
+    }),
+    /**
+     * Stripe (DESIGN §6 "Billing"): `enabled` when STRIPE_SECRET_KEY is set. Plans, grants and the
+     * policy work without it. Secrets: never logged (logging.ts redacts these fields).
+     */
+    billing: Object.freeze({
+      enabled: env.STRIPE_SECRET_KEY !== undefined,
+      stripeSecretKey: env.STRIPE_SECRET_KEY,
+      /** Several while a secret is rotated; a delivery verifying against any of them is accepted. */
+      stripeWebhookSecrets: Object.freeze(env.STRIPE_WEBHOOK_SECRET),
+      stripeApiUrl: env.WEBOX_STRIPE_API_URL,
+      /** What `graceDays` is until an admin sets another. */
+      graceDays: env.WEBOX_BILLING_GRACE_DAYS,
     }),
     logLevel: env.LOG_LEVEL,
   });

@@ -25,6 +25,11 @@ const REDACTED_PATHS = [
   '*.secret',
   'ciphertext',
   '*.ciphertext',
+  // The configuration's Stripe secrets, wherever a config object is logged.
+  'stripeSecretKey',
+  '*.stripeSecretKey',
+  'stripeWebhookSecrets',
+  '*.stripeWebhookSecrets',
 ];
 
 /**

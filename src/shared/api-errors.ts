@@ -32,6 +32,12 @@ export const errorBody = z
       source: z.enum(['personal', 'global']).optional().describe('Which key the provider refused or failed with.'),
       expected: z.string().optional().describe("With invalid_key_format: the provider's key format."),
       quota: quotaRefusal.optional(),
+      reason: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('With subscription_required (no_subscription, past_due_grace_over) and model_not_in_plan.'),
+      subscribeUrl: z.string().optional().describe('Where to subscribe (subscription_required, model_not_in_plan).'),
     }),
   })
   .meta({
@@ -52,6 +58,8 @@ export const openAiErrorBody = z
       ]),
       code: z.string().describe("WeBox's code (no_api_key, invalid_token, quota_exceeded, …)."),
       param: z.string().nullable(),
+      reason: z.string().nullable().optional().describe('With subscription_required and model_not_in_plan.'),
+      subscribeUrl: z.string().optional().describe('With subscription_required and model_not_in_plan.'),
     }),
   })
   .meta({ id: 'OpenAiError', description: "/v1's errors, in OpenAI's shape, so that OpenAI's clients raise theirs." });

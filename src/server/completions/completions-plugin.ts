@@ -1,6 +1,7 @@
 // The completion pipeline as app.completions, for every surface that calls a model. Its gates are
 // listed here, once: a check every call must pass before admission is one line in this list.
 import fastifyPlugin from 'fastify-plugin';
+import { createBillingGate } from '../billing/billing-gate.ts';
 import { type CompletionPipeline, createCompletionPipeline, planGate } from './completion-pipeline.ts';
 
 declare module 'fastify' {
@@ -22,9 +23,11 @@ export const completionsPlugin = fastifyPlugin(
           // What the surface's own request may not do on this source (e.g. /v1's priced extras on
           // the operator's key).
           planGate,
+          // Who may use the global keys at all, and on which models (the subscription policy).
+          createBillingGate(app.billing.access, app.billing.subscribeUrl),
         ],
       }),
     );
   },
-  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering'] },
+  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering', 'webox-billing'] },
 );

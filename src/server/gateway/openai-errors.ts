@@ -19,10 +19,20 @@ export function toOpenAiError(error: unknown): {
 } {
   const { statusCode, body, headers } = toErrorResponse(error);
   const param = error instanceof AppError && typeof error.details?.param === 'string' ? error.details.param : null;
+  // Billing's refusals say why and where to subscribe, on /v1 as on /api (DESIGN §6 "Billing").
+  const billing =
+    error instanceof AppError && typeof error.details?.subscribeUrl === 'string'
+      ? {
+          reason: typeof error.details.reason === 'string' ? error.details.reason : null,
+          subscribeUrl: error.details.subscribeUrl,
+        }
+      : {};
   return {
     statusCode,
     headers,
-    body: { error: { message: body.error.message, type: typeForStatus(statusCode), code: body.error.code, param } },
+    body: {
+      error: { message: body.error.message, type: typeForStatus(statusCode), code: body.error.code, param, ...billing },
+    },
   };
 }
 

@@ -29,13 +29,29 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   { code: 'cannot_change_self', status: 400, meaning: 'Admins cannot demote, disable or delete their own account.' },
   {
+    code: 'billing_not_configured',
+    status: 400,
+    meaning: 'A plan given a Stripe price while Stripe is not configured (STRIPE_SECRET_KEY); nothing is stored.',
+  },
+  {
     code: 'provider_bad_request',
     status: 400,
     meaning: 'The provider refused the request; its message follows, scrubbed.',
   },
   { code: 'unauthenticated', status: 401, meaning: 'Not signed in; on /v1, no access token.' },
   { code: 'invalid_token', status: 401, meaning: 'The access token is invalid, expired or revoked (/v1).' },
+  {
+    code: 'subscription_required',
+    status: 402,
+    meaning:
+      'The global keys need a subscription or a plan, or the free allowance is spent (`reason`, `subscribeUrl`; personal keys still work).',
+  },
   { code: 'forbidden', status: 403, meaning: 'Signed in, but not an admin.' },
+  {
+    code: 'model_not_in_plan',
+    status: 403,
+    meaning: "The user's plan does not include this model on the global keys (`reason`, `subscribeUrl`).",
+  },
   {
     code: 'invalid_origin',
     status: 403,

@@ -115,6 +115,12 @@ export function createUserService(options: {
       return row !== undefined;
     },
 
+    /** Whether the account exists and has the admin role (the billing gate never refuses one). */
+    async isAdmin(id: string): Promise<boolean> {
+      const [row] = await db.select({ role: user.role }).from(user).where(eq(user.id, id));
+      return row?.role === 'admin';
+    },
+
     /** Every account's id, oldest first. */
     async ids(): Promise<string[]> {
       const rows = await db.select({ id: user.id }).from(user).orderBy(asc(user.createdAt));
@@ -175,8 +181,9 @@ export function createUserService(options: {
           if (change.disabled) await internalAdapter.deleteUserSessions(id);
         },
       );
-      // Its access tokens are read again, here at once and on every other instance within a second.
-      if (change.disabled !== undefined) await bus.publish(ACCOUNT_CHANNEL, id);
+      // Its access tokens (and what billing caches of its role) are read again, here at once and on
+      // every other instance within a second.
+      if (change.disabled !== undefined || change.role !== undefined) await bus.publish(ACCOUNT_CHANNEL, id);
       const updated = await findRow(id);
       if (!updated) throw commonErrors.notFound('The user');
       return viewOf(updated);

@@ -1,6 +1,7 @@
 // Every table, for drizzle-kit and the database client only: each module imports its own file
 // (auth.ts is better-auth's, read by the auth and users modules), never this barrel.
 export * from './auth.ts';
+export * from './billing.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
 export * from './metering.ts';

@@ -1,0 +1,25 @@
+// The billing check in the completion pipeline's gates (completions-plugin.ts): on the global keys
+// only (a personal key is the user's own bill), a user the policy refuses gets 402
+// subscription_required, and a plan listing its models refuses the others with 403
+// model_not_in_plan. Admins are never refused. Runs after the key's source is known and before
+// admission: nothing is held or decrypted for a refused call.
+import type { CompletionGate } from '../completions/completion-pipeline.ts';
+import type { BillingAccess } from './billing-access.ts';
+import { billingErrors } from './billing-errors.ts';
+
+export function createBillingGate(access: BillingAccess, subscribeUrl: string): CompletionGate {
+  return async (call) => {
+    if (call.source !== 'global') return;
+    const decision = await access.decide(call.userId);
+    if (decision.admin) return;
+    if (!decision.allowed) {
+      throw billingErrors.subscriptionRequired(
+        decision.reason === 'past_due_grace_over' ? 'past_due_grace_over' : 'no_subscription',
+        subscribeUrl,
+      );
+    }
+    const modelId = `${call.provider}/${call.model}`;
+    const models = decision.plan?.models;
+    if (models && !models.includes(modelId)) throw billingErrors.modelNotInPlan(modelId, subscribeUrl);
+  };
+}

@@ -1,0 +1,37 @@
+// The billing module as app.billing: its store, and the access decisions the completion gate and
+// GET /api/billing read (cached, invalidated across instances). Stripe is not called in this
+// build: plans and grants work without it.
+import fastifyPlugin from 'fastify-plugin';
+import { type BillingAccess, createBillingAccess } from './billing-access.ts';
+import { type BillingStore, createBillingStore } from './billing-store.ts';
+
+export interface Billing {
+  store: BillingStore;
+  access: BillingAccess;
+  /** Where a refused user subscribes (absolute, on WEBOX_PUBLIC_URL). */
+  subscribeUrl: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    billing: Billing;
+  }
+}
+
+export const billingPlugin = fastifyPlugin(
+  async (app) => {
+    const store = createBillingStore(app.database.db);
+    const { quota } = app.metering;
+    const access = createBillingAccess({
+      store,
+      bus: app.bus,
+      defaultGraceDays: app.config.billing.graceDays,
+      isAdmin: (userId) => app.users.isAdmin(userId),
+      allowanceSpent: async (userId, allowance) =>
+        (await quota.status(userId, 'global', allowance)).some((line) => line.spent >= line.limit),
+    });
+    await access.ready();
+    app.decorate('billing', { store, access, subscribeUrl: `${app.config.publicUrl}/profile#billing` });
+  },
+  { name: 'webox-billing', dependencies: ['webox-database', 'webox-metering', 'webox-users'] },
+);
