@@ -25,11 +25,13 @@ const REDACTED_PATHS = [
   '*.secret',
   'ciphertext',
   '*.ciphertext',
-  // The configuration's Stripe secrets, wherever a config object is logged.
+  // The configuration's Stripe secrets: its billing part alone, or the whole configuration.
   'stripeSecretKey',
   '*.stripeSecretKey',
+  '*.*.stripeSecretKey',
   'stripeWebhookSecrets',
   '*.stripeWebhookSecrets',
+  '*.*.stripeWebhookSecrets',
 ];
 
 /**
