@@ -203,6 +203,41 @@ describe('plans granted by hand', () => {
   });
 });
 
+describe('the cache', () => {
+  it('reads no billing table and no account per call once warm, and again only after a change', async () => {
+    const plan = (await createPlan()).json();
+    const user = await member(test);
+    await setPolicy('subscribers');
+    await grant(user.id, { planId: plan.id });
+    const { store } = test.app.billing;
+    const users = test.app.users;
+    const reads: string[] = [];
+    const grantRead = store.grant;
+    const isAdmin = users.isAdmin;
+    store.grant = (id) => {
+      reads.push('grant');
+      return grantRead(id);
+    };
+    users.isAdmin = (id) => {
+      reads.push('role');
+      return isAdmin(id);
+    };
+    try {
+      expect((await completion(user)).statusCode).toBe(200);
+      reads.length = 0;
+      for (let call = 0; call < 3; call++) expect((await completion(user)).statusCode).toBe(200);
+      expect(reads).toEqual([]);
+      await grant(user.id, { planId: null });
+      expect((await completion(user)).statusCode).toBe(402);
+      expect((await completion(user)).statusCode).toBe(402);
+      expect(reads.sort()).toEqual(['grant', 'role']);
+    } finally {
+      store.grant = grantRead;
+      users.isAdmin = isAdmin;
+    }
+  });
+});
+
 describe('plans', () => {
   it('are created, changed, listed and retired; GET /api/plans lists the active ones', async () => {
     const created = await createPlan({
