@@ -203,6 +203,28 @@ describe('plans granted by hand', () => {
   });
 });
 
+describe('/v1/models', () => {
+  const listed = async (who: Member) =>
+    (await test.app.inject({ method: 'GET', url: '/v1/models', headers: { authorization: `Bearer ${who.token}` } }))
+      .json()
+      .data.map((model: { id: string }) => model.id) as string[];
+
+  it("lists the global keys' models only when the caller may use them, and only the plan's when it lists some", async () => {
+    const user = await member(test);
+    const everything = await listed(user);
+    expect(everything).toContain(`openai/${MODEL}`);
+    expect(everything).toContain('openai/gpt-4o-mini');
+    await setPolicy('subscribers');
+    expect(await listed(user)).toEqual([]);
+    const plan = (await createPlan({ models: [`openai/${MODEL}`] })).json();
+    await grant(user.id, { planId: plan.id });
+    expect(await listed(user)).toEqual([`openai/${MODEL}`]);
+    // A personal key lists its provider's models whatever the plan says.
+    await user.client.put('/api/keys/openai', { apiKey: makeKey.openai() });
+    expect(await listed(user)).toEqual(everything);
+  });
+});
+
 describe('the cache', () => {
   it('reads no billing table and no account per call once warm, and again only after a change', async () => {
     const plan = (await createPlan()).json();

@@ -41,6 +41,17 @@ export interface Access {
   grantedUntil: Date | null;
 }
 
+/**
+ * Whether the decision lets this `provider/model` run on a global key: what the gate enforces, for
+ * the lists that show only what can be used (/v1/models).
+ */
+export function opensGlobalModel(access: Access, modelId: string): boolean {
+  if (access.admin) return true;
+  if (!access.allowed) return false;
+  const models = access.plan?.models;
+  return !models || models.includes(modelId);
+}
+
 export function createBillingAccess(options: {
   store: BillingStore;
   bus: ChangeBus;

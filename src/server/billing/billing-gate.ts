@@ -4,7 +4,7 @@
 // model_not_in_plan. Admins are never refused. Runs after the key's source is known and before
 // admission: nothing is held or decrypted for a refused call.
 import type { CompletionGate } from '../completions/completion-pipeline.ts';
-import type { BillingAccess } from './billing-access.ts';
+import { type BillingAccess, opensGlobalModel } from './billing-access.ts';
 import { billingErrors } from './billing-errors.ts';
 
 export function createBillingGate(access: BillingAccess, subscribeUrl: string): CompletionGate {
@@ -19,7 +19,6 @@ export function createBillingGate(access: BillingAccess, subscribeUrl: string): 
       );
     }
     const modelId = `${call.provider}/${call.model}`;
-    const models = decision.plan?.models;
-    if (models && !models.includes(modelId)) throw billingErrors.modelNotInPlan(modelId, subscribeUrl);
+    if (!opensGlobalModel(decision, modelId)) throw billingErrors.modelNotInPlan(modelId, subscribeUrl);
   };
 }

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { completion, completionChunk, completionRequest, gatewayModelList } from '../../shared/gateway.ts';
+import { opensGlobalModel } from '../billing/billing-access.ts';
 import { ACCESS_TOKEN, documentSecurity } from '../openapi/security.ts';
 import { providers } from '../providers/registry.ts';
 import { createUpstreamPools } from '../upstream/upstream-pool.ts';
@@ -110,21 +111,25 @@ export const gatewayPlugin = fastifyPlugin(
 
         scope.get('/models', { schema: modelsSchema }, async (request) => {
           const identity = tokenCaller(request);
-          const sources = await Promise.all(
-            providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
-          );
+          const [billing, ...sources] = await Promise.all([
+            app.billing.access.decide(identity.userId),
+            ...providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
+          ]);
+          // On a global key, only what billing lets this user run there (DESIGN §6 "Billing").
+          const usable = (source: (typeof sources)[number], id: string) =>
+            source === 'personal' || (source === 'global' && opensGlobalModel(billing, id));
           return {
             object: 'list',
-            data: providers
-              .filter((_provider, index) => sources[index] !== 'none')
-              .flatMap((provider) =>
-                provider.models.map((model) => ({
+            data: providers.flatMap((provider, index) =>
+              provider.models
+                .filter((model) => usable(sources[index] ?? 'none', `${provider.id}/${model.id}`))
+                .map((model) => ({
                   id: `${provider.id}/${model.id}`,
                   object: 'model',
                   created: CATALOGUE_CREATED,
                   owned_by: provider.id,
                 })),
-              ),
+            ),
           };
         });
 
