@@ -98,7 +98,13 @@ export function createBillingAccess(options: {
       const { policy, freeAllowance } = settings.current();
       const grant = state.grant;
       const live = grant !== null && (grant.until === null || grant.until > now);
-      const plan = live ? (plans.current().find((entry) => entry.id === grant.planId) ?? null) : null;
+      const find = () => plans.current().find((entry) => entry.id === grant?.planId) ?? null;
+      let plan = live ? find() : null;
+      // A grant of a plan created on another instance may arrive before that plan's notice does.
+      if (live && !plan) {
+        await plans.invalidate();
+        plan = find();
+      }
       const base = { admin: state.admin, plan, grantedUntil: plan ? (grant?.until ?? null) : null };
       if (plan || state.admin || policy === 'everyone') return { ...base, allowed: true, reason: null };
       if (freeAllowance && !(await options.allowanceSpent(userId, freeAllowance))) {
