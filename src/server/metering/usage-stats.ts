@@ -55,41 +55,56 @@ const numeric = (row: Record<string, unknown>): UsageTotals => ({
   personalCostMicrousd: Number(row.personalCostMicrousd),
 });
 
+type Range = { userId?: string; from: string; to: string };
+
 export function createUsageStats(db: Database) {
+  const inRange = (options: Range) =>
+    and(
+      gte(usageDaily.day, options.from),
+      lte(usageDaily.day, options.to),
+      options.userId ? eq(usageDaily.userId, options.userId) : undefined,
+    );
+
+  async function totalsOf(where: ReturnType<typeof inRange>) {
+    const [totalsRow] = await db.select(sums).from(usageDaily).where(where);
+    return numeric(totalsRow ?? {});
+  }
+
+  async function seriesOf(where: ReturnType<typeof inRange>, groupBy: Grouping): Promise<UsageRow[]> {
+    const key = groupColumn[groupBy];
+    // Grouped by user, the series keys are user ids, top spenders of the operator's money
+    // first; names and addresses come from the users module (usage-routes.ts), not a join.
+    const orderBy =
+      groupBy === 'day'
+        ? [key]
+        : groupBy === 'user'
+          ? [desc(sums.globalCostMicrousd), desc(sums.costMicrousd)]
+          : [desc(sums.costMicrousd)];
+    const rows = await db
+      .select({ key, ...sums })
+      .from(usageDaily)
+      .where(where)
+      .groupBy(key)
+      .orderBy(...orderBy);
+    return rows.map((row) => ({ key: row.key, ...numeric(row) }));
+  }
+
   return {
-    async query(options: { userId?: string; from: string; to: string; groupBy: Grouping }) {
-      const where = and(
-        gte(usageDaily.day, options.from),
-        lte(usageDaily.day, options.to),
-        options.userId ? eq(usageDaily.userId, options.userId) : undefined,
-      );
-      const [totalsRow] = await db.select(sums).from(usageDaily).where(where);
-      const key = groupColumn[options.groupBy];
-      // Grouped by user, the series keys are user ids, top spenders of the operator's money
-      // first; names and addresses come from the users module (usage-routes.ts), not a join.
-      const orderBy =
-        options.groupBy === 'day'
-          ? [key]
-          : options.groupBy === 'user'
-            ? [desc(sums.globalCostMicrousd), desc(sums.costMicrousd)]
-            : [desc(sums.costMicrousd)];
-      const rows = await db
-        .select({ key, ...sums })
-        .from(usageDaily)
-        .where(where)
-        .groupBy(key)
-        .orderBy(...orderBy);
-      const series: UsageRow[] = rows.map((row) => ({ key: row.key, ...numeric(row) }));
-      return { totals: numeric(totalsRow ?? {}), series };
+    async query(options: Range & { groupBy: Grouping }) {
+      const where = inRange(options);
+      const [totals, series] = await Promise.all([totalsOf(where), seriesOf(where, options.groupBy)]);
+      return { totals, series };
     },
 
-    /** The totals and several series over one range, read together (the usage page's report). */
-    async report<G extends Grouping>(options: { userId?: string; from: string; to: string; groupings: readonly G[] }) {
-      const answers = await Promise.all(options.groupings.map((groupBy) => this.query({ ...options, groupBy })));
-      const series = Object.fromEntries(
-        options.groupings.map((groupBy, index) => [groupBy, answers[index]?.series ?? []]),
-      );
-      return { totals: answers[0]?.totals ?? numeric({}), series: series as Record<G, UsageRow[]> };
+    /** The totals (read once) and several series over one range (the usage page's report). */
+    async report<G extends Grouping>(options: Range & { groupings: readonly G[] }) {
+      const where = inRange(options);
+      const [totals, ...answers] = await Promise.all([
+        totalsOf(where),
+        ...options.groupings.map((groupBy) => seriesOf(where, groupBy)),
+      ]);
+      const series = Object.fromEntries(options.groupings.map((groupBy, index) => [groupBy, answers[index] ?? []]));
+      return { totals: totals as UsageTotals, series: series as Record<G, UsageRow[]> };
     },
   };
 }
