@@ -109,7 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
-    await app.register(limitsRoutes);
+    // The budgets users see are the ones admission holds, billing's plans and allowance included.
+    await app.register(limitsRoutes, { budgetFallback: (userId) => app.billing.budgetFallback(userId) });
     await app.register(planRoutes);
     await app.register(billingRoutes);
     await app.register(conversationRoutes);

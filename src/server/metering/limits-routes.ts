@@ -14,19 +14,28 @@ import {
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
+import { type BudgetFallback, budgetInForce } from './limit-policies.ts';
 
 const tags = ['Limits'];
 
 const BUDGETS =
   'Budgets are money (micro-dollars) and/or tokens (input + output) per day and month in WEBOX_TIMEZONE, for the global keys and, apart, the personal keys; null is no limit.';
 
-export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
+export interface LimitsRoutesOptions {
+  /**
+   * What the completion gates hand admission for this user's global-key calls (billing's plan
+   * budget and free allowance), so the budgets shown are the ones held. Unset: none.
+   */
+  budgetFallback?: (userId: string) => Promise<BudgetFallback | undefined>;
+}
+
+export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (app, options) => {
   const { policies, quota } = app.metering;
 
   async function budgetLines(userId: string) {
-    const limits = await policies.effective(userId);
+    const [limits, fallback] = await Promise.all([policies.effective(userId), options.budgetFallback?.(userId)]);
     const [global, personal] = await Promise.all([
-      quota.status(userId, 'global', limits.budgets.global),
+      quota.status(userId, 'global', budgetInForce(limits, 'global', fallback).budget),
       quota.status(userId, 'personal', limits.budgets.personal),
     ]);
     return { limits, budgets: [...global, ...personal] };
