@@ -36,6 +36,8 @@ export const billingErrors = {
       'Plans cannot have Stripe prices on this server yet: give prices null (a plan for grants).',
       'prices',
     ),
+  reversedRange: () => commonErrors.invalidParameter('from must not be after to.', 'from'),
+  rangeTooLong: (days: number) => commonErrors.invalidParameter(`A report covers at most ${days} days.`, 'to'),
   grantInPast: () => commonErrors.invalidParameter('until must be in the future.', 'until'),
   planNotFound: () => commonErrors.notFound('The plan'),
 };
