@@ -91,6 +91,14 @@ describe("a plan's budgets", () => {
     await setDefault({ ...NO_LIMITS, monthTokens: 10 });
     await grantedPlan(user, { ...NO_LIMITS, monthTokens: 5 * worstCase });
     expect(await globalLine(user)).toMatchObject({ period: 'month', limit: 5 * worstCase, spent: 0 });
+    // The admin's views say the same.
+    const listed = (await admin.get('/api/admin/limits'))
+      .json()
+      .users.find((entry: { userId: string }) => entry.userId === user.id);
+    expect(listed.effective.global).toEqual({ ...NO_LIMITS, monthTokens: 5 * worstCase });
+    expect((await admin.get(`/api/admin/users/${user.id}/limits`)).json().budgets).toMatchObject([
+      { source: 'global', period: 'month', limit: 5 * worstCase },
+    ]);
 
     const { answers, passed, refusedWith } = await burst(user, 50);
     expect(passed).toHaveLength(5);

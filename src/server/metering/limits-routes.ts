@@ -101,8 +101,12 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
             quota.spentByUser('global'),
             app.users.ids(),
           ]);
-          const summaries = users.map((id) => {
+          // Each user's billing budget is a cached decision in billing (read once per user, then
+          // kept until it changes), so the list shows the budgets admission would hold.
+          const fallbacks = await Promise.all(users.map((id) => options.budgetFallback?.(id)));
+          const summaries = users.map((id, index) => {
             const { own, limits } = everyone.forUser(id);
+            const global = budgetInForce(limits, 'global', fallbacks[index]).budget;
             return {
               userId: id,
               override: {
@@ -111,7 +115,7 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
                 requestsPerMinute: own?.requestsPerMinute ?? null,
                 tokensPerMinute: own?.tokensPerMinute ?? null,
               },
-              effective: limits.budgets,
+              effective: { global, personal: limits.budgets.personal },
               requestsPerMinute: limits.requestsPerMinute,
               tokensPerMinute: limits.tokensPerMinute,
               spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },
