@@ -45,6 +45,8 @@ export const billingErrors = {
       details: { provider: 'stripe' },
       cause,
     }),
+  reversedRange: () => commonErrors.invalidParameter('from must not be after to.', 'from'),
+  rangeTooLong: (days: number) => commonErrors.invalidParameter(`A report covers at most ${days} days.`, 'to'),
   grantInPast: () => commonErrors.invalidParameter('until must be in the future.', 'until'),
   planNotFound: () => commonErrors.notFound('The plan'),
 };
