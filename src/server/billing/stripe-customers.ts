@@ -22,8 +22,9 @@ import { callStripe, isStripeResourceMissing, type StripeClient } from './stripe
 const LIVE_STATUSES = ['active', 'trialing', 'past_due'];
 
 /**
- * The customer's newest subscriptions read before a Checkout (cancelled ones included). A live
- * one is the newest but for a few abandoned attempts: no Checkout is opened while one is live.
+ * How many of the customer's subscriptions, newest first and cancelled ones included, a Checkout
+ * reads. A live one is among the newest: no Checkout is opened while one is live, so only older
+ * ones, ended, come after it.
  */
 const SUBSCRIPTIONS_READ = 10;
 
