@@ -12,10 +12,8 @@ import type { Catalog } from '../components/use-catalog.ts';
 import type { Interval } from './billing-text.ts';
 import { CurrentPlan } from './current-plan.tsx';
 import { PlanCards } from './plan-cards.tsx';
-import { hasCustomer, SUBSCRIBED, useBilling } from './use-billing.ts';
+import { BILLING_ANCHOR, hasCustomer, SUBSCRIBED, useBilling } from './use-billing.ts';
 import { useCheckoutReturn } from './use-checkout-return.ts';
-
-export const BILLING_ANCHOR = 'billing';
 
 /** Leaves WeBox for Stripe's page; only a web address is followed. */
 export function goTo(url: string) {

@@ -4,6 +4,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { BillingView, PlanView } from '../api/types.ts';
 
+/** The profile section's anchor: refusals of the shared keys link to /profile#billing. */
+export const BILLING_ANCHOR = 'billing';
+
 export function useBilling() {
   const [billing, setBilling] = useState<BillingView | null>(null);
   const [plans, setPlans] = useState<PlanView[] | null>(null);
