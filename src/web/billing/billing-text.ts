@@ -7,18 +7,26 @@ import type { Catalog } from '../components/use-catalog.ts';
 
 export type Interval = 'month' | 'year';
 
+/** How many decimals the currency's minor unit has: 2 for EUR (cents), 0 for JPY. */
+export function minorDigits(currency: string): number {
+  try {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() });
+    return format.resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** Minor units (cents) as the currency's own amount, "9,00 €" or "$9.00"; JPY has no decimals. */
 export function formatPrice(amount: number, currency: string, locale: string): string {
   const code = currency.toUpperCase();
-  let format: Intl.NumberFormat;
+  const value = amount / 10 ** minorDigits(code);
   try {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency: code });
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: code }).format(value);
   } catch {
     // A code Intl does not know: the number and the code as Stripe sent it.
-    return `${(amount / 100).toFixed(2)} ${code}`;
+    return `${value.toFixed(2)} ${code}`;
   }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
 }
 
 /** "9,00 € / mois". */
