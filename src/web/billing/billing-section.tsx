@@ -86,7 +86,7 @@ export function BillingSection({
           )}
           {billing.enabled && plans && (
             <>
-              <h3>{t('billing.plansTitle')}</h3>
+              <h3 className="section-subtitle">{t('billing.plansTitle')}</h3>
               {subscribed && <p className="muted">{t('billing.changeInPortal')}</p>}
               <PlanCards
                 plans={plans}

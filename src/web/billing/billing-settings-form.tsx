@@ -85,12 +85,19 @@ export function BillingSettingsForm({
       <form onSubmit={save} noValidate className="form-stack">
         <fieldset>
           <legend>{t('adminBilling.settings.policy')}</legend>
-          {POLICIES.map((value) => (
-            <label key={value} className="checkbox">
-              <input type="radio" name={`${id}-policy`} checked={policy === value} onChange={() => setPolicy(value)} />
-              {t(`adminBilling.settings.policies.${value}`)}
-            </label>
-          ))}
+          <div className="choice-list">
+            {POLICIES.map((value) => (
+              <label key={value} className="checkbox">
+                <input
+                  type="radio"
+                  name={`${id}-policy`}
+                  checked={policy === value}
+                  onChange={() => setPolicy(value)}
+                />
+                {t(`adminBilling.settings.policies.${value}`)}
+              </label>
+            ))}
+          </div>
         </fieldset>
         <fieldset>
           <legend>{t('adminBilling.settings.freeAllowance')}</legend>

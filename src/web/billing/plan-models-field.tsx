@@ -38,24 +38,26 @@ export function PlanModelsField({
   return (
     <fieldset aria-describedby={errorId ?? undefined} aria-invalid={errorId ? true : undefined}>
       <legend>{t('adminBilling.plan.models')}</legend>
-      <label className="checkbox">
-        <input
-          type="radio"
-          name={`${id}-scope`}
-          checked={allModels}
-          onChange={() => onChange({ allModels: true, models })}
-        />
-        {t('adminBilling.plan.allModels')}
-      </label>
-      <label className="checkbox">
-        <input
-          type="radio"
-          name={`${id}-scope`}
-          checked={!allModels}
-          onChange={() => onChange({ allModels: false, models })}
-        />
-        {t('adminBilling.plan.someModels')}
-      </label>
+      <div className="choice-list">
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-scope`}
+            checked={allModels}
+            onChange={() => onChange({ allModels: true, models })}
+          />
+          {t('adminBilling.plan.allModels')}
+        </label>
+        <label className="checkbox">
+          <input
+            type="radio"
+            name={`${id}-scope`}
+            checked={!allModels}
+            onChange={() => onChange({ allModels: false, models })}
+          />
+          {t('adminBilling.plan.someModels')}
+        </label>
+      </div>
       {!allModels && (
         <div className="plan-models" data-testid="plan-models">
           {catalog?.providers.map((provider) =>

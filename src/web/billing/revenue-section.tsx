@@ -92,7 +92,7 @@ export function RevenueSection({ range }: { range: { from: string; to: string } 
           canceled: format.number(counts.canceled),
         })}
       </p>
-      <h3>{t('money.byPlan')}</h3>
+      <h3 className="section-subtitle">{t('money.byPlan')}</h3>
       <DataTable
         caption={t('money.byPlan')}
         columns={[
@@ -103,7 +103,7 @@ export function RevenueSection({ range }: { range: { from: string; to: string } 
         rowKey={(row) => row.planId}
         empty={t('money.noSubscribers')}
       />
-      <h3>{t('money.byUser')}</h3>
+      <h3 className="section-subtitle">{t('money.byUser')}</h3>
       <RevenueUsersTable users={report.users} nameOf={nameOf} usdPerCurrency={rates} />
     </UsageSection>
   );
