@@ -8,7 +8,9 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
 import { billingRoutes } from './billing/billing-routes.ts';
+import { checkoutRoutes } from './billing/checkout-routes.ts';
 import { planRoutes } from './billing/plan-routes.ts';
+import { revenueRoutes } from './billing/revenue-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
@@ -109,9 +111,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
-    await app.register(limitsRoutes);
+    // The budgets users see are the ones admission holds, billing's plans and allowance included.
+    await app.register(limitsRoutes, { budgetFallback: (userId) => app.billing.budgetFallback(userId) });
     await app.register(planRoutes);
     await app.register(billingRoutes);
+    await app.register(checkoutRoutes);
+    await app.register(revenueRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

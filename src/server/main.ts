@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
+import { type ChangeBus, createLocalBus, createPostgresBus } from './cache/change-bus.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
@@ -74,6 +75,22 @@ async function withDatabase<T>(config: Config, purpose: string, run: (database: 
   }
 }
 
+/**
+ * The change bus for a one-off command, so running servers hear what it changed. On PostgreSQL
+ * they listen on the shared database; the embedded database is this command's alone (the lock
+ * says no server has it open), so nobody needs to hear.
+ */
+async function withChangeBus<T>(config: Config, run: (bus: ChangeBus) => Promise<T>) {
+  const bus = config.databaseUrl
+    ? await createPostgresBus({ databaseUrl: config.databaseUrl, log: cliLogger })
+    : createLocalBus();
+  try {
+    return await run(bus);
+  } finally {
+    await bus.close();
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -97,7 +114,7 @@ async function main(argv: string[]) {
       const [action, email] = rest;
       if (action !== 'promote' || !email) throw new UsageError('Usage: webox user promote EMAIL');
       const found = await withDatabase(config, 'webox user promote', (database) =>
-        promoteUserByEmail(database.db, email),
+        withChangeBus(config, (bus) => promoteUserByEmail(database.db, bus, email)),
       );
       if (!found) throw new UsageError(`No account has the email ${email}.`);
       console.log(`${email} is now an admin.`);

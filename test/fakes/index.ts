@@ -88,3 +88,7 @@ export async function startFakeUpstreams(options?: FakeUpstreamOptions): Promise
     },
   };
 }
+
+// Stripe is not a model provider: its fake stands apart (test/fakes/stripe.ts), re-exported here.
+export type { Delivery, FakeStripe, SignedEvent, StripeObject, StripeRequest } from './stripe.ts';
+export { startFakeStripe } from './stripe.ts';

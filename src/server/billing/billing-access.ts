@@ -16,7 +16,7 @@ export const PLANS_CHANNEL = 'billing-plans';
 export const GRANT_CHANNEL = 'billing-grant';
 
 const CACHE_MAX_ENTRIES = 50_000;
-/** Read again after this long even without a notice (a safety net; `webox user promote` sends none). */
+/** Read again after this long even without a notice (a safety net: every change sends one, `webox user promote` included). */
 const CACHE_TTL_MS = 60_000;
 
 export interface AccessSettings {

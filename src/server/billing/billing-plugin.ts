@@ -1,15 +1,23 @@
-// The billing module as app.billing: its store, and the access decisions the completion gate and
-// GET /api/billing read (cached, invalidated across instances). Stripe is not called in this
-// build: plans and grants work without it.
+// The billing module as app.billing: its store, the access decisions the completion gate and
+// GET /api/billing read (cached, invalidated across instances), and the Stripe client (null when
+// billing is off: plans and grants work without it).
 import fastifyPlugin from 'fastify-plugin';
+import type { BudgetFallback } from '../metering/limit-policies.ts';
 import { type BillingAccess, createBillingAccess } from './billing-access.ts';
+import { budgetFallbackOf } from './billing-budgets.ts';
+import { billingErrors } from './billing-errors.ts';
 import { type BillingStore, createBillingStore } from './billing-store.ts';
+import { createStripeClient, type StripeClient } from './stripe-client.ts';
 
 export interface Billing {
   store: BillingStore;
   access: BillingAccess;
+  /** null: STRIPE_SECRET_KEY is not set. */
+  stripe: StripeClient | null;
   /** Where a refused user subscribes (absolute, on WEBOX_PUBLIC_URL). */
   subscribeUrl: string;
+  /** The user's global-key budget as billing knows it, as the gate hands it to admission. */
+  budgetFallback: (userId: string) => Promise<BudgetFallback | undefined>;
 }
 
 declare module 'fastify' {
@@ -31,7 +39,17 @@ export const billingPlugin = fastifyPlugin(
         (await quota.status(userId, 'global', allowance)).some((line) => line.spent >= line.limit),
     });
     await access.ready();
-    app.decorate('billing', { store, access, subscribeUrl: `${app.config.publicUrl}/profile#billing` });
+    const stripe = createStripeClient(app.config.billing);
+    const subscribeUrl = `${app.config.publicUrl}/profile#billing`;
+    const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
+    app.decorate('billing', {
+      store,
+      access,
+      stripe,
+      subscribeUrl,
+      budgetFallback: async (userId) =>
+        budgetFallbackOf(await access.decide(userId), access.settings(), allowanceSpent),
+    });
   },
   { name: 'webox-billing', dependencies: ['webox-database', 'webox-metering', 'webox-users'] },
 );

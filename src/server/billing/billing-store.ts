@@ -1,5 +1,6 @@
 // The billing module's rows: plans, the one settings row and the grants. Only this file reads the
-// billing tables; what the gate reads on every call is cached by billing-access.ts.
+// billing tables, but for the revenue view's sums (revenue.ts); what the gate reads on every call
+// is cached by billing-access.ts.
 import { asc, eq } from 'drizzle-orm';
 import type { PlanView } from '../../shared/billing.ts';
 import type { BudgetLimitsView } from '../../shared/limits.ts';
@@ -27,10 +28,15 @@ export const planViewOf = (row: PlanRow): PlanView => ({
   models: row.models ?? null,
 });
 
+type PlanPriceSlot = PlanView['prices']['month'];
+
 export interface PlanChange {
   name?: string;
   description?: string;
   active?: boolean;
+  /** As read from Stripe (stripe-prices.ts); null: no price for the interval. */
+  monthPrice?: PlanPriceSlot;
+  yearPrice?: PlanPriceSlot;
   budgets?: BudgetLimitsView;
   models?: string[] | null;
 }
