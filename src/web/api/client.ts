@@ -25,7 +25,7 @@ import type {
   PlanBody,
   PlanView,
   ProviderInfo,
-  RevenueReport,
+  RevenueView,
   SavedKey,
   UserKeyState,
 } from './types.ts';
@@ -216,7 +216,7 @@ export const api = {
   grantPlan: (userId: string, body: { planId: string | null; until?: string | null }) =>
     send<BillingView>('PUT', `/api/admin/users/${encodeURIComponent(userId)}/plan`, body),
   revenue: (range: { from: string; to: string }) =>
-    get<RevenueReport>(`/api/admin/billing/revenue?${new URLSearchParams(range)}`),
+    get<RevenueView>(`/api/admin/billing/revenue?${new URLSearchParams(range)}`),
 
   tokens: () => get<{ tokens: AccessToken[] }>('/api/tokens'),
   createToken: (body: { name: string; expiresAt?: string; requestsPerMinute?: number }) =>

@@ -2,8 +2,8 @@
 // inferred from the zod schemas the server serialises its answers with (src/shared), never written
 // twice.
 
-import type { BillingView } from '../../shared/billing.ts';
-import type { BudgetLimitsView } from '../../shared/limits.ts';
+import type { z } from 'zod';
+import type { createPlanBody, RevenueView } from '../../shared/billing.ts';
 
 export type {
   AccessReason,
@@ -11,6 +11,7 @@ export type {
   BillingSettingsView,
   BillingView,
   PlanView,
+  RevenueView,
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
 export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
@@ -29,35 +30,7 @@ export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type { AdminUser, Me } from '../../shared/users.ts';
 
 /** An amount in a currency's minor unit (cents), currency lowercase ISO 4217. */
-export interface CurrencyAmount {
-  currency: string;
-  amount: number;
-}
-
-/**
- * GET /api/admin/billing/revenue (DESIGN §6 "Billing"). Written here from the contract rather than
- * inferred: its schema (`revenueView` in src/shared/billing.ts) arrives with the server's route.
- */
-export interface RevenueReport {
-  from: string;
-  to: string;
-  totals: CurrencyAmount[];
-  mrr: CurrencyAmount[];
-  subscribersByPlan: Array<{ planId: string; name: string; count: number }>;
-  users: Array<{
-    userId: string;
-    plan: { id: string; name: string } | null;
-    status: BillingView['status'];
-    revenue: CurrencyAmount[];
-    globalCostMicrousd: number;
-  }>;
-}
+export type CurrencyAmount = RevenueView['totals'][number];
 
 /** POST /api/admin/plans; PATCH takes each field optional, and `active`. */
-export interface PlanBody {
-  name: string;
-  description?: string;
-  prices: { month: { stripePriceId: string } | null; year: { stripePriceId: string } | null };
-  budgets?: BudgetLimitsView;
-  models?: string[] | null;
-}
+export type PlanBody = z.input<typeof createPlanBody>;

@@ -82,6 +82,22 @@ describe('BillingSection', () => {
     expect(redirect).not.toHaveBeenCalled();
   });
 
+  it('names Stripe when it fails to open Checkout, and stays on the page', async () => {
+    mockFetch({
+      'GET /api/billing': () => ({ body: billingOf() }),
+      'GET /api/plans': plansRoute,
+      'POST /api/billing/checkout': () => ({
+        status: 502,
+        body: { error: { code: 'provider_error', message: 'x', provider: 'stripe' } },
+      }),
+    });
+    const redirect = vi.fn();
+    renderWithApp(<BillingSection catalog={catalog} redirect={redirect} />);
+    await userEvent.click(await screen.findByRole('button', { name: /^Subscribe to Team/ }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Stripe failed to answer/);
+    expect(redirect).not.toHaveBeenCalled();
+  });
+
   it('shows a grant and its end, and no subscribe buttons while Stripe is off', async () => {
     mockFetch({
       'GET /api/billing': () => ({

@@ -9,7 +9,7 @@ import { errorMessage } from '../api/error-messages.ts';
 import type { PlanView } from '../api/types.ts';
 import { Notice } from '../components/notice.tsx';
 import type { Catalog } from '../components/use-catalog.ts';
-import type { Interval } from './billing-text.ts';
+import { billingProviderName, type Interval } from './billing-text.ts';
 import { CurrentPlan } from './current-plan.tsx';
 import { PlanCards } from './plan-cards.tsx';
 import { BILLING_ANCHOR, hasCustomer, SUBSCRIBED, useBilling } from './use-billing.ts';
@@ -50,7 +50,9 @@ export function BillingSection({
       redirect((await call()).url);
     } catch (caught) {
       setFailure(
-        caught instanceof ApiError && caught.code === 'no_customer' ? t('billing.noCustomer') : errorMessage(t, caught),
+        caught instanceof ApiError && caught.code === 'no_customer'
+          ? t('billing.noCustomer')
+          : errorMessage(t, caught, billingProviderName),
       );
     } finally {
       setBusy(false);
@@ -70,7 +72,7 @@ export function BillingSection({
       )}
       {checkout === 'timeout' && <Notice kind="warning">{t('billing.checkout.timeout')}</Notice>}
       {checkout === 'canceled' && <Notice kind="info">{t('billing.checkout.canceled')}</Notice>}
-      {error !== null && <Notice kind="error">{errorMessage(t, error)}</Notice>}
+      {error !== null && <Notice kind="error">{errorMessage(t, error, billingProviderName)}</Notice>}
       {failure && <Notice kind="error">{failure}</Notice>}
       {!billing ? (
         error === null && <p role="status">{t('app.loading')}</p>

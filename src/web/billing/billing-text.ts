@@ -7,6 +7,9 @@ import type { Catalog } from '../components/use-catalog.ts';
 
 export type Interval = 'month' | 'year';
 
+/** Names the provider of a billing error: Stripe's failures answer provider_error, `provider: stripe`. */
+export const billingProviderName = (id: string) => (id === 'stripe' ? 'Stripe' : id);
+
 /** How many decimals the currency's minor unit has: 2 for EUR (cents), 0 for JPY. */
 export function minorDigits(currency: string): number {
   try {

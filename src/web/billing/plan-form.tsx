@@ -11,7 +11,7 @@ import { Notice } from '../components/notice.tsx';
 import type { Catalog } from '../components/use-catalog.ts';
 import { useFormat } from '../format.ts';
 import { BudgetFields } from '../limits/budget-fields.tsx';
-import { type Interval, priceText } from './billing-text.ts';
+import { billingProviderName, type Interval, priceText } from './billing-text.ts';
 import { type PlanFormError, planBodyOf, planFormOf } from './plan-form-state.ts';
 import { PlanModelsField } from './plan-models-field.tsx';
 
@@ -59,7 +59,7 @@ export function PlanForm({
       if (!plan) setForm(planFormOf(null));
       onSaved(saved);
     } catch (error) {
-      setMessage({ text: errorMessage(t, error) });
+      setMessage({ text: errorMessage(t, error, billingProviderName) });
     } finally {
       setSaving(false);
     }

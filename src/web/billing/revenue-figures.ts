@@ -1,7 +1,7 @@
 // The money view's arithmetic: revenue stays in its currency; the margin turns it into dollars at
 // the rates the admin set (usdPerCurrency) and takes the global keys' cost away. A currency with no
 // rate leaves the margin unknown rather than guessed. Pure, so it can be tested alone.
-import type { CurrencyAmount, RevenueReport } from '../api/types.ts';
+import type { CurrencyAmount, RevenueView } from '../api/types.ts';
 import { minorDigits } from './billing-text.ts';
 
 export type Margin = { ok: true; microusd: number } | { ok: false; missing: string[] };
@@ -35,11 +35,10 @@ export function ratesUsed(revenue: CurrencyAmount[], usdPerCurrency: Record<stri
 }
 
 /** Subscriptions whose payment failed, and those that ended, from the users' statuses. */
-export function statusCounts(users: RevenueReport['users']) {
+export function statusCounts(users: RevenueView['users']) {
   const count = (status: string) => users.filter((user) => user.status === status).length;
   return { pastDue: count('past_due'), unpaid: count('unpaid'), canceled: count('canceled') };
 }
 
 /** What the global keys cost for the users of the report. */
-export const totalCost = (users: RevenueReport['users']) =>
-  users.reduce((sum, user) => sum + user.globalCostMicrousd, 0);
+export const totalCost = (users: RevenueView['users']) => users.reduce((sum, user) => sum + user.globalCostMicrousd, 0);

@@ -3,7 +3,7 @@
 // rate (and saying so), "no rate set" when one is missing, subscribers per plan, payments in trouble.
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RevenueReport } from '../api/types.ts';
+import type { RevenueView } from '../api/types.ts';
 import { mockFetch, renderWithApp } from '../test-utils.tsx';
 import { RevenueSection } from './revenue-section.tsx';
 
@@ -12,7 +12,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const report: RevenueReport = {
+const report: RevenueView = {
   from: '2026-03-01',
   to: '2026-03-31',
   totals: [{ currency: 'eur', amount: 1800 }],

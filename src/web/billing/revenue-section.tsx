@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
-import type { AdminUser, BillingSettingsView, RevenueReport } from '../api/types.ts';
+import type { AdminUser, BillingSettingsView, RevenueView } from '../api/types.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useFormat } from '../format.ts';
@@ -15,7 +15,7 @@ import { amountsText, marginText } from './money-text.ts';
 import { marginOf, ratesUsed, statusCounts, totalCost } from './revenue-figures.ts';
 import { RevenueUsersTable } from './revenue-users-table.tsx';
 
-type Loaded = { report: RevenueReport; settings: BillingSettingsView; users: AdminUser[] };
+type Loaded = { report: RevenueView; settings: BillingSettingsView; users: AdminUser[] };
 
 function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (

@@ -2,14 +2,14 @@
 // range (in its currency), what they cost on the global keys (dollars), and the margin at the
 // admin's rates.
 import { useTranslation } from 'react-i18next';
-import type { RevenueReport } from '../api/types.ts';
+import type { RevenueView } from '../api/types.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { useFormat } from '../format.ts';
 import { statusText } from './billing-text.ts';
 import { amountsText, marginText } from './money-text.ts';
 import { marginOf } from './revenue-figures.ts';
 
-type Row = RevenueReport['users'][number];
+type Row = RevenueView['users'][number];
 
 export function RevenueUsersTable({
   users,
