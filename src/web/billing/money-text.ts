@@ -12,6 +12,13 @@ export function amountsText(amounts: CurrencyAmount[], locale: string): string {
 
 /** The margin in dollars, or "no rate set for EUR". */
 export function marginText(t: TFunction, margin: Margin, money: (microusd: number) => string): string {
-  if (margin.ok) return margin.microusd < 0 ? `−${money(-margin.microusd)}` : money(margin.microusd);
-  return t('money.noRate', { currencies: margin.missing.map((code) => code.toUpperCase()).join(', ') });
+  if (!margin.ok) return marginMissing(t, margin.missing);
+  if (margin.microusd >= 0) return money(margin.microusd);
+  // A loss of a few micro-dollars reads "< $0.0001" as an amount: as a loss it is "> −$0.0001".
+  const loss = money(-margin.microusd);
+  return loss.startsWith('< ') ? `> −${loss.slice(2)}` : `−${loss}`;
+}
+
+function marginMissing(t: TFunction, missing: string[]): string {
+  return t('money.noRate', { currencies: missing.map((code) => code.toUpperCase()).join(', ') });
 }

@@ -1,5 +1,8 @@
 // The margin at the admin's rates, unknown when a currency has none; counts from the statuses.
 import { describe, expect, it } from 'vitest';
+import { formatMoney } from '../format.ts';
+import { initI18n } from '../i18n/index.ts';
+import { marginText } from './money-text.ts';
 import { marginOf, ratesUsed, statusCounts } from './revenue-figures.ts';
 
 describe('marginOf', () => {
@@ -57,5 +60,17 @@ describe('statusCounts', () => {
       unpaid: 0,
       canceled: 1,
     });
+  });
+});
+
+describe('marginText', () => {
+  const t = initI18n({ language: 'en' }).t;
+  const money = (microusd: number) => formatMoney(microusd, 'en-US');
+
+  it('writes a loss with its sign, a tiny one as a bound, and a missing rate in words', () => {
+    expect(marginText(t, { ok: true, microusd: 5_800_000 }, money)).toBe('$5.80');
+    expect(marginText(t, { ok: true, microusd: -2_100_000 }, money)).toBe('−$2.10');
+    expect(marginText(t, { ok: true, microusd: -12 }, money)).toBe('> −$0.0001');
+    expect(marginText(t, { ok: false, missing: ['eur', 'gbp'] }, money)).toBe('no rate set for EUR, GBP');
   });
 });
