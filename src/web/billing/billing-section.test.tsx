@@ -147,9 +147,9 @@ describe('BillingSection', () => {
       path: '/profile?checkout=success',
       language: 'fr',
     });
-    expect(screen.getByText(/en attente de la confirmation de Stripe/)).toBeTruthy();
+    expect(screen.getByText(/Nous attendons la confirmation de Stripe/)).toBeTruthy();
     expect(await screen.findByText('Merci ! Votre abonnement à Pro est actif.')).toBeTruthy();
-    expect(screen.queryByText(/en attente de la confirmation/)).toBeNull();
+    expect(screen.queryByText(/attendons la confirmation/)).toBeNull();
     expect(screen.getByTestId('billing-status').textContent).toBe('Actif');
     // Confirmed: it stops asking.
     const count = calls.filter((call) => call.url === '/api/billing').length;
