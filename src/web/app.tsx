@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
+import { AdminPlansPage } from './pages/admin-plans-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
 import { ChatPage } from './pages/chat-page.tsx';
@@ -80,6 +81,14 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminUsersPage />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/plans"
+          element={
+            <RequireUser admin>
+              <AdminPlansPage />
             </RequireUser>
           }
         />

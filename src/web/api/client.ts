@@ -15,12 +15,17 @@ import { readEvents } from './sse.ts';
 import type {
   AccessToken,
   AdminUser,
+  BillingSettingsView,
+  BillingView,
   ConversationDetail,
   ConversationSummary,
   CreatedAccessToken,
   GlobalKeyState,
   Me,
+  PlanBody,
+  PlanView,
   ProviderInfo,
+  RevenueView,
   SavedKey,
   UserKeyState,
 } from './types.ts';
@@ -192,6 +197,26 @@ export const api = {
     send<DefaultLimits>('PUT', '/api/admin/limits/default', body),
   saveUserLimits: (id: string, body: LimitOverride) =>
     send<UserLimitsDetail>('PUT', `/api/admin/users/${encodeURIComponent(id)}/limits`, body),
+
+  billing: () => get<BillingView>('/api/billing'),
+  plans: () => get<{ plans: PlanView[] }>('/api/plans'),
+  /** Stripe Checkout's address for this plan and interval. */
+  checkout: (planId: string, interval: 'month' | 'year') =>
+    send<{ url: string }>('POST', '/api/billing/checkout', { planId, interval }),
+  /** Stripe Customer Portal's address. */
+  portal: () => send<{ url: string }>('POST', '/api/billing/portal', {}),
+  adminPlans: () => get<{ plans: PlanView[] }>('/api/admin/plans'),
+  createPlan: (body: PlanBody) => send<PlanView>('POST', '/api/admin/plans', body),
+  updatePlan: (id: string, body: Partial<PlanBody> & { active?: boolean }) =>
+    send<PlanView>('PATCH', `/api/admin/plans/${encodeURIComponent(id)}`, body),
+  billingSettings: () => get<BillingSettingsView>('/api/admin/billing'),
+  saveBillingSettings: (body: Partial<Omit<BillingSettingsView, 'enabled'>>) =>
+    send<BillingSettingsView>('PUT', '/api/admin/billing', body),
+  /** Grants a plan by hand (planId null removes the grant); `until` ends it. */
+  grantPlan: (userId: string, body: { planId: string | null; until?: string | null }) =>
+    send<BillingView>('PUT', `/api/admin/users/${encodeURIComponent(userId)}/plan`, body),
+  revenue: (range: { from: string; to: string }) =>
+    get<RevenueView>(`/api/admin/billing/revenue?${new URLSearchParams(range)}`),
 
   tokens: () => get<{ tokens: AccessToken[] }>('/api/tokens'),
   createToken: (body: { name: string; expiresAt?: string; requestsPerMinute?: number }) =>

@@ -5,7 +5,7 @@ import en from '../i18n/en.json' with { type: 'json' };
 import fr from '../i18n/fr.json' with { type: 'json' };
 import { initI18n } from '../i18n/index.ts';
 import { ApiError, type ApiErrorCode, errorFromResponse } from './client.ts';
-import { AUTH_SENTENCES, CODE_SENTENCES, errorMessage } from './error-messages.ts';
+import { AUTH_SENTENCES, CODE_SENTENCES, errorMessage, subscribeLinkOf } from './error-messages.ts';
 
 const names: Record<string, string> = { openai: 'OpenAI', mistral: 'Mistral' };
 const nameOf = (id: string) => names[id] ?? id;
@@ -35,6 +35,22 @@ describe('errorMessage', () => {
     expect(errorMessage(fr, error, nameOf)).toBe(
       'Ceci ne ressemble pas à une clé Mistral. Format attendu : exactement 32 lettres et chiffres.',
     );
+  });
+
+  it('says why the shared keys refused, and keeps only a web link to subscribe', () => {
+    const refusal = (reason: string, subscribeUrl: string) =>
+      new ApiError(402, 'subscription_required', '…', { reason, subscribeUrl });
+    expect(errorMessage(fr, refusal('no_subscription', 'https://webox.example/profile#billing'))).toMatch(
+      /^Les clés partagées sont réservées aux abonnés\./,
+    );
+    expect(errorMessage(en, refusal('past_due_grace_over', ''))).toMatch(/grace period is over/);
+    expect(subscribeLinkOf(refusal('no_subscription', 'https://webox.example/profile#billing'))).toBe(
+      'https://webox.example/profile#billing',
+    );
+    expect(subscribeLinkOf(refusal('no_subscription', 'javascript:alert(1)'))).toBeNull();
+    const notInPlan = new ApiError(403, 'model_not_in_plan', '…', { subscribeUrl: 'https://webox.example/profile' });
+    expect(subscribeLinkOf(notInPlan)).toBe('https://webox.example/profile');
+    expect(subscribeLinkOf(new ApiError(403, 'forbidden', '…', { subscribeUrl: 'https://x.example' }))).toBeNull();
   });
 
   it('maps better-auth codes and stream error events', () => {

@@ -14,8 +14,8 @@ import { ApiError, type ApiErrorCode, type ClientErrorCode, readErrorFields } fr
  * - message: `errors.<code>`, quoting the server's message (it says what is wrong);
  * - detailed: built from the error's details below, `errors.<code>` when they are missing;
  * - generic: no sentence of its own, read by its status (a 5xx as `errors.internal_error`, the
- *   rest as `errors.unknown`): codes the web app does not meet (those of /v1, of Stripe's webhook,
- *   and of billing, which is not built yet) or that it answers no differently.
+ *   rest as `errors.unknown`): codes the web app does not meet (those of /v1 and of Stripe's
+ *   webhook) or that it answers no differently.
  */
 export type SentenceKind = 'plain' | 'provider' | 'message' | 'detailed' | 'generic';
 
@@ -47,11 +47,11 @@ export const CODE_SENTENCES = {
   quota_exceeded: 'detailed',
   limits_unavailable: 'plain',
   unpriced_model: 'plain',
-  subscription_required: 'generic',
-  model_not_in_plan: 'generic',
-  already_subscribed: 'generic',
-  no_customer: 'generic',
-  billing_not_configured: 'generic',
+  subscription_required: 'detailed',
+  model_not_in_plan: 'plain',
+  already_subscribed: 'plain',
+  no_customer: 'plain',
+  billing_not_configured: 'plain',
   invalid_signature: 'generic',
   // The web app's own (ClientErrorCode).
   network_error: 'plain',
@@ -130,6 +130,10 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
     return retryAfterSeconds ? t('errors.rate_limited_wait', { seconds: retryAfterSeconds }) : t('errors.rate_limited');
   }
 
+  if (code === 'subscription_required' && details.reason === 'past_due_grace_over') {
+    return t('errors.subscription_required_past_due');
+  }
+
   const providerId = typeof details.provider === 'string' ? details.provider : '';
   const provider = providerId ? providerName(providerId) : '';
   if (code === 'provider_rejected_key') {
@@ -152,6 +156,23 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
   if (status !== undefined && status >= 500) return t('errors.internal_error');
   // A code this app does not know is kept, as received, in details.code (see readErrorFields).
   return t('errors.unknown', { code: typeof details.code === 'string' ? details.code : code });
+}
+
+/**
+ * Where a refusal of the global keys says to subscribe (its `subscribeUrl`), when the error is one
+ * and the address is a web page: anything but http(s) is not followed.
+ */
+export function subscribeLinkOf(error: unknown): string | null {
+  const { code, details = {} } = toErrorLike(error);
+  if (code !== 'subscription_required' && code !== 'model_not_in_plan') return null;
+  const url = details.subscribeUrl;
+  if (typeof url !== 'string') return null;
+  try {
+    const parsed = new URL(url, typeof window === 'undefined' ? 'http://localhost' : window.location.href);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
 }
 
 type QuotaDetails = Pick<BudgetLineView, 'source' | 'period' | 'unit' | 'limit' | 'remaining' | 'resetsAt'> & {

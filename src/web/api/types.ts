@@ -2,6 +2,17 @@
 // inferred from the zod schemas the server serialises its answers with (src/shared), never written
 // twice.
 
+import type { z } from 'zod';
+import type { createPlanBody, RevenueView } from '../../shared/billing.ts';
+
+export type {
+  AccessReason,
+  BillingPolicy,
+  BillingSettingsView,
+  BillingView,
+  PlanView,
+  RevenueView,
+} from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
 export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
 export type {
@@ -17,3 +28,9 @@ export type {
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type { AdminUser, Me } from '../../shared/users.ts';
+
+/** An amount in a currency's minor unit (cents), currency lowercase ISO 4217. */
+export type CurrencyAmount = RevenueView['totals'][number];
+
+/** POST /api/admin/plans; PATCH takes each field optional, and `active`. */
+export type PlanBody = z.input<typeof createPlanBody>;

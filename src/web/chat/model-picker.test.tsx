@@ -2,6 +2,7 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Coverage } from '../billing/plan-coverage.ts';
 import type { Catalog } from '../components/use-catalog.ts';
 import { renderWithApp } from '../test-utils.tsx';
 import { defaultChoice, ModelPicker } from './model-picker.tsx';
@@ -68,5 +69,36 @@ describe('ModelPicker', () => {
 
   it('starts new conversations on a model that runs, personal keys first', () => {
     expect(defaultChoice(catalog)).toEqual({ provider: 'groq', model: 'llama' });
+  });
+
+  it('marks the global key’s models the plan covers, and explains one it does not, in French', () => {
+    const wide: Catalog = {
+      ...catalog,
+      providers: catalog.providers.map((provider) =>
+        provider.id === 'openai'
+          ? { ...provider, models: [...provider.models, { id: 'gpt-4o', name: 'GPT-4o' }] }
+          : provider,
+      ),
+    };
+    const coverage = (id: string): Coverage => (id === 'openai/gpt-4o-mini' ? 'covered' : 'not_covered');
+    renderWithApp(
+      <ModelPicker
+        catalog={wide}
+        value={{ provider: 'openai', model: 'gpt-4o' }}
+        onChange={() => {}}
+        coverage={coverage}
+      />,
+      { language: 'fr' },
+    );
+    const options = within(screen.getByLabelText('Modèle')).getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toEqual([
+      'GPT-4o mini · clé globale · inclus dans votre formule',
+      'GPT-4o · clé globale · hors de votre formule',
+      'Mistral Small · indisponible',
+      // A personal key is never the plan's business.
+      'Llama · clé personnelle',
+    ]);
+    expect(screen.getByText(/Votre formule ne comprend pas ce modèle/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Voir les formules' }).getAttribute('href')).toBe('/profile#billing');
   });
 });

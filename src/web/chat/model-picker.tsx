@@ -1,9 +1,12 @@
 // Provider and model in one list, grouped by provider; each model says whether it would run on
-// your personal key, the global key, or is unavailable, and why.
+// your personal key, the global key, or is unavailable, and why; on the global key, whether the
+// user's plan covers it (billing/plan-coverage.ts).
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { KeySource } from '../api/types.ts';
+import type { Coverage, PlanCoverage } from '../billing/plan-coverage.ts';
+import { BILLING_ANCHOR } from '../billing/use-billing.ts';
 import { KeySourceBadge } from '../components/key-source-badge.tsx';
 import { type Catalog, providerName, sourceOf } from '../components/use-catalog.ts';
 
@@ -29,6 +32,8 @@ export function defaultChoice(catalog: Catalog): ModelChoice | null {
   return null;
 }
 
+const PLAN_MARKS = { covered: 'covered', not_covered: 'notCovered', needs_subscription: 'needsSubscription' } as const;
+
 const rank = (source: KeySource) => (source === 'personal' ? 0 : source === 'global' ? 1 : 2);
 
 export function ModelPicker({
@@ -36,15 +41,25 @@ export function ModelPicker({
   value,
   onChange,
   disabled = false,
+  coverage = null,
 }: {
   catalog: Catalog;
   value: ModelChoice | null;
   onChange: (choice: ModelChoice) => void;
   disabled?: boolean;
+  /** Marks the global key's models the user's plan covers; null: no marks. */
+  coverage?: PlanCoverage | null;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const source = value ? sourceOf(catalog, value.provider) : 'none';
+  const coverageOf = (choice: ModelChoice, on: KeySource): Coverage | null =>
+    coverage && on === 'global' ? coverage(`${choice.provider}/${choice.model}`) : null;
+  const mark = (choice: ModelChoice, on: KeySource) => {
+    const covered = coverageOf(choice, on);
+    return covered ? ` · ${t(`chat.plan.${PLAN_MARKS[covered]}`)}` : '';
+  };
+  const chosenCoverage = value ? coverageOf(value, source) : null;
   const known = value
     ? catalog.providers.some(
         (provider) => provider.id === value.provider && provider.models.some((m) => m.id === value.model),
@@ -69,11 +84,14 @@ export function ModelPicker({
             const providerSource = sourceOf(catalog, provider.id);
             return (
               <optgroup key={provider.id} label={`${provider.name} — ${t(`chat.badge.${providerSource}`)}`}>
-                {provider.models.map((model) => (
-                  <option key={model.id} value={choiceValue({ provider: provider.id, model: model.id })}>
-                    {`${model.name} · ${t(`chat.source.${providerSource}`)}`}
-                  </option>
-                ))}
+                {provider.models.map((model) => {
+                  const choice = { provider: provider.id, model: model.id };
+                  return (
+                    <option key={model.id} value={choiceValue(choice)}>
+                      {`${model.name} · ${t(`chat.source.${providerSource}`)}${mark(choice, providerSource)}`}
+                    </option>
+                  );
+                })}
               </optgroup>
             );
           })}
@@ -85,6 +103,11 @@ export function ModelPicker({
           <p className="unavailable-reason">
             {t('chat.unavailableReason', { provider: providerName(catalog, value.provider) })}{' '}
             <Link to="/profile">{t('chat.addKeyLink')}</Link>
+          </p>
+        ) : chosenCoverage && chosenCoverage !== 'covered' ? (
+          <p className="unavailable-reason">
+            {t(chosenCoverage === 'not_covered' ? 'chat.notCoveredReason' : 'chat.needsSubscriptionReason')}{' '}
+            <Link to={`/profile#${BILLING_ANCHOR}`}>{t('chat.plansLink')}</Link>
           </p>
         ) : (
           value && <span className="visually-hidden">{t('chat.willUse', { source: t(`chat.source.${source}`) })}</span>

@@ -138,6 +138,40 @@ describe('useConversation', () => {
     expect(onAnswered).toHaveBeenCalledOnce();
   });
 
+  it('keeps the link to subscribe of a refusal of the shared keys, and drops it with the next error', async () => {
+    let refuse = true;
+    mockFetch({
+      'GET /api/conversations': () => ({ body: { conversations: [summary()] } }),
+      'GET /api/conversations/c1': () => ({ body: { ...summary(), messages: [] } }),
+      'POST /api/conversations/c1/messages': () =>
+        refuse
+          ? {
+              status: 402,
+              body: {
+                error: {
+                  code: 'subscription_required',
+                  message: '…',
+                  reason: 'no_subscription',
+                  subscribeUrl: 'http://localhost:3000/profile#billing',
+                },
+              },
+            }
+          : { status: 503, body: { error: { code: 'server_shutting_down', message: '…' } } },
+    });
+    const { result } = render('c1');
+    await waitFor(() => expect(result.current.current?.id).toBe('c1'));
+    act(() => result.current.setDraft('Hello'));
+    await act(() => result.current.send());
+    expect(result.current.error).toMatch(/^The shared keys need a subscription\./);
+    expect(result.current.errorLink).toBe('http://localhost:3000/profile#billing');
+    expect(result.current.draft).toBe('Hello');
+
+    refuse = false;
+    await act(() => result.current.send());
+    expect(result.current.error).toBe('WeBox is restarting. Try again in a moment.');
+    expect(result.current.errorLink).toBeNull();
+  });
+
   it('stops an answer: the stream is aborted, the saved conversation shown, and an unanswered question put back', async () => {
     let feed: ReturnType<typeof eventStream> | undefined;
     let signal: AbortSignal | undefined;

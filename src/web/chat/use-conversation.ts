@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
-import { errorMessage } from '../api/error-messages.ts';
+import { errorMessage, subscribeLinkOf } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary } from '../api/types.ts';
 import { type Catalog, providerName } from '../components/use-catalog.ts';
 import { defaultChoice, type ModelChoice } from './model-picker.tsx';
@@ -41,12 +41,20 @@ export function useConversation({
   const [draft, setDraft] = useState('');
   const [pending, setPending] = useState<PendingTurn | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Where to subscribe, for the refusal of the shared keys whose sentence it is (any other error
+  // that replaces that sentence leaves the link behind).
+  const [subscribe, setSubscribe] = useState<{ error: string; url: string } | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   /** The conversation send() created, until the address shows it. */
   const createdRef = useRef<string | null>(null);
 
   const nameOf = useCallback((provider: string) => providerName(catalog, provider), [catalog]);
-  const reportError = (caught: unknown) => setError(errorMessage(t, caught, nameOf));
+  const reportError = (caught: unknown) => {
+    const text = errorMessage(t, caught, nameOf);
+    const url = subscribeLinkOf(caught);
+    setError(text);
+    setSubscribe(url ? { error: text, url } : null);
+  };
 
   const loadList = useCallback(async () => {
     try {
@@ -231,6 +239,8 @@ export function useConversation({
     setDraft,
     pending,
     error,
+    /** With a refusal of the shared keys: the address to subscribe at. */
+    errorLink: subscribe && subscribe.error === error ? subscribe.url : null,
     reportError,
     send,
     stop,

@@ -35,6 +35,7 @@ export function Layout() {
           <NavLink to="/usage">{t('nav.usage')}</NavLink>
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />

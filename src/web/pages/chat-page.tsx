@@ -1,11 +1,14 @@
 // The chat: saved conversations on the side, the open one in the middle, the model picker on top
 // and the composer below. The conversation's state and streaming are chat/use-conversation.ts;
-// here they are laid out, with, under the composer, what is left of the budget the chosen model's
+// here they are laid out (a refusal of the shared keys with its link to subscribe), with, under the composer, what is left of the budget the chosen model's
 // key counts against.
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { errorMessage } from '../api/error-messages.ts';
+import { planCoverage } from '../billing/plan-coverage.ts';
+import { SubscribeLink } from '../billing/subscribe-link.tsx';
+import { useBilling } from '../billing/use-billing.ts';
 import { ChatSidebar, SIDEBAR_ID } from '../chat/chat-sidebar.tsx';
 import { Composer } from '../chat/composer.tsx';
 import { MessageList } from '../chat/message-list.tsx';
@@ -17,12 +20,17 @@ import { useDocumentTitle } from '../components/use-document-title.ts';
 import { BudgetNotice, BudgetRemaining } from '../limits/budget-lines.tsx';
 import { tightestLine } from '../limits/budget-state.ts';
 import { useLimits } from '../limits/use-limits.ts';
+import { useSession } from '../session.tsx';
 
 export function ChatPage() {
   const { t } = useTranslation();
   const { conversationId } = useParams();
   const { catalog, error: catalogError } = useCatalog();
   const { limits, reload: reloadLimits } = useLimits();
+  const { user } = useSession();
+  // Marks only: the chat works the same when billing cannot be read.
+  const { billing, plans } = useBilling();
+  const coverage = planCoverage(billing, plans, user?.role === 'admin');
   const chat = useConversation({ conversationId, catalog, onAnswered: () => void reloadLimits() });
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -77,6 +85,7 @@ export function ChatPage() {
               value={chat.choice}
               onChange={chat.changeChoice}
               disabled={chat.pending !== null}
+              coverage={coverage}
             />
           )}
         </div>
@@ -84,7 +93,11 @@ export function ChatPage() {
 
         <MessageList messages={chat.messages} pending={chat.pending} catalog={catalog} />
 
-        {chat.error && <Notice kind="error">{chat.error}</Notice>}
+        {chat.error && (
+          <Notice kind="error">
+            {chat.error} {chat.errorLink && <SubscribeLink href={chat.errorLink} />}
+          </Notice>
+        )}
         <BudgetNotice lines={budgetLines} />
 
         <Composer

@@ -1,7 +1,8 @@
-// "Mon profil" / "My profile": the account, the personal keys, the global keys (the admin's
+// "Mon profil" / "My profile": the account, the subscription (#billing), the personal keys, the global keys (the admin's
 // section, or their status for everyone else) and the access tokens.
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
+import { BillingSection } from '../billing/billing-section.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
@@ -39,6 +40,7 @@ export function ProfilePage() {
           </div>
         </dl>
       </section>
+      <BillingSection catalog={catalog} />
       {error !== null && <Notice kind="error">{errorMessage(t, error)}</Notice>}
       {!catalog && error === null && <p role="status">{t('app.loading')}</p>}
       {catalog && (

@@ -1,9 +1,11 @@
 // "Ma consommation" / "My usage" (scope mine) and the operator's usage dashboard (scope admin):
 // totals, cost and tokens over time, by provider and model, personal against global keys, and
-// for the admin what each user cost on the global keys. CSV export of every table. The user's own
-// page starts with their budgets and rate limits. The figures are usage/use-usage-report.ts's.
+// for the admin what each user cost on the global keys and the money view (subscriptions against
+// that cost, billing/revenue-section.tsx). CSV export of every table. The user's own page starts
+// with their budgets and rate limits. The figures are usage/use-usage-report.ts's.
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
+import { RevenueSection } from '../billing/revenue-section.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
@@ -39,6 +41,7 @@ export function UsagePage({ scope }: { scope: UsageScope }) {
       ) : (
         <>
           <UsageStats totals={report.totals} scope={scope} />
+          {scope === 'admin' && <RevenueSection range={range} />}
           {report.totals.requests === 0 ? (
             <Notice kind="info">{t('usage.empty')}</Notice>
           ) : (
