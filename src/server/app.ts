@@ -9,6 +9,7 @@ import { authPlugin } from './auth/auth-plugin.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
 import { billingRoutes } from './billing/billing-routes.ts';
 import { planRoutes } from './billing/plan-routes.ts';
+import { webhookRoutes } from './billing/webhook-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
@@ -112,6 +113,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(limitsRoutes);
     await app.register(planRoutes);
     await app.register(billingRoutes);
+    await app.register(webhookRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

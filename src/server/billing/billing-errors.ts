@@ -36,6 +36,12 @@ export const billingErrors = {
       'Plans cannot have Stripe prices on this server yet: give prices null (a plan for grants).',
       'prices',
     ),
+  invalidSignature: () =>
+    new AppError(
+      400,
+      'invalid_signature',
+      'The webhook delivery does not carry a valid Stripe signature (STRIPE_WEBHOOK_SECRET) from the last 5 minutes.',
+    ),
   grantInPast: () => commonErrors.invalidParameter('until must be in the future.', 'until'),
   planNotFound: () => commonErrors.notFound('The plan'),
 };
