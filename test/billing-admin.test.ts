@@ -1,6 +1,7 @@
 // Billing's admin routes without Stripe, through the HTTP API: plans (created, changed, retired,
 // refused a price while Stripe is off with nothing stored), the settings (a subset kept with the
-// rest, each field validated) and the 403 a non-admin gets on every one of them.
+// rest, each field validated) and the 403 a non-admin gets on every one of them; a user's checkout
+// and portal while Stripe is off. With Stripe (the fake): billing-stripe-checkout.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
@@ -75,6 +76,18 @@ describe('plans', () => {
       name: 'Unpriced',
       prices: { month: null, year: null },
     });
+  });
+
+  it('checkout and portal answer 400 billing_not_configured while Stripe is off', async () => {
+    const user = await member(test);
+    const plan = (await createPlan({ name: 'Granted only' })).json();
+    for (const answer of [
+      await user.client.post('/api/billing/checkout', { planId: plan.id, interval: 'month' }),
+      await user.client.post('/api/billing/portal'),
+    ]) {
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json().error.code).toBe('billing_not_configured');
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
 import { billingRoutes } from './billing/billing-routes.ts';
+import { checkoutRoutes } from './billing/checkout-routes.ts';
 import { planRoutes } from './billing/plan-routes.ts';
 import { webhookRoutes } from './billing/webhook-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(limitsRoutes);
     await app.register(planRoutes);
     await app.register(billingRoutes);
+    await app.register(checkoutRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.

@@ -78,7 +78,12 @@ export const budgetBody = z.object({
   monthTokens: limitAmount,
 });
 
-const priceSlotBody = z.object({ stripePriceId: z.string().min(1).max(200) }).nullable();
+/** Stripe's price ids: `price_` and letters and digits (Stripe makes them; an admin cannot choose one). */
+export const stripePriceId = z
+  .string()
+  .max(255)
+  .regex(/^price_[A-Za-z0-9]+$/, 'a Stripe price id (price_…)');
+const priceSlotBody = z.object({ stripePriceId }).nullable();
 const planModelId = z
   .string()
   .max(260)
@@ -127,3 +132,14 @@ export const grantPlanBody = z.object({
   planId: z.uuid().nullable(),
   until: z.iso.datetime({ offset: true }).nullable().optional(),
 });
+
+/** POST /api/billing/checkout. planId is checked against the plans (anything unknown: 404). */
+export const checkoutBody = z.object({
+  planId: z.string().min(1).max(100),
+  interval: z.enum(['month', 'year']),
+});
+
+/** Where the browser goes next: Stripe Checkout or the Customer Portal. */
+export const billingRedirectView = z
+  .object({ url: z.string().describe("A page of Stripe's: send the browser there.") })
+  .meta({ id: 'BillingRedirect' });

@@ -36,7 +36,7 @@ export const ERROR_CODES = [
   'quota_exceeded', // a daily or monthly budget is used up (`quota` says which)
   'limits_unavailable', // the rate-limit store is unreachable, so the global keys are paused
   'unpriced_model', // the model has no price, so it cannot be charged against a money budget
-  // Billing (DESIGN §6 "Billing": part of the contract, not emitted until billing is built)
+  // Billing (DESIGN §6 "Billing"; Stripe's own failures answer provider_error, `provider: stripe`)
   'subscription_required', // the global keys need a subscription (or the free allowance is spent)
   'model_not_in_plan', // the subscription's plan does not include this model
   'already_subscribed', // checkout for a user who already has a subscription

@@ -199,7 +199,7 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     else if (session) {
       await completeCheckout(id);
       location = String(session.success_url).replace('{CHECKOUT_SESSION_ID}', id);
-    } else if (portal) location = String(portal.return_url);
+    } else if (typeof portal?.return_url === 'string') location = portal.return_url;
     entry.status = location ? 303 : 404;
     res.writeHead(entry.status, location ? { location } : { 'content-type': 'text/plain' });
     res.end(location ? '' : 'No such session.');

@@ -1,5 +1,6 @@
 // The billing module's error catalogue. The two refusals of the global keys carry `reason` and
 // `subscribeUrl` beside code and message (DESIGN §6 "Billing"), on /api and, in OpenAI's shape, on /v1.
+// Stripe's failures are one code, provider_error, whose message says what WeBox was doing.
 import type { AccessReason } from '../../shared/billing.ts';
 import { AppError, commonErrors } from '../errors.ts';
 
@@ -20,22 +21,30 @@ export const billingErrors = {
       `Your plan does not include ${modelId} on the shared (global) keys. Choose a model of your plan, change plans, or use a personal key.`,
       { details: { reason: 'model_not_in_plan', subscribeUrl } },
     ),
-  /** A Stripe price given while STRIPE_SECRET_KEY is not set. */
-  notConfigured: () =>
+  /** A Stripe price, a Checkout or a Portal while STRIPE_SECRET_KEY is not set. */
+  notConfigured: (what = 'a plan cannot have a price') =>
     new AppError(
       400,
       'billing_not_configured',
-      'Billing with Stripe is not configured on this server (STRIPE_SECRET_KEY), so a plan cannot have a price.',
+      `Billing with Stripe is not configured on this server (STRIPE_SECRET_KEY), so ${what}.`,
     ),
+  alreadySubscribed: () =>
+    new AppError(
+      409,
+      'already_subscribed',
+      'You already have a subscription: change or cancel it in the billing portal.',
+    ),
+  noCustomer: () =>
+    new AppError(409, 'no_customer', 'There is no billing account for you yet: subscribe to a plan first.'),
   /**
-   * With Stripe configured, prices are read from Stripe's API; until that is built a plan takes no
-   * price at all, rather than one stored unchecked.
+   * Stripe refused, failed or could not be reached. The message says what WeBox was doing, never
+   * Stripe's own words; `provider` lets the web app name Stripe as it names a model provider.
    */
-  pricesNotSupported: () =>
-    commonErrors.invalidParameter(
-      'Plans cannot have Stripe prices on this server yet: give prices null (a plan for grants).',
-      'prices',
-    ),
+  stripeFailed: (what: string, cause: unknown) =>
+    new AppError(502, 'provider_error', `Stripe failed while ${what}: try again in a moment.`, {
+      details: { provider: 'stripe' },
+      cause,
+    }),
   invalidSignature: () =>
     new AppError(
       400,

@@ -1,19 +1,19 @@
-// The billing module as app.billing: its store, and the access decisions the completion gate and
-// GET /api/billing read (cached, invalidated across instances). Stripe is not called in this
-// build: plans and grants work without it.
+// The billing module as app.billing: its store, the access decisions the completion gate and
+// GET /api/billing read (cached, invalidated across instances), and the Stripe client (null when
+// billing is off: plans and grants work without it).
 import fastifyPlugin from 'fastify-plugin';
 import { type BillingAccess, createBillingAccess } from './billing-access.ts';
 import { type BillingStore, createBillingStore } from './billing-store.ts';
+import { createStripeClient, type StripeClient } from './stripe-client.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
-import type { SubscriptionReader } from './webhook-handler.ts';
 
 export interface Billing {
   store: BillingStore;
   /** Stripe's side: subscriptions, customers, applied events, paid invoices. */
   subscriptions: SubscriptionStore;
   access: BillingAccess;
-  /** Stripe's API; null while Stripe is off. */
-  stripe: SubscriptionReader | null;
+  /** null: STRIPE_SECRET_KEY is not set. */
+  stripe: StripeClient | null;
   /** Where a refused user subscribes (absolute, on WEBOX_PUBLIC_URL). */
   subscribeUrl: string;
 }
@@ -39,11 +39,12 @@ export const billingPlugin = fastifyPlugin(
         (await quota.status(userId, 'global', allowance)).some((line) => line.spent >= line.limit),
     });
     await access.ready();
+    const stripe = createStripeClient(app.config.billing);
     app.decorate('billing', {
       store,
       subscriptions,
       access,
-      stripe: null,
+      stripe,
       subscribeUrl: `${app.config.publicUrl}/profile#billing`,
     });
   },

@@ -28,10 +28,15 @@ export const planViewOf = (row: PlanRow): PlanView => ({
   models: row.models ?? null,
 });
 
+type PlanPriceSlot = PlanView['prices']['month'];
+
 export interface PlanChange {
   name?: string;
   description?: string;
   active?: boolean;
+  /** As read from Stripe (stripe-prices.ts); null: no price for the interval. */
+  monthPrice?: PlanPriceSlot;
+  yearPrice?: PlanPriceSlot;
   budgets?: BudgetLimitsView;
   models?: string[] | null;
 }

@@ -1,7 +1,7 @@
 // Plans over HTTP: every user reads the active ones (GET /api/plans); admins list, create, change
-// and retire them. A Stripe price is refused here (DESIGN §6: 400 billing_not_configured while
-// Stripe is off); with Stripe on, reading prices from Stripe's API is not built yet, so a price is
-// refused with invalid_request rather than stored unchecked: plans take prices null (grants only).
+// and retire them. A plan's prices are Stripe price ids whose amount and currency are read from
+// Stripe before anything is stored (stripe-prices.ts): 400 invalid_request for a price a slot
+// cannot take, 400 billing_not_configured while Stripe is off (DESIGN §6 "Billing").
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createPlanBody, type PlanView, planList, planView, updatePlanBody } from '../../shared/billing.ts';
@@ -9,22 +9,15 @@ import { idParams } from '../../shared/contracts.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { billingErrors } from './billing-errors.ts';
 import { NO_BUDGETS } from './billing-store.ts';
+import { readPlanPrices } from './stripe-prices.ts';
 
 const tags = ['Billing'];
 
-type Prices = z.infer<typeof createPlanBody>['prices'];
-
 const PLAN_FIELDS =
-  "`budgets` apply on the global keys to the plan's users (null limits: none); `models` lists `provider/model` ids (null: every model). Prices are Stripe price ids; while Stripe is not configured a price answers 400 billing_not_configured, and nothing is stored.";
+  "`budgets` apply on the global keys to the plan's users (null limits: none); `models` lists `provider/model` ids (null: every model). Prices are Stripe price ids (`price_…`), one recurring price per interval, whose amount and currency are read from Stripe: a price Stripe does not have, an inactive or one-time one, or one billed at another interval than its slot answers 400 invalid_request naming the field; while Stripe is not configured a price answers 400 billing_not_configured. Either way nothing is stored.";
 
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { store, access } = app.billing;
-
-  /** Refuses any price, before anything is stored (see the file's comment). */
-  function refusePrices(prices: Prices | undefined) {
-    if (!prices || (prices.month === null && prices.year === null)) return;
-    throw app.config.billing.enabled ? billingErrors.pricesNotSupported() : billingErrors.notConfigured();
-  }
+  const { store, access, stripe } = app.billing;
 
   await app.register(
     userScope(async (app) => {
@@ -64,10 +57,12 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         },
         async (request, reply): Promise<PlanView> => {
           const { name, description, prices, budgets, models } = request.body;
-          refusePrices(prices);
+          const read = await readPlanPrices(stripe, prices);
           const created = await store.createPlan({
             name,
             description: description ?? '',
+            monthPrice: read.month,
+            yearPrice: read.year,
             budgets: budgets ?? NO_BUDGETS,
             models: models ?? null,
           });
@@ -90,10 +85,11 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         },
         async (request) => {
-          const { prices, ...change } = request.body;
-          refusePrices(prices);
+          const { prices, ...fields } = request.body;
           // Plan ids are UUIDs: anything else names no plan (and would not reach the column's type).
           if (!z.uuid().safeParse(request.params.id).success) throw billingErrors.planNotFound();
+          const read = prices === undefined ? null : await readPlanPrices(stripe, prices);
+          const change = read ? { ...fields, monthPrice: read.month, yearPrice: read.year } : fields;
           const updated = await store.updatePlan(request.params.id, change);
           if (!updated) throw billingErrors.planNotFound();
           await access.plansChanged();

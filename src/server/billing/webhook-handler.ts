@@ -82,7 +82,11 @@ export function createWebhookHandler(options: {
 
   async function readSubscription(id: string) {
     if (!options.stripe) throw new Error('Stripe is not configured: the subscription cannot be read');
-    const read = await options.stripe.subscriptions.retrieve(id);
+    // Whatever Stripe answers (a 404 included), the delivery fails as a whole: 500, nothing
+    // applied, and Stripe delivers it again; never a 4xx carrying Stripe's words.
+    const read = await options.stripe.subscriptions.retrieve(id).catch((error: unknown) => {
+      throw new Error(`reading subscription ${id} from Stripe failed`, { cause: error });
+    });
     return { state: subscriptionStateOf(read), sourceCreated: nowSeconds() };
   }
 

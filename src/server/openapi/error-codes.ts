@@ -31,7 +31,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   {
     code: 'billing_not_configured',
     status: 400,
-    meaning: 'A plan given a Stripe price while Stripe is not configured (STRIPE_SECRET_KEY); nothing is stored.',
+    meaning:
+      'Stripe is not configured (STRIPE_SECRET_KEY): a plan given a Stripe price (nothing is stored), a checkout or a portal.',
   },
   {
     code: 'provider_bad_request',
@@ -65,6 +66,12 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   { code: 'email_taken', status: 409, meaning: 'Another account has this email.' },
   { code: 'last_admin', status: 409, meaning: 'The change would leave WeBox without an active admin.' },
+  {
+    code: 'already_subscribed',
+    status: 409,
+    meaning: 'A checkout for a user whose subscription is active, trialing or past due (the portal changes it).',
+  },
+  { code: 'no_customer', status: 409, meaning: 'The billing portal for a user who never started a checkout.' },
   { code: 'payload_too_large', status: 413, meaning: 'The body is over 2 MiB.' },
   { code: 'unsupported_media_type', status: 415, meaning: 'The body is not `application/json`.' },
   {
@@ -84,7 +91,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   { code: 'internal_error', status: 500, meaning: 'Something failed on the server; nothing more is said.' },
   { code: 'vault_decrypt_failed', status: 500, meaning: 'The stored key cannot be read and must be saved again.' },
-  { code: 'provider_error', status: 502, meaning: 'The provider failed or could not be reached.' },
+  {
+    code: 'provider_error',
+    status: 502,
+    meaning: 'The provider (or Stripe: `provider` is `stripe`) failed or could not be reached.',
+  },
   {
     code: 'provider_rejected_key',
     status: 502,

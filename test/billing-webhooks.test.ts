@@ -1,0 +1,182 @@
+// Stripe's webhook (POST /api/billing/webhook) on the fake Stripe: a completed Checkout opens the
+// global keys; a delivery that does not verify (no header, a malformed one, another secret, an
+// altered body, an old timestamp) is 400 invalid_signature and neither calls Stripe nor changes
+// anything; a replay, an ignored type and an unknown customer answer 200 and change nothing; two
+// secrets verify at once (rotation); a Stripe key without a webhook secret starts, warns, refuses.
+// Ordering, failures and grace: billing-webhooks-order.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { type Client, signUp } from './helpers/client.ts';
+import { makeKey } from './helpers/keys.ts';
+import { v1 } from './helpers/limits.ts';
+import {
+  addCustomer,
+  deliver,
+  deliverAll,
+  startBilling,
+  startStripe,
+  subscriber,
+  subscriptionRows,
+  webhookSecret,
+} from './helpers/stripe-billing.ts';
+
+let fakes: FakeUpstreams;
+let billing: Awaited<ReturnType<typeof startBilling>>;
+let test: TestApp;
+let admin: Client;
+
+const completion = (token: string) =>
+  v1(test, token, { model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hello' }] });
+const count = async (table: string) =>
+  Number((await test.app.database.query<{ n: string }>(`select count(*) as n from ${table}`, [])).rows[0]?.n);
+const subscriptionReads = () =>
+  billing.stripe.requests.filter((request) => request.path.startsWith('/v1/subscriptions'));
+const post = (headers: Record<string, string>, payload: string) =>
+  test.app.inject({ method: 'POST', url: '/api/billing/webhook', headers, payload });
+
+beforeAll(async () => {
+  fakes = await startFakeUpstreams();
+  billing = await startBilling({ ...fakes.env, WEBOX_PUBLIC_URL: 'https://webox.example' });
+  test = billing.test;
+  admin = await signUp(test.app);
+  await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() });
+  await admin.put('/api/admin/billing', { policy: 'subscribers' });
+});
+
+afterAll(async () => {
+  await test?.close();
+  await billing?.stripe.close();
+  await fakes?.close();
+});
+
+describe('a completed Checkout', () => {
+  it('opens the global keys with the plan once its events are delivered, and records the paid invoice', async () => {
+    const user = await subscriber(test.app, billing);
+    expect((await completion(user.token)).statusCode).toBe(402);
+    expect((await user.client.get('/api/billing')).json()).toMatchObject({ status: 'none', plan: null });
+
+    const answers = await Promise.all(user.events.map((event) => deliver(test.app, billing.stripe, event)));
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
+    expect(answers[0]?.json()).toEqual({ received: true });
+
+    const view = (await user.client.get('/api/billing')).json();
+    expect(view).toEqual({
+      enabled: true,
+      policy: 'subscribers',
+      plan: { id: billing.planId, name: 'Pro' },
+      status: 'active',
+      currentPeriodEnd: new Date(user.subscription.items.data[0]!.current_period_end * 1000).toISOString(),
+      cancelAtPeriodEnd: false,
+      grantedUntil: null,
+      globalAccess: { allowed: true, reason: null },
+    });
+    expect((await completion(user.token)).statusCode).toBe(200);
+    const [row] = await subscriptionRows(test.app, user.id);
+    expect(row).toMatchObject({ planId: billing.planId, interval: 'month', amount: 900, currency: 'eur' });
+    const invoices = await test.app.database.query(`select * from billing_invoice where user_id = $1`, [user.id]);
+    expect(invoices.rows).toEqual([expect.objectContaining({ amount_paid: 900, currency: 'eur' })]);
+  });
+
+  it('a replayed event changes nothing and reads nothing from Stripe', async () => {
+    const user = await subscriber(test.app, billing);
+    await deliverAll(test.app, billing.stripe, user.events);
+    const [before] = await subscriptionRows(test.app, user.id);
+    const events = await count('stripe_event');
+    const reads = subscriptionReads().length;
+
+    const again = await deliverAll(test.app, billing.stripe, [...user.events, ...user.events]);
+    expect(again).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await subscriptionRows(test.app, user.id)).toEqual([before]);
+    expect(await count('stripe_event')).toBe(events);
+    expect(subscriptionReads().length).toBe(reads);
+    const invoices = await test.app.database.query(`select id from billing_invoice where user_id = $1`, [user.id]);
+    expect(invoices.rows).toHaveLength(1);
+  });
+});
+
+describe('deliveries that do not verify', () => {
+  it('answer 400 invalid_signature, call nothing and change nothing', async () => {
+    const user = await subscriber(test.app, billing);
+    const event = user.events[0]!;
+    const signed = billing.stripe.sign(event);
+    const tampered = signed.payload.replace(user.customer, 'cus_someoneelse');
+    expect(tampered).not.toBe(signed.payload);
+    const stale = billing.stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const requests = billing.stripe.requests.length;
+    const events = await count('stripe_event');
+
+    const refused = [
+      await post({ 'content-type': 'application/json' }, signed.payload),
+      await post({ ...signed.headers, 'stripe-signature': 'not a signature' }, signed.payload),
+      await post({ ...signed.headers, 'stripe-signature': 't=1,v1=00' }, signed.payload),
+      await deliver(test.app, billing.stripe, event, { secret: webhookSecret() }),
+      await post(signed.headers, tampered),
+      await post(stale.headers, stale.payload),
+      await post({ ...signed.headers, 'content-type': 'text/plain' }, ''),
+    ];
+    for (const answer of refused) {
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json().error.code).toBe('invalid_signature');
+    }
+    expect(billing.stripe.requests.length).toBe(requests);
+    expect(await count('stripe_event')).toBe(events);
+    expect(await subscriptionRows(test.app, user.id)).toEqual([]);
+    expect((await completion(user.token)).statusCode).toBe(402);
+    // The same delivery, intact and in time, is applied.
+    expect((await post(signed.headers, signed.payload)).statusCode).toBe(200);
+    expect(await subscriptionRows(test.app, user.id)).toHaveLength(1);
+  });
+});
+
+describe('what is acknowledged and left alone', () => {
+  it('an ignored type, and a customer that is not one of ours, answer 200 and change nothing', async () => {
+    const events = await count('stripe_event');
+    const ignored = billing.stripe.event('customer.updated', { id: 'cus_x', object: 'customer' });
+    expect((await deliver(test.app, billing.stripe, ignored)).statusCode).toBe(200);
+
+    // A Checkout for a customer with no billing_customer row (another application's, say).
+    const stranger = await subscriber(test.app, billing);
+    await test.app.database.query(`delete from billing_customer where user_id = $1`, [stranger.id]);
+    expect(await deliverAll(test.app, billing.stripe, stranger.events)).toEqual([200, 200, 200]);
+    expect(await subscriptionRows(test.app, stranger.id)).toEqual([]);
+    expect(await count('stripe_event')).toBe(events);
+  });
+});
+
+describe('secrets', () => {
+  it('accepts a delivery signed with either of two secrets (rotation), and refuses a third', async () => {
+    const started = await startStripe();
+    const next = webhookSecret();
+    const rotating = await createTestApp({ ...started.env, STRIPE_WEBHOOK_SECRET: `${started.secret}, ${next}` });
+    try {
+      const userId = (await (await signUp(rotating.app)).get('/api/me')).json().id as string;
+      await addCustomer(rotating.app, started.sdk, userId);
+      const ignored = started.stripe.event('customer.updated', { id: 'cus_x', object: 'customer' });
+      for (const secret of [started.secret, next]) {
+        expect((await deliver(rotating.app, started.stripe, ignored, { secret })).statusCode).toBe(200);
+      }
+      expect((await deliver(rotating.app, started.stripe, ignored, { secret: webhookSecret() })).statusCode).toBe(400);
+    } finally {
+      await rotating.close();
+      await started.stripe.close();
+    }
+  });
+
+  it('STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET: the server starts, warns once, refuses every delivery', async () => {
+    const started = await startStripe();
+    const unsigned = await createTestApp({ ...started.stripe.env });
+    try {
+      const warnings = unsigned.logs.filter((line) => line.includes('STRIPE_WEBHOOK_SECRET is not'));
+      expect(warnings).toHaveLength(1);
+      const event = started.stripe.event('customer.updated', { id: 'cus_x', object: 'customer' });
+      const answer = await deliver(unsigned.app, started.stripe, event);
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json().error.code).toBe('invalid_signature');
+      expect((await unsigned.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await unsigned.close();
+      await started.stripe.close();
+    }
+  });
+});
