@@ -2,9 +2,16 @@
 // and applied as reads, for the webhooks a deployment missed while it was down. A read is the
 // newest source there is, so it replaces whatever the events left; running it twice changes
 // nothing the second time. The users whose billing changed are announced on the change bus.
+import Stripe from 'stripe';
 import type { PlanView } from '../../shared/billing.ts';
-import type { Database } from '../db/client.ts';
+import { createPostgresBus } from '../cache/change-bus.ts';
+import type { Config } from '../config.ts';
+import type { Database, DatabaseHandle } from '../db/client.ts';
+import { SUBSCRIPTION_CHANNEL } from './billing-access.ts';
+import { createBillingStore } from './billing-store.ts';
+import { createStripeClient } from './stripe-client.ts';
 import {
+  createSubscriptionStore,
   planForPrice,
   type SubscriptionRow,
   type SubscriptionStore,
@@ -81,4 +88,52 @@ export async function syncSubscriptions(options: {
     }
   }
   return report;
+}
+
+/** What the operator is told when the sync cannot run or Stripe fails it (the message alone). */
+export class BillingSyncError extends Error {
+  override name = 'BillingSyncError';
+}
+
+/** The configured Stripe client, before anything is opened: without one there is nothing to read. */
+export function syncClient(config: Config): SubscriptionReader {
+  const stripe = createStripeClient(config.billing);
+  if (!stripe) throw new BillingSyncError('billing is off: set STRIPE_SECRET_KEY to read subscriptions from Stripe.');
+  return stripe;
+}
+
+/**
+ * The command: the configured Stripe client on the opened database; on PostgreSQL the running
+ * instances hear of each user whose billing changed (on the embedded database no server runs
+ * beside the command: it holds the data folder's lock).
+ */
+export async function billingSyncCommand(options: {
+  config: Config;
+  database: DatabaseHandle;
+  stripe: SubscriptionReader;
+  log: { warn(object: Record<string, unknown>, message: string): void };
+}): Promise<SyncReport> {
+  const { config, database, stripe } = options;
+  const bus = config.databaseUrl
+    ? await createPostgresBus({ databaseUrl: config.databaseUrl, log: options.log })
+    : null;
+  try {
+    return await syncSubscriptions({
+      db: database.db,
+      store: createSubscriptionStore(database.db),
+      stripe,
+      plans: await createBillingStore(database.db).plans(),
+      changed: bus ? (userId) => bus.publish(SUBSCRIPTION_CHANNEL, userId) : undefined,
+    });
+  } catch (error) {
+    // Stripe's own words stay out (they can quote a masked key); its status and type say enough.
+    if (error instanceof Stripe.errors.StripeError) {
+      throw new BillingSyncError(
+        `Stripe refused or failed the sync (${error.type}${error.statusCode ? `, HTTP ${error.statusCode}` : ''}); what was read before it is applied. Run it again.`,
+      );
+    }
+    throw error;
+  } finally {
+    await bus?.close();
+  }
 }
