@@ -14,6 +14,7 @@ import {
   addCustomer,
   deliver,
   deliverAll,
+  eventAt,
   startBilling,
   startStripe,
   subscriber,
@@ -92,6 +93,44 @@ describe('a completed Checkout', () => {
     expect(subscriptionReads().length).toBe(reads);
     const invoices = await test.app.database.query(`select id from billing_invoice where user_id = $1`, [user.id]);
     expect(invoices.rows).toHaveLength(1);
+  });
+});
+
+describe('a subscription and a grant', () => {
+  it('the subscription speaks for the status while it opens the keys; `granted` once only the grant does', async () => {
+    const school = (
+      await admin.post('/api/admin/plans', { name: 'School', prices: { month: null, year: null } })
+    ).json();
+    const user = await subscriber(test.app, billing);
+    await deliverAll(test.app, billing.stripe, user.events);
+    expect((await admin.put(`/api/admin/users/${user.id}/plan`, { planId: school.id })).statusCode).toBe(200);
+    expect((await user.client.get('/api/billing')).json()).toMatchObject({
+      status: 'active',
+      plan: { id: billing.planId, name: 'Pro' },
+    });
+
+    billing.stripe.deleteSubscription(user.subscription.id);
+    const deleted = eventAt(
+      billing.stripe,
+      'customer.subscription.deleted',
+      billing.stripe.subscription(user.subscription.id)!,
+      30,
+    );
+    expect((await deliver(test.app, billing.stripe, deleted)).statusCode).toBe(200);
+    expect((await user.client.get('/api/billing')).json()).toMatchObject({
+      status: 'granted',
+      plan: { id: school.id, name: 'School' },
+      globalAccess: { allowed: true, reason: null },
+    });
+    expect((await completion(user.token)).statusCode).toBe(200);
+
+    await admin.put(`/api/admin/users/${user.id}/plan`, { planId: null });
+    expect((await user.client.get('/api/billing')).json()).toMatchObject({
+      status: 'canceled',
+      plan: null,
+      globalAccess: { allowed: false, reason: 'no_subscription' },
+    });
+    expect((await completion(user.token)).statusCode).toBe(402);
   });
 });
 
