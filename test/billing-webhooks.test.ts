@@ -149,6 +149,8 @@ describe('deliveries that do not verify', () => {
       await post({ 'content-type': 'application/json' }, signed.payload),
       await post({ ...signed.headers, 'stripe-signature': 'not a signature' }, signed.payload),
       await post({ ...signed.headers, 'stripe-signature': 't=1,v1=00' }, signed.payload),
+      // Another site's page making a browser post it: refused the same way (no Origin check here).
+      await post({ ...signed.headers, 'stripe-signature': 'x', origin: 'https://evil.example', cookie: 'a=b' }, '{}'),
       await deliver(test.app, billing.stripe, event, { secret: webhookSecret() }),
       await post(signed.headers, tampered),
       await post(stale.headers, stale.payload),

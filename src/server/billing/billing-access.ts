@@ -187,10 +187,10 @@ export function createBillingAccess(options: {
       const { policy, freeAllowance, graceDays } = settings.current();
       const grant = state.grant;
       const live = grant !== null && (grant.until === null || grant.until > now);
-      const needed = [...(live && grant ? [grant.planId] : []), ...state.subscriptions.map((row) => row.planId)];
       // A grant or a subscription of a plan created on another instance may arrive before that
       // plan's notice does.
-      if (needed.some((id) => id !== null && !plans.current().some((plan) => plan.id === id))) {
+      const unheardOf = (id: string | null) => id !== null && !plans.current().some((plan) => plan.id === id);
+      if ((live && unheardOf(grant.planId)) || state.subscriptions.some((row) => unheardOf(row.planId))) {
         await plans.invalidate();
       }
       const current = plans.current();
