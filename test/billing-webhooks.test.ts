@@ -79,6 +79,20 @@ describe('a completed Checkout', () => {
     expect(invoices.rows).toEqual([expect.objectContaining({ amount_paid: 900, currency: 'eur' })]);
   });
 
+  it("through WeBox's own checkout: the webhook opens the keys, and a second checkout is refused", async () => {
+    const user = await signUp(test.app);
+    const userId = (await user.get('/api/me')).json().id as string;
+    const started = await user.post('/api/billing/checkout', { planId: billing.planId, interval: 'month' });
+    expect(started.statusCode).toBe(200);
+    const sessionId = new URL(started.json().url).pathname.split('/').pop() ?? '';
+    const { events } = await billing.stripe.completeCheckout(sessionId, { deliver: false });
+    expect(await deliverAll(test.app, billing.stripe, events)).toEqual([200, 200, 200]);
+    expect((await user.get('/api/billing')).json()).toMatchObject({ status: 'active', plan: { id: billing.planId } });
+    expect(await subscriptionRows(test.app, userId)).toHaveLength(1);
+    const again = await user.post('/api/billing/checkout', { planId: billing.planId, interval: 'month' });
+    expect(again.json().error.code).toBe('already_subscribed');
+  });
+
   it('a replayed event changes nothing and reads nothing from Stripe', async () => {
     const user = await subscriber(test.app, billing);
     await deliverAll(test.app, billing.stripe, user.events);
