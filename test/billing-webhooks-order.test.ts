@@ -157,6 +157,18 @@ describe('past due', () => {
     expect(await refusal(user.token)).toBe(200);
   });
 
+  it('a failed payment delivered before anything else reads the subscription, and the grace starts at it', async () => {
+    const user = await subscriber(test.app, billing);
+    const [failure] = billing.stripe.failPayment(user.subscription.id);
+    expect((await deliver(test.app, billing.stripe, failure!)).statusCode).toBe(200);
+    expect((await subscriptionRows(test.app, user.id))[0]).toMatchObject({
+      status: 'past_due',
+      pastDueSince: new Date((failure!.created as number) * 1000),
+      pastDueInvoiceId: objectOf(failure!).id,
+    });
+    expect(await refusal(user.token)).toBe(200);
+  });
+
   it('with graceDays 0, access ends at the failed payment', async () => {
     await admin.put('/api/admin/billing', { graceDays: 0 });
     const user = await active();
