@@ -1,8 +1,11 @@
 // Accounts across two instances sharing one PostgreSQL database (issue 10, items 2 and 9): a token
 // served from the other instance's memory stops within a second of its owner being disabled or
 // deleted, and works again once re-enabled; the first-account and last-admin rules hold when the
-// racing requests land on different instances. PostgreSQL only: PGlite has one process.
+// racing requests land on different instances; `webox user promote`, run from the command line,
+// reaches both running instances at once. PostgreSQL only: PGlite has one process.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
@@ -19,12 +22,14 @@ import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/da
 import { makeKey } from './helpers/keys.ts';
 import { waitFor } from './helpers/server-process.ts';
 
+const run = promisify(execFile);
+
 let fakes: FakeUpstreams;
 const databases: TestDatabase[] = [];
 const apps: App[] = [];
 
-/** Two instances on a fresh database of their own. */
-async function twoInstances(env: Record<string, string> = {}) {
+/** Two instances on a fresh database of their own, and the environment they were given. */
+async function twoInstancesWithEnv(env: Record<string, string> = {}) {
   const database = await createTestDatabase();
   databases.push(database);
   const fullEnv = {
@@ -38,8 +43,10 @@ async function twoInstances(env: Record<string, string> = {}) {
   };
   const pair = [await buildApp(parseConfig(fullEnv)), await buildApp(parseConfig(fullEnv))] as const;
   apps.push(...pair);
-  return pair;
+  return { pair, env: fullEnv };
 }
+
+const twoInstances = async (env: Record<string, string> = {}) => (await twoInstancesWithEnv(env)).pair;
 
 beforeAll(async () => {
   if (postgresUrl) fakes = await startFakeUpstreams();
@@ -81,6 +88,33 @@ describe.skipIf(!postgresUrl)('accounts on two instances sharing PostgreSQL', ()
     expect((await admin.delete(`/api/admin/users/${userId}`)).statusCode).toBe(204);
     const goneAt = await waitFor(async () => (await models(second)).statusCode === 401, 1000, 25);
     expect(goneAt - deletedAt).toBeLessThan(1000);
+  });
+
+  it('`webox user promote` run on the command line reaches both running instances at once', async () => {
+    const { pair, env } = await twoInstancesWithEnv();
+    const [first, second] = pair;
+    const admin = await signUp(first);
+    expect((await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() })).statusCode).toBe(200);
+    expect((await admin.put('/api/admin/billing', { policy: 'subscribers' })).statusCode).toBe(200);
+    const user = await signUp(first);
+    const { token } = (await user.post('/api/tokens', { name: 'shared' })).json();
+    const ask = (app: App) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: { model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hello' }] },
+      });
+    // Both instances have decided (and cached) that this user needs a subscription.
+    await waitFor(async () => (await ask(second)).statusCode === 402, 1000, 25);
+    expect((await ask(first)).statusCode).toBe(402);
+
+    await run(process.execPath, ['src/server/main.ts', 'user', 'promote', user.email], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    // Heard, not waited for: the caches' safety net would take 60 seconds.
+    for (const app of pair) await waitFor(async () => (await ask(app)).statusCode === 200, 5000, 25);
+    expect((await ask(second)).statusCode).toBe(200);
   });
 
   for (let install = 1; install <= 3; install++) {

@@ -10,6 +10,7 @@ import { billingPlugin } from './billing/billing-plugin.ts';
 import { billingRoutes } from './billing/billing-routes.ts';
 import { checkoutRoutes } from './billing/checkout-routes.ts';
 import { planRoutes } from './billing/plan-routes.ts';
+import { revenueRoutes } from './billing/revenue-routes.ts';
 import { webhookRoutes } from './billing/webhook-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
@@ -111,10 +112,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
-    await app.register(limitsRoutes);
+    // The budgets users see are the ones admission holds, billing's plans and allowance included.
+    await app.register(limitsRoutes, { budgetFallback: (userId) => app.billing.budgetFallback(userId) });
     await app.register(planRoutes);
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);
+    await app.register(revenueRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.

@@ -49,7 +49,9 @@ const ABOVE: Record<string, readonly string[]> = {
   providers: [...ROUTES, 'completions', 'upstream'],
   upstream: [...ROUTES, 'completions'],
   completions: ROUTES,
-  metering: [...ROUTES, 'completions'],
+  // Billing sits beside the pipeline and asks metering; metering never asks billing (what billing
+  // knows of a budget is handed to admission per call).
+  metering: [...ROUTES, 'completions', 'billing'],
 };
 
 describe('import floors', () => {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
 import { BillingSyncError, billingSyncCommand, syncClient } from './billing/billing-sync.ts';
+import { type ChangeBus, createLocalBus, createPostgresBus } from './cache/change-bus.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { acquireEmbeddedLock, EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
@@ -76,6 +77,22 @@ async function withDatabase<T>(config: Config, purpose: string, run: (database: 
   }
 }
 
+/**
+ * The change bus for a one-off command, so running servers hear what it changed. On PostgreSQL
+ * they listen on the shared database; the embedded database is this command's alone (the lock
+ * says no server has it open), so nobody needs to hear.
+ */
+async function withChangeBus<T>(config: Config, run: (bus: ChangeBus) => Promise<T>) {
+  const bus = config.databaseUrl
+    ? await createPostgresBus({ databaseUrl: config.databaseUrl, log: cliLogger })
+    : createLocalBus();
+  try {
+    return await run(bus);
+  } finally {
+    await bus.close();
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -99,7 +116,7 @@ async function main(argv: string[]) {
       const [action, email] = rest;
       if (action !== 'promote' || !email) throw new UsageError('Usage: webox user promote EMAIL');
       const found = await withDatabase(config, 'webox user promote', (database) =>
-        promoteUserByEmail(database.db, email),
+        withChangeBus(config, (bus) => promoteUserByEmail(database.db, bus, email)),
       );
       if (!found) throw new UsageError(`No account has the email ${email}.`);
       console.log(`${email} is now an admin.`);
@@ -124,7 +141,7 @@ async function main(argv: string[]) {
       if (rest[0] !== 'sync') throw new UsageError('Usage: webox billing sync');
       const stripe = syncClient(config);
       const report = await withDatabase(config, 'webox billing sync', (database) =>
-        billingSyncCommand({ config, database, stripe, log: cliLogger }),
+        withChangeBus(config, (bus) => billingSyncCommand({ database, stripe, bus })),
       );
       console.log(
         `Read ${report.subscriptions} subscription(s) of ${report.customers} customer(s) from Stripe; ${report.changed} changed, for ${report.users.length} user(s).`,

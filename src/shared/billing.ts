@@ -143,3 +143,51 @@ export const checkoutBody = z.object({
 export const billingRedirectView = z
   .object({ url: z.string().describe("A page of Stripe's: send the browser there.") })
   .meta({ id: 'BillingRedirect' });
+
+// The revenue view (GET /api/admin/billing/revenue).
+
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is refused, not rolled over). */
+const calendarDay = z.string().refine((day) => {
+  // The shape first: the refinement runs whatever the other checks said.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date)).toISOString().slice(0, 10) === day;
+}, 'days are calendar days written YYYY-MM-DD');
+
+/** The longest range one report covers, in days (a leap year). */
+export const REVENUE_MAX_DAYS = 366;
+
+export const revenueQuery = z.object({
+  from: calendarDay
+    .optional()
+    .describe('The first day, YYYY-MM-DD in WEBOX_TIMEZONE (default: the first of this month).'),
+  to: calendarDay.optional().describe('The last day, included (default: the last of this month).'),
+});
+
+const amounts = z
+  .array(z.object({ currency: z.string().describe('Lowercase ISO 4217.'), amount: z.number().int() }))
+  .describe('One entry per currency, in its minor unit, never converted.');
+
+export const revenueView = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    totals: amounts.describe('amount_paid of the invoices paid in the range, each invoice once.'),
+    mrr: amounts.describe(
+      'Monthly recurring revenue of the subscriptions that give access now (active, trialing, past_due): a monthly price counts whole, a yearly one as a twelfth (the sum of yearly prices divided by 12, rounded half up, once per currency).',
+    ),
+    subscribersByPlan: z.array(z.object({ planId: z.string(), name: z.string(), count: z.number().int() })),
+    users: z.array(
+      z.object({
+        userId: z.string(),
+        plan: z.object({ id: z.string(), name: z.string() }).nullable(),
+        status: billingView.shape.status,
+        revenue: amounts,
+        globalCostMicrousd: z
+          .number()
+          .describe('What the user cost on the global keys in the range (the usage ledger).'),
+      }),
+    ),
+  })
+  .meta({ id: 'BillingRevenue', description: 'What the subscriptions brought in against what each user cost.' });
+export type RevenueView = z.infer<typeof revenueView>;

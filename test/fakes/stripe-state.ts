@@ -55,6 +55,13 @@ export function createStripeState(apiVersion: string, origin: () => string) {
 
   const subscription = (id: string) => found(subscriptions, 'subscription', id);
 
+  /** A customer Stripe still has: a deleted one is missing to everything but its own retrieve. */
+  const liveCustomer = (id: string, param = 'id') => {
+    const customer = found(customers, 'customer', id, param);
+    if (customer.deleted === true) throw missing('customer', id, param);
+    return customer;
+  };
+
   const updateSubscription = (id: string, changes: SubscriptionChanges): StripeObject => {
     const changed = subscription(id);
     const previous = Object.fromEntries(Object.keys(changes).map((key) => [key, changed[key as keyof typeof changes]]));
@@ -71,6 +78,19 @@ export function createStripeState(apiVersion: string, origin: () => string) {
     Object.assign(deleted, { status: 'canceled', canceled_at: now, ended_at: now });
     deleted.cancellation_details.reason = 'cancellation_requested';
     return event('customer.subscription.deleted', deleted);
+  };
+
+  /**
+   * What deleting a customer does in Stripe: its subscriptions cancelled at once (their events,
+   * then customer.deleted), and only a stub `{id, object, deleted: true}` left to retrieve.
+   */
+  const deleteCustomer = (id: string): StripeObject => {
+    const customer = liveCustomer(id);
+    for (const owned of subscriptions.values()) {
+      if (owned.customer === id && owned.status !== 'canceled') deleteSubscription(owned.id);
+    }
+    event('customer.deleted', customer);
+    return stored(customers, { id, object: 'customer', deleted: true });
   };
 
   const addInvoice = (owner: FakeSubscription, paid: boolean, reason: string) => {
@@ -128,7 +148,7 @@ export function createStripeState(apiVersion: string, origin: () => string) {
   const createSession = (p: StripeParams): StripeObject => {
     if (paramString(p, 'mode') !== 'subscription') throw invalid('This fake only makes subscription sessions.', 'mode');
     const customer = paramString(p, 'customer');
-    if (customer) found(customers, 'customer', customer, 'customer');
+    if (customer) liveCustomer(customer, 'customer');
     const items = Array.isArray(p.line_items) ? p.line_items : [];
     if (items.length === 0) throw invalid('`line_items` is required in subscription mode.', 'line_items');
     const lineItems = items.map((item, index) => {
@@ -165,7 +185,7 @@ export function createStripeState(apiVersion: string, origin: () => string) {
   };
 
   const createPortal = (p: StripeParams): StripeObject => {
-    const customer = found(customers, 'customer', paramString(p, 'customer') ?? '', 'customer');
+    const customer = liveCustomer(paramString(p, 'customer') ?? '', 'customer');
     const id = stripeId('bps');
     return stored(portals, {
       id,
@@ -196,6 +216,10 @@ export function createStripeState(apiVersion: string, origin: () => string) {
 
   const listSubscriptions = (p: StripeParams) => {
     const status = paramString(p, 'status');
+    // A deleted customer's subscriptions are not listed: Stripe answers that there is no such
+    // customer. (An id it never had lists nothing here, which is all the tests need of it.)
+    const customer = paramString(p, 'customer');
+    if (customer && customers.get(customer)?.deleted === true) throw missing('customer', customer, 'customer');
     // Stripe's default leaves cancelled subscriptions out; `all` keeps them.
     const kept = newestFirst(subscriptions)
       .filter(matching(p, ['customer']))
@@ -224,10 +248,14 @@ export function createStripeState(apiVersion: string, origin: () => string) {
     },
     { method: 'POST', pattern: /^\/v1\/customers$/, handle: (p) => stored(customers, customerObject(p)) },
     { method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/, handle: (_p, id) => found(customers, 'customer', id) },
+    { method: 'DELETE', pattern: /^\/v1\/customers\/([^/]+)$/, handle: (_p, id) => deleteCustomer(id) },
     {
       method: 'GET',
       pattern: /^\/v1\/customers$/,
-      handle: (p) => list('/v1/customers', newestFirst(customers).filter(matching(p, ['email'])), limitOf(p)),
+      handle: (p) => {
+        const kept = newestFirst(customers).filter((c) => c.deleted !== true && matching(p, ['email'])(c));
+        return list('/v1/customers', kept, limitOf(p));
+      },
     },
     { method: 'POST', pattern: /^\/v1\/checkout\/sessions$/, handle: (p) => publicSession(createSession(p)) },
     {
@@ -265,6 +293,7 @@ export function createStripeState(apiVersion: string, origin: () => string) {
     event,
     updateSubscription,
     deleteSubscription,
+    deleteCustomer,
     renew,
     completeCheckout,
   };

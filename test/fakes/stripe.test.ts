@@ -246,6 +246,32 @@ describe('fake Stripe wire format', () => {
     expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'customer' });
   });
 
+  it('a deleted customer: its subscriptions cancelled, a stub to retrieve, missing to the rest', async () => {
+    const { customer, subscription } = await subscribedCustomer('deleted@example.test');
+    const deleted = await sdk.customers.del(customer.id);
+    expect(deleted).toEqual({ id: customer.id, object: 'customer', deleted: true });
+    expect(fake.events.slice(-2).map((e) => e.type)).toEqual(['customer.subscription.deleted', 'customer.deleted']);
+    expect(fake.subscription(subscription.id)?.status).toBe('canceled');
+    expect(await sdk.customers.retrieve(customer.id)).toMatchObject({ id: customer.id, deleted: true });
+    expect((await sdk.customers.list({ email: 'deleted@example.test' })).data).toEqual([]);
+    const price = fake.addPrice({ interval: 'month', unitAmount: 500, currency: 'eur' });
+    for (const call of [
+      () => sdk.subscriptions.list({ customer: customer.id, status: 'all' }),
+      () => sdk.billingPortal.sessions.create({ customer: customer.id }),
+      () =>
+        sdk.checkout.sessions.create({
+          mode: 'subscription',
+          customer: customer.id,
+          line_items: [{ price: price.id, quantity: 1 }],
+        }),
+      () => sdk.customers.del(customer.id),
+    ]) {
+      const error = await call().catch((e) => e);
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({ code: 'resource_missing' });
+    }
+  });
+
   it('answers 500 to the next requests on a path when told to, then recovers', async () => {
     fake.failNext('/v1/customers', 1);
     const error = await sdk.customers.list().catch((e) => e);

@@ -1,6 +1,6 @@
 // A fake Stripe API on node:http, for the billing tests: the real `stripe` SDK reaches it through
 // WEBOX_STRIPE_API_URL (an origin; the SDK adds /v1) and cannot tell it from Stripe for what
-// WeBox uses: prices, customers, Checkout and Portal sessions, subscriptions, invoices, events.
+// WeBox uses: prices, customers (deleted ones too), Checkout and Portal sessions, subscriptions, invoices, events.
 // The test drives the rest through plain methods: completing a Checkout, changing a subscription,
 // and building, signing and delivering webhook events (in order, twice, or never).
 //
@@ -77,6 +77,13 @@ export interface FakeStripe {
   ): Promise<{ subscription: FakeSubscription; invoice: StripeObject; events: StripeObject[]; deliveries: Delivery[] }>;
   /** Changes a subscription → its customer.subscription.updated event (previous_attributes filled). */
   updateSubscription(id: string, changes: SubscriptionChanges): StripeObject;
+  /**
+   * Deletes a customer as the dashboard does: its live subscriptions cancelled now
+   * (customer.subscription.deleted each, then customer.deleted, kept and not delivered). Then a
+   * retrieve answers `{id, object: 'customer', deleted: true}`, and a session or a subscription
+   * list naming it answers 404 resource_missing (param `customer`).
+   */
+  deleteCustomer(id: string): StripeObject;
   /** Cancels it now → customer.subscription.deleted. */
   deleteSubscription(id: string): StripeObject;
   /** A renewal whose payment fails: an open invoice, past due → [invoice.payment_failed, customer.subscription.updated]. */
@@ -234,6 +241,7 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     completeCheckout,
     updateSubscription: state.updateSubscription,
     deleteSubscription: state.deleteSubscription,
+    deleteCustomer: state.deleteCustomer,
     failPayment: (id) => state.renew(id, false),
     payRenewal: (id) => state.renew(id, true),
     event: (type, object, eventOptions = {}) => state.event(type, object, eventOptions),

@@ -60,9 +60,9 @@ export function recordHolds(test: TestApp): HoldRequest[] {
   const holds: HoldRequest[] = [];
   const quota = test.app.metering.quota;
   const hold = quota.hold;
-  quota.hold = (request, limits) => {
+  quota.hold = (request, limits, ceiling) => {
     holds.push(request);
-    return hold(request, limits);
+    return hold(request, limits, ceiling);
   };
   return holds;
 }

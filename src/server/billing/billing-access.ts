@@ -20,7 +20,7 @@ export const GRANT_CHANNEL = 'billing-grant';
 export const SUBSCRIPTION_CHANNEL = 'billing-subscription';
 
 const CACHE_MAX_ENTRIES = 50_000;
-/** Read again after this long even without a notice (a safety net; `webox user promote` sends none). */
+/** Read again after this long even without a notice (a safety net: every change sends one, `webox user promote` included). */
 const CACHE_TTL_MS = 60_000;
 
 export interface AccessSettings {

@@ -2,7 +2,10 @@
 // GET /api/billing read (cached, invalidated across instances), and the Stripe client (null when
 // billing is off: plans and grants work without it).
 import fastifyPlugin from 'fastify-plugin';
+import type { BudgetFallback } from '../metering/limit-policies.ts';
 import { type BillingAccess, createBillingAccess } from './billing-access.ts';
+import { budgetFallbackOf } from './billing-budgets.ts';
+import { billingErrors } from './billing-errors.ts';
 import { type BillingStore, createBillingStore } from './billing-store.ts';
 import { createStripeClient, type StripeClient } from './stripe-client.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
@@ -16,6 +19,8 @@ export interface Billing {
   stripe: StripeClient | null;
   /** Where a refused user subscribes (absolute, on WEBOX_PUBLIC_URL). */
   subscribeUrl: string;
+  /** The user's global-key budget as billing knows it, as the gate hands it to admission. */
+  budgetFallback: (userId: string) => Promise<BudgetFallback | undefined>;
 }
 
 declare module 'fastify' {
@@ -40,12 +45,16 @@ export const billingPlugin = fastifyPlugin(
     });
     await access.ready();
     const stripe = createStripeClient(app.config.billing);
+    const subscribeUrl = `${app.config.publicUrl}/profile#billing`;
+    const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
     app.decorate('billing', {
       store,
       subscriptions,
       access,
       stripe,
-      subscribeUrl: `${app.config.publicUrl}/profile#billing`,
+      subscribeUrl,
+      budgetFallback: async (userId) =>
+        budgetFallbackOf(await access.decide(userId), access.settings(), allowanceSpent),
     });
   },
   { name: 'webox-billing', dependencies: ['webox-database', 'webox-metering', 'webox-users'] },

@@ -4,7 +4,7 @@
 // nothing the second time. The users whose billing changed are announced on the change bus.
 import Stripe from 'stripe';
 import type { PlanView } from '../../shared/billing.ts';
-import { createPostgresBus } from '../cache/change-bus.ts';
+import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import type { Database, DatabaseHandle } from '../db/client.ts';
 import { SUBSCRIPTION_CHANNEL } from './billing-access.ts';
@@ -103,27 +103,22 @@ export function syncClient(config: Config): SubscriptionReader {
 }
 
 /**
- * The command: the configured Stripe client on the opened database; on PostgreSQL the running
- * instances hear of each user whose billing changed (on the embedded database no server runs
- * beside the command: it holds the data folder's lock).
+ * The command: the configured Stripe client on the opened database; each user whose billing
+ * changed is announced on the command's change bus (on PostgreSQL the running instances hear it).
  */
 export async function billingSyncCommand(options: {
-  config: Config;
   database: DatabaseHandle;
   stripe: SubscriptionReader;
-  log: { warn(object: Record<string, unknown>, message: string): void };
+  bus: ChangeBus;
 }): Promise<SyncReport> {
-  const { config, database, stripe } = options;
-  const bus = config.databaseUrl
-    ? await createPostgresBus({ databaseUrl: config.databaseUrl, log: options.log })
-    : null;
+  const { database, stripe, bus } = options;
   try {
     return await syncSubscriptions({
       db: database.db,
       store: createSubscriptionStore(database.db),
       stripe,
       plans: await createBillingStore(database.db).plans(),
-      changed: bus ? (userId) => bus.publish(SUBSCRIPTION_CHANNEL, userId) : undefined,
+      changed: (userId) => bus.publish(SUBSCRIPTION_CHANNEL, userId),
     });
   } catch (error) {
     // Stripe's own words stay out (they can quote a masked key); its status and type say enough.
@@ -133,7 +128,5 @@ export async function billingSyncCommand(options: {
       );
     }
     throw error;
-  } finally {
-    await bus?.close();
   }
 }

@@ -10,7 +10,7 @@ import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
 import { billingErrors } from './billing-errors.ts';
-import { callStripe } from './stripe-client.ts';
+import { callStripe, isStripeResourceMissing } from './stripe-client.ts';
 import { createStripeCustomers } from './stripe-customers.ts';
 
 const tags = ['Billing'];
@@ -32,7 +32,7 @@ export const checkoutRoutes: FastifyPluginAsyncZod = async (app) => {
             tags,
             summary: 'Subscribe: a Stripe Checkout page',
             description:
-              "Answers the URL of a Stripe Checkout Session for the plan at the `month` or `year` price. A retired or unknown plan, or one without that price, answers 404; a user whose subscription is active, trialing or past due answers 409 already_subscribed (change it in the portal); Stripe not configured: 400 billing_not_configured. The subscription starts when Stripe's webhook arrives, not here.",
+              "Answers the URL of a Stripe Checkout Session for the plan at the `month` or `year` price. A retired or unknown plan, or one without that price, answers 404; a user whose subscription is active, trialing or past due, in WeBox or already in Stripe before its webhook has come, answers 409 already_subscribed (change it in the portal); a Stripe customer deleted in Stripe is replaced by a new one; Stripe not configured: 400 billing_not_configured. The subscription starts when Stripe's webhook arrives, not here.",
             body: checkoutBody,
             response: { 200: billingRedirectView },
           },
@@ -49,13 +49,15 @@ export const checkoutRoutes: FastifyPluginAsyncZod = async (app) => {
           if (!price) throw commonErrors.notFound(`A ${INTERVAL_WORDS[interval]} price of the plan ${plan.name}`);
           if (await customers.hasLiveSubscription(user.id)) throw billingErrors.alreadySubscribed();
 
-          const customer = await customers.ensureCustomer(user);
+          const customer = await customers.customerForCheckout(user);
           const metadata = { webox_user_id: user.id, webox_plan_id: plan.id };
-          const session = await callStripe('opening the checkout page', () =>
+          const open = (forCustomer: string) =>
             stripe.checkout.sessions.create(
               {
                 mode: 'subscription',
-                customer,
+                // Always a customer: Stripe's own guard ("limit customers to one subscription", a
+                // Checkout setting of the operator's dashboard) recognises the buyer by it.
+                customer: forCustomer,
                 client_reference_id: user.id,
                 line_items: [{ price: price.stripePriceId, quantity: 1 }],
                 metadata,
@@ -66,8 +68,16 @@ export const checkoutRoutes: FastifyPluginAsyncZod = async (app) => {
               },
               // One key per attempt: the SDK's retries of this call reuse it, a new click gets a new session.
               { idempotencyKey: `webox-checkout-${user.id}-${randomUUID()}` },
-            ),
-          );
+            );
+          const session = await callStripe('opening the checkout page', async () => {
+            try {
+              return await open(customer);
+            } catch (error) {
+              // Deleted in Stripe since it was last asked about: replaced once, and the session opened for the new one.
+              if (!isStripeResourceMissing(error, 'customer')) throw error;
+              return await open(await customers.replaceCustomer(user, customer));
+            }
+          });
           if (!session.url) throw billingErrors.stripeFailed('opening the checkout page', 'no url in the session');
           return { url: session.url };
         },
@@ -80,7 +90,7 @@ export const checkoutRoutes: FastifyPluginAsyncZod = async (app) => {
             tags,
             summary: "Manage or cancel: Stripe's Customer Portal",
             description:
-              'Answers the URL of a Customer Portal session, which comes back to the profile. 409 no_customer before the user has ever started a subscription; Stripe not configured: 400 billing_not_configured.',
+              'Answers the URL of a Customer Portal session, which comes back to the profile. 409 no_customer before the user has ever started a subscription, or when their Stripe customer was deleted in Stripe (a checkout makes a new one); Stripe not configured: 400 billing_not_configured.',
             response: { 200: billingRedirectView },
           },
         },
@@ -89,12 +99,19 @@ export const checkoutRoutes: FastifyPluginAsyncZod = async (app) => {
           const user = currentUser(request);
           const customer = await customers.customerId(user.id);
           if (!customer) throw billingErrors.noCustomer();
-          const session = await callStripe('opening the billing portal', () =>
-            stripe.billingPortal.sessions.create(
-              { customer, return_url: `${profileUrl}#billing` },
-              { idempotencyKey: `webox-portal-${user.id}-${randomUUID()}` },
-            ),
-          );
+          const session = await callStripe('opening the billing portal', async () => {
+            try {
+              return await stripe.billingPortal.sessions.create(
+                { customer, return_url: `${profileUrl}#billing` },
+                { idempotencyKey: `webox-portal-${user.id}-${randomUUID()}` },
+              );
+            } catch (error) {
+              // Deleted in Stripe: nothing left to manage; the next checkout replaces the customer.
+              if (isStripeResourceMissing(error, 'customer')) return null;
+              throw error;
+            }
+          });
+          if (!session) throw billingErrors.noCustomer();
           return { url: session.url };
         },
       );

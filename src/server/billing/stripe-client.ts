@@ -34,9 +34,16 @@ export function createStripeClient(billing: Config['billing']): StripeClient | n
   });
 }
 
-/** Stripe's answer to a request that named something it does not have (`param` says what). */
-export function isStripeResourceMissing(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+/**
+ * Stripe's answer to a request that named something it does not have; with `param`, only when
+ * that parameter is what was missing (`customer`: a customer deleted in Stripe's dashboard).
+ */
+export function isStripeResourceMissing(error: unknown, param?: string): boolean {
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error.code === 'resource_missing' &&
+    (param === undefined || error.param === param)
+  );
 }
 
 /**

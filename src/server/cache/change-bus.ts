@@ -9,8 +9,9 @@ import pg from 'pg';
 export const RESYNC = '*';
 
 /**
- * An account was disabled, re-enabled or deleted; the message is its user id. Whatever an
- * instance caches per user for authentication (its access tokens) is dropped and read again.
+ * An account was disabled, re-enabled or deleted, or its role changed (`webox user promote`
+ * included); the message is its user id. Whatever an instance caches per user (its access tokens,
+ * billing's view of its role) is dropped and read again.
  */
 export const ACCOUNT_CHANNEL = 'account';
 

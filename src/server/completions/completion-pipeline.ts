@@ -12,7 +12,7 @@ import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import type { Drain } from '../drain.ts';
 import type { CallSize } from '../metering/admission.ts';
-import type { KeySource } from '../metering/limit-policies.ts';
+import type { BudgetFallback, KeySource } from '../metering/limit-policies.ts';
 import type { MeteredCall } from '../metering/metered-call.ts';
 import type { Metering } from '../metering/metering-plugin.ts';
 import type { ProviderId } from '../providers/registry.ts';
@@ -67,12 +67,20 @@ export interface CompletionPlan<Result> {
 
 /**
  * A check on an identified call before it is admitted (its source known, nothing held yet). The
- * pipeline's gates are listed once, in completions-plugin.ts.
+ * pipeline's gates are listed once, in completions-plugin.ts. A gate that knows the user's budget
+ * on the global keys better than metering does (billing: a plan's, the free allowance) answers it,
+ * and admission holds the call against it.
  */
-export type CompletionGate = (call: MeteredCall, plan: CompletionPlan<unknown>) => void | Promise<void>;
+export type CompletionGate = (
+  call: MeteredCall,
+  plan: CompletionPlan<unknown>,
+) => BudgetFallback | undefined | Promise<BudgetFallback | undefined>;
 
 /** The plan's own check on its source, as a gate. */
-export const planGate: CompletionGate = (call, plan) => plan.checkSource?.(call.source);
+export const planGate: CompletionGate = (call, plan) => {
+  plan.checkSource?.(call.source);
+  return undefined;
+};
 
 export function createCompletionPipeline(options: {
   config: Config;
@@ -145,7 +153,8 @@ export function createCompletionPipeline(options: {
       if (key.source === 'none') throw vaultErrors.noApiKey(plan.provider);
       recorded.source = key.source;
       const call: MeteredCall = { ...caller, provider: plan.provider.id, model: plan.model, source: key.source };
-      for (const gate of gates) await gate(call, plan);
+      let budgetFallback: BudgetFallback | undefined;
+      for (const gate of gates) budgetFallback = (await gate(call, plan)) ?? budgetFallback;
 
       // Rate limits and the budget hold; a budgeted call without an output limit gets one, so the
       // held worst case bounds what the provider can charge.
@@ -153,6 +162,7 @@ export function createCompletionPipeline(options: {
         ...call,
         tokenRequestsPerMinute: caller.tokenRequestsPerMinute,
         ...plan.size,
+        budgetFallback,
       });
       release = (tokens) => admission.finish(tokens ?? null);
       reply.headers(admission.headers);

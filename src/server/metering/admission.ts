@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
 import { costMicrousd } from './cost.ts';
-import type { LimitPolicies } from './limit-policies.ts';
+import { type BudgetFallback, budgetInForce, type LimitPolicies } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
 import { meteringErrors } from './metering-errors.ts';
 import type { PriceBook } from './price-book.ts';
@@ -50,6 +50,8 @@ export interface CallSize {
 export interface AdmissionRequest extends MeteredCall, CallSize {
   /** The access token's own requests-per-minute limit, if it has one. */
   tokenRequestsPerMinute: number | null;
+  /** What the pipeline's gates know of the user's budget on the global keys (see budgetInForce). */
+  budgetFallback?: BudgetFallback;
 }
 
 export interface Admission {
@@ -145,7 +147,7 @@ export function createAdmission(options: {
 
     let capOutputTokens = request.maxOutputTokens;
     let release = () => {};
-    const budget = limits.budgets[request.source];
+    const { budget, ceiling } = budgetInForce(limits, request.source, request.budgetFallback);
     if (budget) {
       const [unbounded] = request.unboundedParameters ?? [];
       if (unbounded) throw meteringErrors.unboundedParameter(unbounded);
@@ -172,6 +174,7 @@ export function createAdmission(options: {
           microusd: price ? costMicrousd({ inputTokens, outputTokens, cachedInputTokens: 0 }, price) : 0,
         },
         budget,
+        ceiling,
       );
     }
 

@@ -27,6 +27,56 @@ const isUnlimited = (budget: BudgetLimits | null | undefined) =>
     budget.dayTokens === null &&
     budget.monthTokens === null);
 
+/**
+ * Limits held with a call's budget whose refusal belongs to whoever set them (billing's free
+ * allowance answers 402, not 429): `refusal` is thrown when the request does not fit them.
+ */
+export interface BudgetCeiling {
+  limits: BudgetLimits;
+  refusal: () => Error;
+}
+
+/**
+ * What a caller of admission knows of a user's budget on the global keys that metering does not
+ * (billing's plans and free allowance), handed in per call so metering never asks billing.
+ */
+export interface BudgetFallback {
+  /** In the default budget's place when the admin set this user none of their own (a plan's budgets). */
+  budget?: BudgetLimits | null;
+  /** Held together with the budget in force, limit by limit (the free allowance). */
+  ceiling?: BudgetCeiling | null;
+}
+
+/** Per limit, the lower of the two (null: no limit). */
+function tightest(first: BudgetLimits | null, second: BudgetLimits): BudgetLimits {
+  const lower = (a: number | null | undefined, b: number | null) => (a == null ? b : b === null ? a : Math.min(a, b));
+  return {
+    dayMicrousd: lower(first?.dayMicrousd, second.dayMicrousd),
+    monthMicrousd: lower(first?.monthMicrousd, second.monthMicrousd),
+    dayTokens: lower(first?.dayTokens, second.dayTokens),
+    monthTokens: lower(first?.monthTokens, second.monthTokens),
+  };
+}
+
+/**
+ * The budget a call on `source` is held against, and the ceiling inside it: on the global keys,
+ * the admin's own budget for the user > the fallback's (a plan) > the default, then the fallback's
+ * ceiling applied limit by limit on top. A fallback budget with no limit set leaves the default in
+ * force (nothing says "unlimited" apart from "not set"). Personal keys: the user's or the default.
+ */
+export function budgetInForce(
+  limits: EffectiveLimits,
+  source: KeySource,
+  fallback: BudgetFallback | undefined,
+): { budget: BudgetLimits | null; ceiling: BudgetCeiling | null } {
+  let budget = limits.budgets[source];
+  if (source !== 'global' || !fallback) return { budget, ceiling: null };
+  if (!limits.overridden.global && !isUnlimited(fallback.budget)) budget = fallback.budget ?? null;
+  const ceiling = fallback.ceiling && !isUnlimited(fallback.ceiling.limits) ? fallback.ceiling : null;
+  if (ceiling) budget = tightest(budget, ceiling.limits);
+  return { budget, ceiling };
+}
+
 /** What applies to one user once the default and their overrides are combined. */
 export interface EffectiveLimits {
   budgets: Record<KeySource, BudgetLimits | null>;

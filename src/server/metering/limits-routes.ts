@@ -14,19 +14,28 @@ import {
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
+import { type BudgetFallback, budgetInForce } from './limit-policies.ts';
 
 const tags = ['Limits'];
 
 const BUDGETS =
   'Budgets are money (micro-dollars) and/or tokens (input + output) per day and month in WEBOX_TIMEZONE, for the global keys and, apart, the personal keys; null is no limit.';
 
-export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
+export interface LimitsRoutesOptions {
+  /**
+   * What the completion gates hand admission for this user's global-key calls (billing's plan
+   * budget and free allowance), so the budgets shown are the ones held. Unset: none.
+   */
+  budgetFallback?: (userId: string) => Promise<BudgetFallback | undefined>;
+}
+
+export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (app, options) => {
   const { policies, quota } = app.metering;
 
   async function budgetLines(userId: string) {
-    const limits = await policies.effective(userId);
+    const [limits, fallback] = await Promise.all([policies.effective(userId), options.budgetFallback?.(userId)]);
     const [global, personal] = await Promise.all([
-      quota.status(userId, 'global', limits.budgets.global),
+      quota.status(userId, 'global', budgetInForce(limits, 'global', fallback).budget),
       quota.status(userId, 'personal', limits.budgets.personal),
     ]);
     return { limits, budgets: [...global, ...personal] };
@@ -92,8 +101,12 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
             quota.spentByUser('global'),
             app.users.ids(),
           ]);
-          const summaries = users.map((id) => {
+          // Each user's billing budget is a cached decision in billing (read once per user, then
+          // kept until it changes), so the list shows the budgets admission would hold.
+          const fallbacks = await Promise.all(users.map((id) => options.budgetFallback?.(id)));
+          const summaries = users.map((id, index) => {
             const { own, limits } = everyone.forUser(id);
+            const global = budgetInForce(limits, 'global', fallbacks[index]).budget;
             return {
               userId: id,
               override: {
@@ -102,7 +115,7 @@ export const limitsRoutes: FastifyPluginAsyncZod = async (app) => {
                 requestsPerMinute: own?.requestsPerMinute ?? null,
                 tokensPerMinute: own?.tokensPerMinute ?? null,
               },
-              effective: limits.budgets,
+              effective: { global, personal: limits.budgets.personal },
               requestsPerMinute: limits.requestsPerMinute,
               tokensPerMinute: limits.tokensPerMinute,
               spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },

@@ -5,7 +5,7 @@
 // (hold-sweeper.ts). This is the one face of all three the rest of WeBox uses.
 import type { DatabaseHandle } from '../db/client.ts';
 import { createHoldSweeper } from './hold-sweeper.ts';
-import type { BudgetLimits, KeySource } from './limit-policies.ts';
+import type { BudgetCeiling, BudgetLimits, KeySource } from './limit-policies.ts';
 import { periodsIn } from './periods.ts';
 import { type HoldRequest, placeHold } from './quota-hold.ts';
 import { type BudgetLine, readBudgetLines, readSpentByUser } from './quota-status.ts';
@@ -30,11 +30,12 @@ export function createQuota(options: {
   return {
     /**
      * Holds the request's worst case against every limit of the budget, or refuses it with 429
-     * quota_exceeded naming the limit. Returns a release function to call when the request ends
-     * (the ledger's write of its usage row removes the hold itself).
+     * quota_exceeded naming the limit (or the ceiling's refusal, when the ceiling's limit is the
+     * one it does not fit). Returns a release function to call when the request ends (the ledger's
+     * write of its usage row removes the hold itself).
      */
-    async hold(request: HoldRequest, limits: BudgetLimits): Promise<() => void> {
-      await placeHold(database, request, limits, periods(), holdTtlMs);
+    async hold(request: HoldRequest, limits: BudgetLimits, ceiling: BudgetCeiling | null = null): Promise<() => void> {
+      await placeHold(database, request, limits, periods(), holdTtlMs, ceiling);
       return sweeper.keep(request.requestId);
     },
 

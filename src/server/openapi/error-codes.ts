@@ -75,9 +75,14 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   {
     code: 'already_subscribed',
     status: 409,
-    meaning: 'A checkout for a user whose subscription is active, trialing or past due (the portal changes it).',
+    meaning:
+      'A checkout for a user whose subscription is active, trialing or past due, in WeBox or already in Stripe (the portal changes it).',
   },
-  { code: 'no_customer', status: 409, meaning: 'The billing portal for a user who never started a checkout.' },
+  {
+    code: 'no_customer',
+    status: 409,
+    meaning: 'The billing portal for a user who never started a checkout, or whose customer was deleted in Stripe.',
+  },
   { code: 'payload_too_large', status: 413, meaning: 'The body is over 2 MiB.' },
   { code: 'unsupported_media_type', status: 415, meaning: 'The body is not `application/json`.' },
   {

@@ -200,13 +200,22 @@ export function createUserService(options: {
   };
 }
 
-/** `webox user promote EMAIL`. Returns false when no account has that email. */
-export async function promoteUserByEmail(db: Database, email: string): Promise<boolean> {
+/**
+ * `webox user promote EMAIL`. Returns false when no account has that email. The change is
+ * published like an admin's role change, so running servers (which cache roles: billing's access
+ * decisions) see the new admin at once.
+ */
+export async function promoteUserByEmail(
+  db: Database,
+  bus: Pick<ChangeBus, 'publish'>,
+  email: string,
+): Promise<boolean> {
   const updated = await db
     .update(user)
     .set({ role: 'admin' })
     .where(eq(user.email, email.trim().toLowerCase()))
     .returning({ id: user.id });
+  for (const { id } of updated) await bus.publish(ACCOUNT_CHANNEL, id);
   return updated.length > 0;
 }
 
