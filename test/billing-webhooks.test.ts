@@ -77,6 +77,11 @@ describe('a completed Checkout', () => {
     expect(row).toMatchObject({ planId: billing.planId, interval: 'month', amount: 900, currency: 'eur' });
     const invoices = await test.app.database.query(`select * from billing_invoice where user_id = $1`, [user.id]);
     expect(invoices.rows).toEqual([expect.objectContaining({ amount_paid: 900, currency: 'eur' })]);
+    // The admin's revenue view (this month) counts it, on the subscription's plan.
+    const revenue = (await admin.get('/api/admin/billing/revenue')).json();
+    expect(revenue.users).toContainEqual(
+      expect.objectContaining({ userId: user.id, status: 'active', revenue: [{ currency: 'eur', amount: 900 }] }),
+    );
   });
 
   it("through WeBox's own checkout: the webhook opens the keys, and a second checkout is refused", async () => {
