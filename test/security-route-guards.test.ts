@@ -12,10 +12,11 @@ const routes = vi.hoisted(() => [] as LoggedRoute[]);
 vi.mock('fastify', async (original) => (await import('./helpers/route-log.ts')).withRouteLog(original, routes));
 
 /**
- * /api routes anyone may call: sign-in and sign-up (better-auth), the server's name, and the API's
- * OpenAPI document and the page that shows it.
+ * /api routes anyone may call: sign-in and sign-up (better-auth), the server's name, the API's
+ * OpenAPI document and the page that shows it, and Stripe's webhook (its signature is its guard:
+ * billing-webhooks.test.ts).
  */
-const PUBLIC_API = ['/api/auth/*', '/api/info', '/api/openapi.json', '/api/docs'];
+const PUBLIC_API = ['/api/auth/*', '/api/info', '/api/openapi.json', '/api/docs', '/api/billing/webhook'];
 /** The documentation page's own files (Swagger UI's scripts, styles, and the document it reads). */
 const isDocsPageFile = (url: string) => url.startsWith('/api/docs/');
 

@@ -11,6 +11,7 @@ import { billingRoutes } from './billing/billing-routes.ts';
 import { checkoutRoutes } from './billing/checkout-routes.ts';
 import { planRoutes } from './billing/plan-routes.ts';
 import { revenueRoutes } from './billing/revenue-routes.ts';
+import { webhookRoutes } from './billing/webhook-routes.ts';
 import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);
     await app.register(revenueRoutes);
+    await app.register(webhookRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });

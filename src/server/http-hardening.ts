@@ -109,7 +109,7 @@ const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Routes that check their callers themselves: better-auth checks Origin on its own routes (with
  * the same rule), and Stripe's webhook sends no Origin but signs its body.
  */
-const ROUTES_CHECKED_ELSEWHERE = new Set(['/api/auth/*', '/api/billing/webhook']);
+export const ROUTES_CHECKED_ELSEWHERE: ReadonlySet<string> = new Set(['/api/auth/*', '/api/billing/webhook']);
 
 /** The origin of a URL-shaped header value, or the value itself when it does not parse ("null"). */
 function originOf(value: string) {

@@ -1,7 +1,8 @@
-// The `webox` command: serve | migrate | user promote EMAIL | vault rotate.
+// The `webox` command: serve | migrate | user promote EMAIL | vault rotate | billing sync.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
+import { BillingSyncError, billingSyncCommand, syncClient } from './billing/billing-sync.ts';
 import { type ChangeBus, createLocalBus, createPostgresBus } from './cache/change-bus.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
@@ -21,6 +22,7 @@ Usage: webox <command>
   migrate               apply database migrations and exit
   user promote EMAIL    make the account with this email an admin
   vault rotate          re-encrypt every stored key under the active master key
+  billing sync          read every customer's subscriptions from Stripe (missed webhooks)
 `;
 
 /** One-off commands log warnings only (the keyring's notices), as JSON lines on stdout. */
@@ -135,6 +137,17 @@ async function main(argv: string[]) {
       }
       return;
     }
+    case 'billing': {
+      if (rest[0] !== 'sync') throw new UsageError('Usage: webox billing sync');
+      const stripe = syncClient(config);
+      const report = await withDatabase(config, 'webox billing sync', (database) =>
+        withChangeBus(config, (bus) => billingSyncCommand({ database, stripe, bus })),
+      );
+      console.log(
+        `Read ${report.subscriptions} subscription(s) of ${report.customers} customer(s) from Stripe; ${report.changed} changed, for ${report.users.length} user(s).`,
+      );
+      return;
+    }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }
@@ -148,6 +161,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof KeyringError ||
     error instanceof EmbeddedDatabaseLockedError ||
+    error instanceof BillingSyncError ||
     error instanceof UsageError;
   console.error(known ? `webox: ${(error as Error).message}` : error);
   process.exit(1);

@@ -1,19 +1,23 @@
 // Who may use the global keys (DESIGN §6 "Billing"), read on every model call on them: the
-// settings and the plans (small, whole tables) are cached snapshots, each user's grant and role a
-// cached map entry, all dropped on every instance through the change bus when they change, so a
-// call reads no table unless something changed. Only the free allowance reads the user's spend,
-// and only for a user nothing else lets in.
+// settings and the plans (small, whole tables) are cached snapshots, each user's role, grant and
+// Stripe subscriptions a cached map entry, all dropped on every instance through the change bus
+// when they change, so a call reads no table unless something changed. Only the free allowance
+// reads the user's spend, and only for a user nothing else lets in. The decision is taken before a
+// call is admitted: a change applies from the next call on, never to one already running.
 import type { AccessReason, BillingPolicy, BillingView, PlanView } from '../../shared/billing.ts';
 import type { BudgetLimitsView } from '../../shared/limits.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { BillingStore, SettingsRow } from './billing-store.ts';
+import { planForPrice, type SubscriptionRow } from './subscription-store.ts';
 
 export const SETTINGS_CHANNEL = 'billing-settings';
 export const PLANS_CHANNEL = 'billing-plans';
 /** A user's grant changed; the message is the user id. */
 export const GRANT_CHANNEL = 'billing-grant';
+/** A user's Stripe subscription changed (a webhook, `webox billing sync`); the message is the user id. */
+export const SUBSCRIPTION_CHANNEL = 'billing-subscription';
 
 const CACHE_MAX_ENTRIES = 50_000;
 /** Read again after this long even without a notice (a safety net: every change sends one, `webox user promote` included). */
@@ -29,6 +33,83 @@ export interface AccessSettings {
 interface UserState {
   admin: boolean;
   grant: { planId: string; until: Date | null } | null;
+  subscriptions: SubscriptionRow[];
+}
+
+type SubscriptionStatus = Exclude<BillingView['status'], 'granted'>;
+
+/** Stripe's statuses as WeBox shows them (DESIGN §6): incomplete is none, paused is unpaid. */
+const STATUS_OF: Record<string, SubscriptionStatus> = {
+  active: 'active',
+  trialing: 'trialing',
+  past_due: 'past_due',
+  canceled: 'canceled',
+  unpaid: 'unpaid',
+  incomplete: 'none',
+  incomplete_expired: 'canceled',
+  paused: 'unpaid',
+};
+
+/** Which of a user's subscriptions speaks for them when none opens the keys: the likeliest to come back. */
+const SHOWN_FIRST: SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'unpaid', 'canceled', 'none'];
+
+/** A subscription as the decision reads it. */
+export interface SubscriptionAccess {
+  status: SubscriptionStatus;
+  /** Whether it opens the global keys now. */
+  opens: boolean;
+  /** null: canceled (DESIGN: after deletion the plan is null), or a price no plan has. */
+  plan: PlanView | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Active and trialing open the keys (cancelled at period end: until that end, as Stripe keeps them
+ * active, and not past it should the deletion's webhook be late); past due opens them for
+ * `graceDays` after the first failed payment; the rest open nothing. Only with a plan of ours.
+ */
+export function subscriptionAccess(
+  row: SubscriptionRow,
+  plans: readonly PlanView[],
+  graceDays: number,
+  now: Date,
+): SubscriptionAccess {
+  const status = STATUS_OF[row.status] ?? 'none';
+  const found = plans.find((plan) => plan.id === row.planId) ?? planForPrice(plans, row.stripePriceId);
+  const plan = status === 'canceled' || status === 'none' ? null : found;
+  let open = false;
+  if (status === 'active' || status === 'trialing') {
+    open = !(row.cancelAtPeriodEnd && row.currentPeriodEnd !== null && row.currentPeriodEnd <= now);
+  } else if (status === 'past_due') {
+    open = row.pastDueSince === null || now.getTime() < row.pastDueSince.getTime() + graceDays * DAY_MS;
+  }
+  return {
+    status,
+    opens: open && plan !== null,
+    plan,
+    currentPeriodEnd: row.currentPeriodEnd,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+  };
+}
+
+/** The subscription that speaks for the user: one that opens the keys, else the likeliest to. */
+function chooseSubscription(
+  rows: readonly SubscriptionRow[],
+  plans: readonly PlanView[],
+  graceDays: number,
+  now: Date,
+): SubscriptionAccess | null {
+  const candidates = [...rows]
+    .sort((a, b) => b.sourceCreated - a.sourceCreated)
+    .map((row) => subscriptionAccess(row, plans, graceDays, now));
+  const rank = (entry: SubscriptionAccess) => (entry.opens ? -1 : SHOWN_FIRST.indexOf(entry.status));
+  return candidates.reduce<SubscriptionAccess | null>(
+    (best, entry) => (best === null || rank(entry) < rank(best) ? entry : best),
+    null,
+  );
 }
 
 /** What the gate and GET /api/billing decide from. */
@@ -36,9 +117,11 @@ export interface Access {
   allowed: boolean;
   reason: AccessReason | null;
   admin: boolean;
-  /** The plan a live grant gives, if any. */
+  /** The plan that opens the keys: the subscription's, else a live grant's. */
   plan: PlanView | null;
   grantedUntil: Date | null;
+  /** The user's subscription that speaks for them, if they have one. */
+  subscription: SubscriptionAccess | null;
 }
 
 /**
@@ -57,6 +140,7 @@ export function createBillingAccess(options: {
   bus: ChangeBus;
   defaultGraceDays: number;
   isAdmin: (userId: string) => Promise<boolean>;
+  subscriptionsOf: (userId: string) => Promise<SubscriptionRow[]>;
   /** Whether the user has spent the allowance on the global keys (any of its limits reached). */
   allowanceSpent: (userId: string, allowance: BudgetLimitsView) => Promise<boolean>;
 }) {
@@ -77,13 +161,18 @@ export function createBillingAccess(options: {
   plans.follow(bus, PLANS_CHANNEL);
   const users = createCachedMap<UserState>({
     load: async (userId) => {
-      const [admin, grant] = await Promise.all([options.isAdmin(userId), store.grant(userId)]);
-      return { admin, grant: grant ? { planId: grant.planId, until: grant.until } : null };
+      const [admin, grant, subscriptions] = await Promise.all([
+        options.isAdmin(userId),
+        store.grant(userId),
+        options.subscriptionsOf(userId),
+      ]);
+      return { admin, grant: grant ? { planId: grant.planId, until: grant.until } : null, subscriptions };
     },
     maxEntries: CACHE_MAX_ENTRIES,
     ttlMs: CACHE_TTL_MS,
   });
   users.follow(bus, GRANT_CHANNEL);
+  users.follow(bus, SUBSCRIPTION_CHANNEL);
   // A role changed, or an account was disabled or deleted.
   users.follow(bus, ACCOUNT_CHANNEL);
 
@@ -95,34 +184,50 @@ export function createBillingAccess(options: {
 
     async decide(userId: string, now = new Date()): Promise<Access> {
       const state = users.peek(userId) ?? (await users.load(userId));
-      const { policy, freeAllowance } = settings.current();
+      const { policy, freeAllowance, graceDays } = settings.current();
       const grant = state.grant;
       const live = grant !== null && (grant.until === null || grant.until > now);
-      const find = () => plans.current().find((entry) => entry.id === grant?.planId) ?? null;
-      let plan = live ? find() : null;
-      // A grant of a plan created on another instance may arrive before that plan's notice does.
-      if (live && !plan) {
+      // A grant or a subscription of a plan created on another instance may arrive before that
+      // plan's notice does.
+      const unheardOf = (id: string | null) => id !== null && !plans.current().some((plan) => plan.id === id);
+      if ((live && unheardOf(grant.planId)) || state.subscriptions.some((row) => unheardOf(row.planId))) {
         await plans.invalidate();
-        plan = find();
       }
-      const base = { admin: state.admin, plan, grantedUntil: plan ? (grant?.until ?? null) : null };
+      const current = plans.current();
+      const subscription = chooseSubscription(state.subscriptions, current, graceDays, now);
+      const granted = live ? (current.find((entry) => entry.id === grant?.planId) ?? null) : null;
+      const plan = subscription?.opens ? subscription.plan : granted;
+      const base = {
+        admin: state.admin,
+        plan,
+        grantedUntil: granted ? (grant?.until ?? null) : null,
+        subscription,
+      };
       if (plan || state.admin || policy === 'everyone') return { ...base, allowed: true, reason: null };
       if (freeAllowance && !(await options.allowanceSpent(userId, freeAllowance))) {
         return { ...base, allowed: true, reason: 'free_allowance' };
       }
-      return { ...base, allowed: false, reason: 'no_subscription' };
+      const lapsed = subscription?.status === 'past_due';
+      return { ...base, allowed: false, reason: lapsed ? 'past_due_grace_over' : 'no_subscription' };
     },
 
-    /** The user's billing as GET /api/billing answers it (no Stripe subscription in this build). */
+    /**
+     * The user's billing as GET /api/billing answers it. A subscription that opens the keys
+     * speaks for the status; else a live grant (`granted`); else the subscription as it stands.
+     */
     async view(userId: string, enabled: boolean): Promise<BillingView> {
       const access = await this.decide(userId);
+      const { subscription } = access;
+      const granted = access.plan !== null && !subscription?.opens;
+      const shown = granted ? null : subscription;
+      const plan = shown ? shown.plan : access.plan;
       return {
         enabled,
         policy: settings.current().policy,
-        plan: access.plan ? { id: access.plan.id, name: access.plan.name } : null,
-        status: access.plan ? 'granted' : 'none',
-        currentPeriodEnd: null,
-        cancelAtPeriodEnd: false,
+        plan: plan ? { id: plan.id, name: plan.name } : null,
+        status: shown ? shown.status : granted ? 'granted' : 'none',
+        currentPeriodEnd: shown?.currentPeriodEnd?.toISOString() ?? null,
+        cancelAtPeriodEnd: shown?.cancelAtPeriodEnd ?? false,
         grantedUntil: access.grantedUntil?.toISOString() ?? null,
         globalAccess: { allowed: access.allowed, reason: access.reason },
       };
@@ -140,6 +245,7 @@ export function createBillingAccess(options: {
       await plans.refresh();
     },
     grantChanged: (userId: string) => bus.publish(GRANT_CHANNEL, userId),
+    subscriptionChanged: (userId: string) => bus.publish(SUBSCRIPTION_CHANNEL, userId),
   };
 }
 

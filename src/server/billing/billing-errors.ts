@@ -45,6 +45,12 @@ export const billingErrors = {
       details: { provider: 'stripe' },
       cause,
     }),
+  invalidSignature: () =>
+    new AppError(
+      400,
+      'invalid_signature',
+      'The webhook delivery does not carry a valid Stripe signature (STRIPE_WEBHOOK_SECRET) from the last 5 minutes.',
+    ),
   reversedRange: () => commonErrors.invalidParameter('from must not be after to.', 'from'),
   rangeTooLong: (days: number) => commonErrors.invalidParameter(`A report covers at most ${days} days.`, 'to'),
   grantInPast: () => commonErrors.invalidParameter('until must be in the future.', 'until'),

@@ -8,9 +8,12 @@ import { budgetFallbackOf } from './billing-budgets.ts';
 import { billingErrors } from './billing-errors.ts';
 import { type BillingStore, createBillingStore } from './billing-store.ts';
 import { createStripeClient, type StripeClient } from './stripe-client.ts';
+import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 
 export interface Billing {
   store: BillingStore;
+  /** Stripe's side: subscriptions, customers, applied events, paid invoices. */
+  subscriptions: SubscriptionStore;
   access: BillingAccess;
   /** null: STRIPE_SECRET_KEY is not set. */
   stripe: StripeClient | null;
@@ -29,12 +32,14 @@ declare module 'fastify' {
 export const billingPlugin = fastifyPlugin(
   async (app) => {
     const store = createBillingStore(app.database.db);
+    const subscriptions = createSubscriptionStore(app.database.db);
     const { quota } = app.metering;
     const access = createBillingAccess({
       store,
       bus: app.bus,
       defaultGraceDays: app.config.billing.graceDays,
       isAdmin: (userId) => app.users.isAdmin(userId),
+      subscriptionsOf: (userId) => subscriptions.forUser(userId),
       allowanceSpent: async (userId, allowance) =>
         (await quota.status(userId, 'global', allowance)).some((line) => line.spent >= line.limit),
     });
@@ -44,6 +49,7 @@ export const billingPlugin = fastifyPlugin(
     const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
     app.decorate('billing', {
       store,
+      subscriptions,
       access,
       stripe,
       subscribeUrl,

@@ -17,7 +17,7 @@ import { billingErrors } from './billing-errors.ts';
 const tags = ['Billing'];
 
 const ACCESS =
-  '`globalAccess` says whether the global keys are open to the user now: `reason` is null when a grant, the admin role or the `everyone` policy opens them, `free_allowance` when only the free allowance does, `no_subscription` when they are closed. Personal keys are never refused by billing.';
+  "`status` is the Stripe subscription's (`incomplete` shows as `none`, `incomplete_expired` as `canceled`, `paused` as `unpaid`; after its deletion `canceled` with `plan` null), or `granted` when only a plan granted by hand opens the global keys. `globalAccess` says whether the global keys are open to the user now: `reason` is null when a subscription, a grant, the admin role or the `everyone` policy opens them, `free_allowance` when only the free allowance does, `past_due_grace_over` when a past-due subscription's grace has run out, `no_subscription` when they are closed otherwise. Personal keys are never refused by billing.";
 
 export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
   const { store, access } = app.billing;

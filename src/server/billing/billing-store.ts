@@ -1,6 +1,6 @@
-// The billing module's rows: plans, the one settings row and the grants. Only this file reads the
-// billing tables, but for the revenue view's sums (revenue.ts); what the gate reads on every call
-// is cached by billing-access.ts.
+// The billing module's rows: plans, the one settings row and the grants (Stripe's side, the
+// subscriptions and events: subscription-store.ts; the revenue view's sums: revenue.ts). What the
+// gate reads on every call is cached by billing-access.ts.
 import { asc, eq } from 'drizzle-orm';
 import type { PlanView } from '../../shared/billing.ts';
 import type { BudgetLimitsView } from '../../shared/limits.ts';

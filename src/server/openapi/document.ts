@@ -4,6 +4,7 @@
 import type { SwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { errorBody, openAiErrorBody } from '../../shared/api-errors.ts';
+import { ROUTES_CHECKED_ELSEWHERE } from '../http-hardening.ts';
 import { authPaths } from './auth-endpoints.ts';
 import { componentRef, reachableSchemas } from './components.ts';
 import { errorCodeTable } from './error-codes.ts';
@@ -78,7 +79,8 @@ function addErrorResponses(path: string, method: string, operation: Operation) {
   if (token) errors[401] = { $ref: `${RESPONSES}GatewayUnauthenticated` };
   if (session) errors[401] = { $ref: `${RESPONSES}Unauthenticated` };
   if (session?.[1].includes('admin')) errors[403] = { $ref: `${RESPONSES}Forbidden` };
-  else if (path.startsWith('/api/') && CHANGES.has(method)) errors[403] = { $ref: `${RESPONSES}InvalidOrigin` };
+  else if (path.startsWith('/api/') && CHANGES.has(method) && !ROUTES_CHECKED_ELSEWHERE.has(path))
+    errors[403] = { $ref: `${RESPONSES}InvalidOrigin` };
   errors.default = { $ref: `${RESPONSES}${token ? 'GatewayError' : 'Error'}` };
   operation.responses = { ...operation.responses, ...errors };
 }

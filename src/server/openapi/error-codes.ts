@@ -35,6 +35,12 @@ export const ERROR_CODES: readonly ErrorCode[] = [
       'Stripe is not configured (STRIPE_SECRET_KEY): a plan given a Stripe price (nothing is stored), a checkout or a portal.',
   },
   {
+    code: 'invalid_signature',
+    status: 400,
+    meaning:
+      "Stripe's webhook: a delivery that does not verify (missing or malformed `Stripe-Signature`, another secret, altered body, older than 300 s, or no STRIPE_WEBHOOK_SECRET); nothing is changed.",
+  },
+  {
     code: 'provider_bad_request',
     status: 400,
     meaning: 'The provider refused the request; its message follows, scrubbed.',

@@ -1,0 +1,111 @@
+// Stripe's webhook across two WeBox instances sharing one PostgreSQL database: the same event
+// delivered to both at once is applied once (the second waits on the first's record of its id);
+// a subscription that lapses through one instance is refused on the next request on the other
+// (the change bus), though that one served the user from its memory until then. PostgreSQL only:
+// the embedded PGlite database has one process.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, buildApp } from '../src/server/app.ts';
+import { parseConfig } from '../src/server/config.ts';
+import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { captureLogs } from './helpers/app.ts';
+import { type Client, signUp } from './helpers/client.ts';
+import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
+import { holdNextRead } from './helpers/hold-reads.ts';
+import { makeKey } from './helpers/keys.ts';
+import { waitFor } from './helpers/server-process.ts';
+import { addPlan, deliver, deliverAll, eventAt, startStripe, subscriber } from './helpers/stripe-billing.ts';
+
+describe.skipIf(!postgresUrl)('the webhook on two instances of one PostgreSQL', () => {
+  let database: TestDatabase;
+  let fakes: FakeUpstreams;
+  let stripe: Awaited<ReturnType<typeof startStripe>>;
+  const instances: { app: App; logs: string[] }[] = [];
+  let first: App;
+  let second: App;
+  let admin: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    fakes = await startFakeUpstreams();
+    stripe = await startStripe();
+    const env = {
+      DATABASE_URL: database.databaseUrl,
+      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
+      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      WEBOX_RATE_LIMIT_RPM: '1000000',
+      LOG_LEVEL: 'info',
+      ...fakes.env,
+      ...stripe.env,
+    };
+    for (let index = 0; index < 2; index++) {
+      const { logs, logStream } = captureLogs();
+      instances.push({ app: await buildApp(parseConfig(env), { logStream }), logs });
+    }
+    [first, second] = instances.map((instance) => instance.app) as [App, App];
+    admin = await signUp(first);
+    await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() });
+    await admin.put('/api/admin/billing', { policy: 'subscribers' });
+    await addPlan(first, stripe.priceId);
+  });
+
+  afterAll(async () => {
+    for (const { app } of instances) await app.close();
+    await stripe?.stripe.close();
+    await fakes?.close();
+    await database?.drop();
+  });
+
+  const completion = (app: App, token: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hello' }] }),
+    });
+  const applied = (eventId: string) =>
+    instances.flatMap(({ logs }) => logs).filter((line) => line.includes(eventId) && line.includes('"applied"'));
+
+  it('the same event delivered to both at once is applied once', async () => {
+    const user = await subscriber(first, stripe);
+    for (const event of user.events) {
+      // Both instances first look for the event among those applied, and both are held there
+      // until each has looked: neither finds it, and both go on to apply it at the same time.
+      const held = instances.map(({ app }) => holdNextRead(app.database.db, /from "stripe_event"/));
+      const answering = Promise.all([deliver(first, stripe.stripe, event), deliver(second, stripe.stripe, event)]);
+      await Promise.all(held.map((hold) => hold.reached));
+      for (const hold of held) hold.release();
+      const answers = await answering;
+      expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
+      expect(applied(event.id)).toHaveLength(1);
+    }
+    const events = await first.database.query(`select id from stripe_event where id = any($1)`, [
+      user.events.map((event) => event.id),
+    ]);
+    expect(events.rows).toHaveLength(3);
+    const invoices = await first.database.query(`select id from billing_invoice where user_id = $1`, [user.id]);
+    expect(invoices.rows).toHaveLength(1);
+    expect((await completion(second, user.token)).statusCode).toBe(200);
+  });
+
+  it('a subscription deleted through one instance is refused on the next request on the other', async () => {
+    const user = await subscriber(first, stripe);
+    expect(await deliverAll(first, stripe.stripe, user.events)).toEqual([200, 200, 200]);
+    // The second instance reads the user's billing once, then answers from its memory.
+    expect((await completion(second, user.token)).statusCode).toBe(200);
+    expect((await completion(second, user.token)).statusCode).toBe(200);
+
+    stripe.stripe.deleteSubscription(user.subscription.id);
+    const deleted = eventAt(
+      stripe.stripe,
+      'customer.subscription.deleted',
+      stripe.stripe.subscription(user.subscription.id)!,
+      30,
+    );
+    expect((await deliver(first, stripe.stripe, deleted)).statusCode).toBe(200);
+    expect((await completion(first, user.token)).statusCode).toBe(402);
+    await waitFor(async () => (await completion(second, user.token)).statusCode === 402, 1000, 25);
+    const refused = await completion(second, user.token);
+    expect(refused.json().error).toMatchObject({ code: 'subscription_required', reason: 'no_subscription' });
+  });
+});
