@@ -15,7 +15,8 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startE2eServer(): Promise<E2eServer> {
+/** `env` adds settings (e.g. the fake Stripe's) on top of the fakes' and the server's own. */
+export async function startE2eServer(options: { env?: Record<string, string> } = {}): Promise<E2eServer> {
   const fakes = await startFakeUpstreams();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'webox-e2e-'));
   const port = await freePort();
@@ -28,6 +29,7 @@ export async function startE2eServer(): Promise<E2eServer> {
     WEBOX_DATA_DIR: dataDir,
     WEBOX_PUBLIC_URL: baseUrl,
     LOG_LEVEL: 'warn',
+    ...options.env,
   });
   const app = await buildApp(config);
   await app.listen({ port, host: '127.0.0.1' });
