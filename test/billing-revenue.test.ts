@@ -28,7 +28,14 @@ const people = {} as Record<(typeof NAMES)[number], Member>;
 let sequence = 0;
 async function subscribe(
   who: Member,
-  fields: { planId?: string | null; status: string; interval?: 'month' | 'year'; amount?: number; currency?: string },
+  fields: {
+    planId?: string | null;
+    status: string;
+    interval?: 'month' | 'year';
+    amount?: number;
+    currency?: string;
+    cancelAtPeriodEnd?: boolean;
+  },
 ) {
   sequence += 1;
   await test.app.database.db.insert(subscription).values({
@@ -40,6 +47,7 @@ async function subscribe(
     amount: fields.amount ?? null,
     currency: fields.currency ?? null,
     status: fields.status,
+    cancelAtPeriodEnd: fields.cancelAtPeriodEnd ?? false,
     sourceCreated: sequence,
   });
 }
@@ -67,7 +75,13 @@ beforeAll(async () => {
   await subscribe(yearly, { planId: pro.id, status: 'active', interval: 'year', amount: 100, currency: 'eur' });
   await subscribe(late, { planId: team.id, status: 'past_due', amount: 500, currency: 'usd' });
   await subscribe(gone, { planId: retired.id, status: 'canceled', amount: 9_999, currency: 'usd' });
-  await subscribe(trial, { planId: retired.id, status: 'trialing', amount: 700, currency: 'usd' });
+  await subscribe(trial, {
+    planId: retired.id,
+    status: 'trialing',
+    amount: 700,
+    currency: 'usd',
+    cancelAtPeriodEnd: true,
+  });
   await subscribe(started, { planId: pro.id, status: 'incomplete', amount: 1_000, currency: 'eur' });
   await admin.patch(`/api/admin/plans/${retired.id}`, { active: false });
   await admin.put(`/api/admin/users/${granted.id}/plan`, { planId: team.id });
@@ -120,14 +134,15 @@ describe('GET /api/admin/billing/revenue', () => {
     const report = (await admin.get(MARCH)).json();
     const standing = (name: (typeof NAMES)[number]) => {
       const entry = userOf(report, people[name]);
-      return entry && { plan: entry.plan?.name ?? null, status: entry.status };
+      return entry && { plan: entry.plan?.name ?? null, status: entry.status, cancelling: entry.cancelAtPeriodEnd };
     };
-    expect(standing('monthly')).toEqual({ plan: 'Pro', status: 'active' });
-    expect(standing('yearly')).toEqual({ plan: 'Pro', status: 'active' });
-    expect(standing('late')).toEqual({ plan: 'Team', status: 'past_due' });
-    expect(standing('gone')).toEqual({ plan: null, status: 'canceled' });
-    expect(standing('trial')).toEqual({ plan: 'Old', status: 'trialing' });
-    expect(standing('granted')).toEqual({ plan: 'Team', status: 'granted' });
+    expect(standing('monthly')).toEqual({ plan: 'Pro', status: 'active', cancelling: false });
+    expect(standing('yearly')).toEqual({ plan: 'Pro', status: 'active', cancelling: false });
+    expect(standing('late')).toEqual({ plan: 'Team', status: 'past_due', cancelling: false });
+    expect(standing('gone')).toEqual({ plan: null, status: 'canceled', cancelling: false });
+    // Trialing, cancelled at its period end: still a subscriber, counted as cancelling.
+    expect(standing('trial')).toEqual({ plan: 'Old', status: 'trialing', cancelling: true });
+    expect(standing('granted')).toEqual({ plan: 'Team', status: 'granted', cancelling: false });
     // Neither paid, subscribed nor spent the operator's keys: not listed.
     expect(standing('started')).toBeUndefined();
     expect(standing('own')).toBeUndefined();

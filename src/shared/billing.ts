@@ -182,6 +182,9 @@ export const revenueView = z
         userId: z.string(),
         plan: z.object({ id: z.string(), name: z.string() }).nullable(),
         status: billingView.shape.status,
+        cancelAtPeriodEnd: z
+          .boolean()
+          .describe('The subscription that gives access ends at its period end (cancelling); beyond DESIGN §6, added.'),
         revenue: amounts,
         globalCostMicrousd: z
           .number()

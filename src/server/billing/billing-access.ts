@@ -10,7 +10,7 @@ import { createCachedMap } from '../cache/cached-map.ts';
 import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
 import type { BillingStore, SettingsRow } from './billing-store.ts';
-import { planForPrice, type SubscriptionRow } from './subscription-store.ts';
+import { planForPrice, type SubscriptionRow, type SubscriptionStatus, shownStatus } from './subscription-store.ts';
 
 export const SETTINGS_CHANNEL = 'billing-settings';
 export const PLANS_CHANNEL = 'billing-plans';
@@ -35,20 +35,6 @@ interface UserState {
   grant: { planId: string; until: Date | null } | null;
   subscriptions: SubscriptionRow[];
 }
-
-type SubscriptionStatus = Exclude<BillingView['status'], 'granted'>;
-
-/** Stripe's statuses as WeBox shows them (DESIGN §6): incomplete is none, paused is unpaid. */
-const STATUS_OF: Record<string, SubscriptionStatus> = {
-  active: 'active',
-  trialing: 'trialing',
-  past_due: 'past_due',
-  canceled: 'canceled',
-  unpaid: 'unpaid',
-  incomplete: 'none',
-  incomplete_expired: 'canceled',
-  paused: 'unpaid',
-};
 
 /** Which of a user's subscriptions speaks for them when none opens the keys: the likeliest to come back. */
 const SHOWN_FIRST: SubscriptionStatus[] = ['active', 'trialing', 'past_due', 'unpaid', 'canceled', 'none'];
@@ -77,7 +63,7 @@ export function subscriptionAccess(
   graceDays: number,
   now: Date,
 ): SubscriptionAccess {
-  const status = STATUS_OF[row.status] ?? 'none';
+  const status = shownStatus(row.status);
   const found = plans.find((plan) => plan.id === row.planId) ?? planForPrice(plans, row.stripePriceId);
   const plan = status === 'canceled' || status === 'none' ? null : found;
   let open = false;

@@ -5,39 +5,21 @@
 // currencies (never converted here); the cost is the usage ledger's, asked of metering's
 // statistics, never read from its tables.
 import { and, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
-import { type BillingView, REVENUE_MAX_DAYS, type RevenueView } from '../../shared/billing.ts';
+import { REVENUE_MAX_DAYS, type RevenueView } from '../../shared/billing.ts';
 import type { Database } from '../db/client.ts';
 import { billingInvoice, planGrant, subscription } from '../db/schema/billing.ts';
 import { dayIn, startOfDay } from '../metering/periods.ts';
 import type { UsageStats } from '../metering/usage-stats.ts';
 import { billingErrors } from './billing-errors.ts';
 import type { BillingStore } from './billing-store.ts';
+import { shownStatus } from './subscription-store.ts';
 
-type Status = BillingView['status'];
 type SubscriptionRow = typeof subscription.$inferSelect;
 type Amounts = RevenueView['totals'];
 
 /** Stripe's states that give access, and so count in the recurring revenue and as subscribers. */
 const GIVING_ACCESS = new Set(['active', 'trialing', 'past_due']);
 const isGivingAccess = (row: SubscriptionRow) => GIVING_ACCESS.has(row.status);
-
-/** Stripe's status in the contract's words (incomplete → none, incomplete_expired → canceled, paused → unpaid). */
-export function statusOf(stripeStatus: string): Status {
-  switch (stripeStatus) {
-    case 'active':
-    case 'trialing':
-    case 'past_due':
-    case 'canceled':
-    case 'unpaid':
-      return stripeStatus;
-    case 'incomplete_expired':
-      return 'canceled';
-    case 'paused':
-      return 'unpaid';
-    default:
-      return 'none';
-  }
-}
 
 const DAY_MS = 86_400_000;
 const utcDay = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -139,12 +121,20 @@ export function createRevenue(options: { db: Database; store: BillingStore; stat
       const standing = (userId: string) => {
         const current = currentOf(subscriptionsOf.get(userId) ?? []);
         if (current && isGivingAccess(current))
-          return { status: statusOf(current.status), plan: planOf(current.planId) };
+          return {
+            status: shownStatus(current.status),
+            plan: planOf(current.planId),
+            cancelAtPeriodEnd: current.cancelAtPeriodEnd,
+          };
         const granted = grantOf.get(userId);
-        if (granted) return { status: 'granted' as const, plan: planOf(granted) };
-        const status = current ? statusOf(current.status) : 'none';
+        if (granted) return { status: 'granted' as const, plan: planOf(granted), cancelAtPeriodEnd: false };
+        const status = current ? shownStatus(current.status) : 'none';
         // A subscription deleted (or never started) leaves no plan; an unpaid one still names it.
-        return { status, plan: status === 'unpaid' && current ? planOf(current.planId) : null };
+        return {
+          status,
+          plan: status === 'unpaid' && current ? planOf(current.planId) : null,
+          cancelAtPeriodEnd: false,
+        };
       };
 
       // Whoever brought something in, cost something on the global keys, or holds a plan now.
@@ -152,7 +142,9 @@ export function createRevenue(options: { db: Database; store: BillingStore; stat
         ...revenue.keys(),
         ...grantOf.keys(),
         ...[...cost].filter(([, microusd]) => microusd > 0).map(([userId]) => userId),
-        ...subscriptions.filter((row) => !['canceled', 'none'].includes(statusOf(row.status))).map((row) => row.userId),
+        ...subscriptions
+          .filter((row) => !['canceled', 'none'].includes(shownStatus(row.status)))
+          .map((row) => row.userId),
       ]);
       const users = [...userIds]
         .map((userId) => ({

@@ -8,11 +8,29 @@
 // whose source is older, so two instances applying events in any order end on the newest state.
 import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { PlanView } from '../../shared/billing.ts';
+import type { BillingView, PlanView } from '../../shared/billing.ts';
 import type { Database } from '../db/client.ts';
 import { billingCustomer, billingInvoice, stripeEvent, subscription } from '../db/schema/billing.ts';
 
 export type SubscriptionRow = typeof subscription.$inferSelect;
+
+/** A subscription's status in the contract's words (a grant's `granted` is the access decision's). */
+export type SubscriptionStatus = Exclude<BillingView['status'], 'granted'>;
+
+/** Stripe's statuses as WeBox shows them (DESIGN §6): incomplete is none, paused is unpaid. */
+const SHOWN_STATUS: Record<string, SubscriptionStatus> = {
+  active: 'active',
+  trialing: 'trialing',
+  past_due: 'past_due',
+  canceled: 'canceled',
+  unpaid: 'unpaid',
+  incomplete: 'none',
+  incomplete_expired: 'canceled',
+  paused: 'unpaid',
+};
+
+/** The one mapping from Stripe's word (stored as is) to the contract's, for the access and the revenue view. */
+export const shownStatus = (stripeStatus: string): SubscriptionStatus => SHOWN_STATUS[stripeStatus] ?? 'none';
 
 /** What a Stripe subscription object says, as the row's columns (its owner and plan resolved apart). */
 export interface SubscriptionState {

@@ -47,17 +47,19 @@ describe('marginOf', () => {
 });
 
 describe('statusCounts', () => {
-  it('counts past-due, unpaid and cancelled subscriptions', () => {
-    const user = (status: 'past_due' | 'active' | 'canceled') => ({
+  it('counts past-due, unpaid, cancelling and cancelled subscriptions', () => {
+    const user = (status: 'past_due' | 'active' | 'canceled', cancelAtPeriodEnd = false) => ({
       userId: status,
       plan: null,
       status,
+      cancelAtPeriodEnd,
       revenue: [],
       globalCostMicrousd: 0,
     });
-    expect(statusCounts([user('past_due'), user('active'), user('canceled'), user('past_due')])).toEqual({
+    expect(statusCounts([user('past_due'), user('active', true), user('canceled'), user('past_due')])).toEqual({
       pastDue: 2,
       unpaid: 0,
+      cancelling: 1,
       canceled: 1,
     });
   });

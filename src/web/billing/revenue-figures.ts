@@ -34,10 +34,15 @@ export function ratesUsed(revenue: CurrencyAmount[], usdPerCurrency: Record<stri
   return codes.sort().map((code) => ({ currency: code, rate: usdPerCurrency[code] as number }));
 }
 
-/** Subscriptions whose payment failed, and those that ended, from the users' statuses. */
+/** Subscriptions whose payment failed, those ending at their period end, and those that ended. */
 export function statusCounts(users: RevenueView['users']) {
   const count = (status: string) => users.filter((user) => user.status === status).length;
-  return { pastDue: count('past_due'), unpaid: count('unpaid'), canceled: count('canceled') };
+  return {
+    pastDue: count('past_due'),
+    unpaid: count('unpaid'),
+    cancelling: users.filter((user) => user.cancelAtPeriodEnd).length,
+    canceled: count('canceled'),
+  };
 }
 
 /** What the global keys cost for the users of the report. */

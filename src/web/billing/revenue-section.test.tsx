@@ -23,6 +23,7 @@ const report: RevenueView = {
       userId: 'u1',
       plan: { id: 'p-pro', name: 'Pro' },
       status: 'active',
+      cancelAtPeriodEnd: true,
       revenue: [{ currency: 'eur', amount: 900 }],
       globalCostMicrousd: 2_000_000,
     },
@@ -30,6 +31,7 @@ const report: RevenueView = {
       userId: 'u2',
       plan: { id: 'p-pro', name: 'Pro' },
       status: 'past_due',
+      cancelAtPeriodEnd: false,
       revenue: [{ currency: 'eur', amount: 900 }],
       globalCostMicrousd: 12_000_000,
     },
@@ -85,7 +87,7 @@ describe('RevenueSection', () => {
     expect(spaces(screen.getByTestId('money-rates').textContent)).toContain('aux taux que vous avez fixés');
     expect(spaces(screen.getByTestId('money-rates').textContent)).toContain('1 EUR = 1,1 $');
     expect(screen.getByTestId('money-counts').textContent).toBe(
-      'En retard de paiement : 1 · Impayés : 0 · Résiliés : 0',
+      'En retard de paiement : 1 · Impayés : 0 · Résiliation en fin de période : 1 · Résiliés : 0',
     );
     const [ada, bob] = screen.getAllByTestId('revenue-user');
     expect(within(ada as HTMLElement).getByText('Ada')).toBeTruthy();

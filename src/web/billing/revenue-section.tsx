@@ -89,6 +89,7 @@ export function RevenueSection({ range }: { range: { from: string; to: string } 
         {t('money.counts', {
           pastDue: format.number(counts.pastDue),
           unpaid: format.number(counts.unpaid),
+          cancelling: format.number(counts.cancelling),
           canceled: format.number(counts.canceled),
         })}
       </p>
