@@ -24,7 +24,7 @@ import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
 import { installJsonBodyParser } from './json-body.ts';
-import { loggerOptions } from './logging.ts';
+import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
@@ -57,6 +57,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
+    childLoggerFactory,
     bodyLimit: BODY_LIMIT_BYTES,
     // Every request gets a fresh UUID: it keys the usage row and the quota hold, so it must be
     // unique across restarts and instances, and never taken from the client (a replayed id would

@@ -1,7 +1,10 @@
 import { APICallError } from 'ai';
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { captureLogs } from '../../test/helpers/app.ts';
 import { makeKey } from '../../test/helpers/keys.ts';
-import { serializeError } from './logging.ts';
+import { childLoggerFactory, loggerOptions, serializeError } from './logging.ts';
 
 describe('serializeError', () => {
   it('writes fixed fields only, with credentials scrubbed from message, stack and causes', () => {
@@ -24,5 +27,33 @@ describe('serializeError', () => {
     expect(text).not.toContain('api.openai.com');
     expect(logged.message).toBe('Incorrect API key provided: [redacted]');
     expect(logged.type).toBe('AI_APICallError');
+  });
+});
+
+describe('childLoggerFactory', () => {
+  const make = () => {
+    const { logs, logStream } = captureLogs();
+    const options = loggerOptions('warn') as pino.LoggerOptions;
+    const root = pino(options, logStream) as unknown as FastifyBaseLogger;
+    const factory = (bindings: Record<string, unknown>, opts: Record<string, unknown>) =>
+      childLoggerFactory.call(null as never, root, bindings, opts, {} as never);
+    return { logs, factory };
+  };
+
+  it("binds the request's id and keeps the parent's level and redaction", () => {
+    const { logs, factory } = make();
+    const child = factory({ reqId: 'request-1' }, {});
+    child.info('not at warn');
+    child.warn({ apiKey: 'sk-secret', headers: { authorization: 'Bearer x' } }, 'said');
+    expect(logs).toHaveLength(1);
+    const line = JSON.parse(logs[0] ?? '{}');
+    expect(line).toMatchObject({ reqId: 'request-1', msg: 'said', apiKey: '[redacted]' });
+    expect(line.headers.authorization).toBe('[redacted]');
+  });
+
+  it("applies a route's own log level", () => {
+    const { logs, factory } = make();
+    factory({ reqId: 'request-2' }, { level: 'debug' }).debug('now heard');
+    expect(JSON.parse(logs[0] ?? '{}')).toMatchObject({ reqId: 'request-2', msg: 'now heard' });
   });
 });

@@ -3,7 +3,7 @@
 // skip or repeat midnight.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayIn, periodsIn, startOfDay } from './periods.ts';
+import { currentDayIn, dayIn, periodsIn, startOfDay } from './periods.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
@@ -147,5 +147,39 @@ describe('for any instant, in any zone', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('currentDayIn (the day kept for the minute)', () => {
+  it('reads the same day as dayIn around midnights, in zones on whole, half and odd offsets', () => {
+    // Asia/Kathmandu is +05:45; Africa/Monrovia kept -00:44:30 until 1972.
+    const zones = ['Europe/Paris', 'Asia/Kathmandu', 'America/Santiago', 'Africa/Monrovia'];
+    const minTime = Date.UTC(1900, 0, 1);
+    const maxTime = Date.UTC(2100, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.array(fc.integer({ min: minTime, max: maxTime }), { minLength: 1, maxLength: 20 }),
+        (zone, instants) => {
+          const kept = currentDayIn(zone);
+          const exact = dayIn(zone);
+          // Each instant and its neighbours a few ms and seconds apart: hits and misses both.
+          for (const instant of instants) {
+            for (const offset of [0, 1, 999, 59_999, -1, -30_000]) {
+              const when = new Date(instant + offset);
+              expect(kept(when)).toBe(exact(when));
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('keeps no minute that a midnight of seconds splits (Monrovia, 1960: UTC-00:44:30)', () => {
+    const kept = currentDayIn('Africa/Monrovia');
+    // Midnight there fell at 00:44:30 UTC: the minute 00:44 UTC holds two days.
+    expect(kept(new Date('1960-01-15T00:44:10Z'))).toBe('1960-01-14');
+    expect(kept(new Date('1960-01-15T00:44:40Z'))).toBe('1960-01-15');
+    expect(kept(new Date('1960-01-15T00:44:10Z'))).toBe('1960-01-14');
   });
 });

@@ -7,6 +7,29 @@ export function dayIn(timeZone: string) {
   return (at: Date) => format.format(at);
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * dayIn for instants that move forward with the clock (a row's creation time): formatting costs
+ * microseconds on every request, so the day is kept for the minute it was read in. Only a minute
+ * whose first and last milliseconds fall on the same day is kept (days begin on a minute in every
+ * zone today; old offsets such as Monrovia's -00:44:30 began them on a second, and those minutes are read each time).
+ */
+export function currentDayIn(timeZone: string) {
+  const toDay = dayIn(timeZone);
+  let keptMinute = Number.NaN;
+  let keptDay = '';
+  return (at: Date) => {
+    const minute = Math.floor(at.getTime() / MINUTE_MS);
+    if (minute === keptMinute) return keptDay;
+    const first = toDay(new Date(minute * MINUTE_MS));
+    if (first !== toDay(new Date(minute * MINUTE_MS + MINUTE_MS - 1))) return toDay(at);
+    keptMinute = minute;
+    keptDay = first;
+    return first;
+  };
+}
+
 export type Period = 'day' | 'month';
 
 export interface PeriodBounds {

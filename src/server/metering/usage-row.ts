@@ -5,7 +5,7 @@
 import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
 import type { Endpoint } from './metered-call.ts';
-import { dayIn } from './periods.ts';
+import { currentDayIn } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
 
 const INT_MAX = 2_147_483_647;
@@ -73,7 +73,7 @@ export interface UsageRow {
 
 /** Turns records into rows with the given prices and the operator's time zone. */
 export function usageRowMaker(prices: Pick<PriceBook, 'priceAt'>, timezone: string) {
-  const toDay = dayIn(timezone);
+  const toDay = currentDayIn(timezone);
   return (record: UsageRecord): UsageRow => {
     const at = record.at ?? new Date();
     const tokens = record.tokens ?? record.estimatedTokens ?? null;

@@ -13,9 +13,13 @@ const UNLIMITED_CONNECTIONS = null;
 
 export function createUpstreamPools() {
   const pools = new Map<string, Pool>();
+  // Base URLs come from the configuration (one per provider): each is parsed once, not per call.
+  const targets = new Map<string, { pool: Pool; basePath: string }>();
   return {
     /** The pool for a base URL and the path prefix its requests start with (`/v1`). */
     forBaseUrl(baseUrl: string): { pool: Pool; basePath: string } {
+      const known = targets.get(baseUrl);
+      if (known) return known;
       const url = new URL(baseUrl);
       let pool = pools.get(url.origin);
       if (!pool) {
@@ -26,11 +30,14 @@ export function createUpstreamPools() {
         });
         pools.set(url.origin, pool);
       }
-      return { pool, basePath: url.pathname.replace(/\/+$/, '') };
+      const target = { pool, basePath: url.pathname.replace(/\/+$/, '') };
+      targets.set(baseUrl, target);
+      return target;
     },
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       pools.clear();
+      targets.clear();
     },
   };
 }
