@@ -194,6 +194,37 @@ export function associatedData(place: KeyPlace): Buffer {
   return Buffer.from(`webox/provider-key/v1|${place.scope}|${owner}|${place.provider}`, 'utf8');
 }
 
+/**
+ * Sealed strings read before, parsed and decoded (still ciphertext: the key is opened on every
+ * call). A request's key is decrypted on every model call, and the parsing cost as much as the
+ * AES. Bounded: emptied when full, so a flood of keys costs a re-parse, not memory.
+ */
+interface ParsedSeal {
+  keyId: string;
+  nonce: Buffer;
+  ciphertext: Buffer;
+}
+const PARSED_SEALS_MAX = 4096;
+const parsedSeals = new Map<string, ParsedSeal>();
+
+function parseSeal(sealed: string): ParsedSeal {
+  const known = parsedSeals.get(sealed);
+  if (known) return known;
+  const parts = sealed.split(':');
+  if (parts[0] !== VERSION) throw new VaultDecryptError('unknown_version');
+  if (parts.length !== 4) throw new VaultDecryptError('malformed');
+  const [, keyId = '', nonceText = '', ciphertextText = ''] = parts;
+  const nonce = decodeBase64url(nonceText);
+  const ciphertext = decodeBase64url(ciphertextText);
+  if (nonce?.length !== NONCE_BYTES || ciphertext === null || ciphertext.length < TAG_BYTES) {
+    throw new VaultDecryptError('malformed');
+  }
+  if (parsedSeals.size >= PARSED_SEALS_MAX) parsedSeals.clear();
+  const parsed = { keyId, nonce, ciphertext };
+  parsedSeals.set(sealed, parsed);
+  return parsed;
+}
+
 /** Encrypts under the active key with a fresh nonce: sealing the same key twice gives two strings. */
 export function seal(keyring: Keyring, plaintext: string, place: KeyPlace): string {
   const { id, key } = keyring.active;
@@ -209,16 +240,7 @@ export function seal(keyring: Keyring, plaintext: string, place: KeyPlace): stri
  * a retry with another key and never the input handed back as if it were plaintext.
  */
 export function open(keyring: Keyring, sealed: string, place: KeyPlace): string {
-  const parts = sealed.split(':');
-  if (parts[0] !== VERSION) throw new VaultDecryptError('unknown_version');
-  if (parts.length !== 4) throw new VaultDecryptError('malformed');
-  const [, keyId = '', nonceText = '', ciphertextText = ''] = parts;
-
-  const nonce = decodeBase64url(nonceText);
-  const ciphertext = decodeBase64url(ciphertextText);
-  if (nonce?.length !== NONCE_BYTES || ciphertext === null || ciphertext.length < TAG_BYTES) {
-    throw new VaultDecryptError('malformed');
-  }
+  const { keyId, nonce, ciphertext } = parseSeal(sealed);
   const masterKey = keyring.keys.get(keyId);
   if (masterKey === undefined) throw new VaultDecryptError('unknown_key');
 
