@@ -51,6 +51,22 @@ describe('childLoggerFactory', () => {
     expect(line.headers.authorization).toBe('[redacted]');
   });
 
+  it("is pino's own child for children of its own, bindings() and a change of level", () => {
+    const { logs, factory } = make();
+    const child = factory({ reqId: 'request-3' }, {});
+    expect(child.bindings()).toEqual({ reqId: 'request-3' });
+    child.child({ module: 'vault' }).warn('from below');
+    child.level = 'info';
+    child.info('now heard');
+    expect(logs.map((line) => JSON.parse(line))).toMatchObject([
+      { reqId: 'request-3', module: 'vault', msg: 'from below' },
+      { reqId: 'request-3', msg: 'now heard' },
+    ]);
+    // The parent is not changed by its child's level.
+    factory({ reqId: 'request-4' }, {}).info('not at warn');
+    expect(logs).toHaveLength(2);
+  });
+
   it("applies a route's own log level", () => {
     const { logs, factory } = make();
     factory({ reqId: 'request-2' }, { level: 'debug' }).debug('now heard');

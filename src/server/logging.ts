@@ -2,7 +2,7 @@
 // credentials and every field named like a key are redacted, and errors are serialised to a fixed
 // set of fields (an SDK error's enumerable properties can hold request headers or bodies).
 import type { FastifyServerOptions } from 'fastify';
-import type { DestinationStream, LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import { scrubCredentialShapes } from './upstream/scrub-secrets.ts';
 
 const REDACTED_PATHS = [
@@ -62,12 +62,29 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
   return stream ? { ...options, stream } : options;
 }
 
+const { chindingsSym } = pino.symbols;
+
 /**
- * Fastify's request loggers, made the cheap way: Fastify passes pino an empty options object,
- * which takes pino's slow path (the level methods rebuilt on every request's child); without it
- * the child inherits its parent's. A route's own log options still go through.
+ * Fastify's request loggers, made when a request logs, not on every request. Fastify builds a
+ * child logger per request (its id bound), and pino turns the bindings into JSON through the
+ * redaction at once: most requests on the hot path never log a line. Here the child is the parent
+ * with its bound JSON (pino.symbols, pino's integration point) computed by pino on first use; a
+ * route's own log options take pino's own path.
  */
 export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, opts) => {
   for (const _option in opts) return logger.child(bindings, opts);
-  return logger.child(bindings);
+  const child = Object.create(logger) as typeof logger;
+  Object.defineProperty(child, chindingsSym, {
+    configurable: true,
+    get() {
+      const chindings = (logger.child(bindings) as unknown as Record<symbol, string>)[chindingsSym];
+      Object.defineProperty(child, chindingsSym, { value: chindings, writable: true, configurable: true });
+      return chindings;
+    },
+    // pino's own writes (setBindings, a child of this child) replace it.
+    set(value: string) {
+      Object.defineProperty(this, chindingsSym, { value, writable: true, configurable: true });
+    },
+  });
+  return child;
 };
