@@ -1,6 +1,6 @@
 import { APICallError } from 'ai';
 import type { FastifyBaseLogger } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../../test/helpers/app.ts';
 import { makeKey } from '../../test/helpers/keys.ts';
@@ -54,7 +54,7 @@ describe('childLoggerFactory', () => {
   it("is pino's own child for children of its own, bindings() and a change of level", () => {
     const { logs, factory } = make();
     const child = factory({ reqId: 'request-3' }, {});
-    expect(child.bindings()).toEqual({ reqId: 'request-3' });
+    expect((child as unknown as Logger).bindings()).toEqual({ reqId: 'request-3' });
     child.child({ module: 'vault' }).warn('from below');
     child.level = 'info';
     child.info('now heard');
