@@ -1,6 +1,8 @@
-import { createOpenAI } from '@ai-sdk/openai';
 import { modelIdFormat } from './model-id-format.ts';
-import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+import { assertApiKey, bearer, onFirstUse, type ProviderSpec, price } from './spec.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls openai through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/openai'));
 
 export const openai = {
   id: 'openai',
@@ -31,8 +33,9 @@ export const openai = {
       },
     },
   },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createOpenAI } = await loadSdk();
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.
     return createOpenAI({ apiKey, baseURL: baseUrl, fetch }).chat(modelId);
   },

@@ -117,8 +117,11 @@ export interface ProviderSpec<Id extends string = string> {
   keyFormat: KeyFormat;
   /** The ids this provider takes; anything else is refused before a key is resolved. */
   modelIdFormat: ModelIdFormat;
-  /** Builds the AI SDK model for one request, with the key passed explicitly. */
-  languageModel(options: LanguageModelOptions): LanguageModel;
+  /**
+   * Builds the AI SDK model for one request, with the key passed explicitly. Asynchronous because
+   * the provider's SDK is imported on first use (see `onFirstUse`).
+   */
+  languageModel(options: LanguageModelOptions): Promise<LanguageModel>;
   /**
    * The headers that carry the key on every request WeBox sends itself (the pass-through, the
    * list-models check), with whatever else the API asks of each call; `bearer` for OpenAI's scheme.
@@ -160,4 +163,21 @@ export function price(inputUsd: number, outputUsd: number, cachedInputUsd: numbe
 
 export function bearer(apiKey: string) {
   return { authorization: `Bearer ${apiKey}` };
+}
+
+/**
+ * A module loaded on the first call and kept: each provider's AI SDK package costs several MB
+ * resident (its zod schemas, its code), and most instances call one or two providers, or none
+ * (the gateway's OpenAI-compatible pass-through never builds an SDK model). Issue 13.
+ */
+export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      // A failed import (a file missing mid-upgrade) is tried again on the next call.
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
 }
