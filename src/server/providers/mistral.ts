@@ -1,5 +1,6 @@
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
-import { assertApiKey, bearer, onFirstUse, type ProviderSpec, price } from './spec.ts';
+import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 
 // The SDK is imported on the first model built (onFirstUse): an instance that never calls mistral through it never pays for it.
 const loadSdk = onFirstUse(() => import('@ai-sdk/mistral'));

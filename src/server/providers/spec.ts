@@ -164,20 +164,3 @@ export function price(inputUsd: number, outputUsd: number, cachedInputUsd: numbe
 export function bearer(apiKey: string) {
   return { authorization: `Bearer ${apiKey}` };
 }
-
-/**
- * A module loaded on the first call and kept: each provider's AI SDK package costs several MB
- * resident (its zod schemas, its code), and most instances call one or two providers, or none
- * (the gateway's OpenAI-compatible pass-through never builds an SDK model). Issue 13.
- */
-export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => {
-    loading ??= load().catch((error: unknown) => {
-      // A failed import (a file missing mid-upgrade) is tried again on the next call.
-      loading = undefined;
-      throw error;
-    });
-    return loading;
-  };
-}

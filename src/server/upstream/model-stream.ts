@@ -5,8 +5,9 @@
 import type { streamText, TextStreamPart, ToolSet } from 'ai';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import { onFirstUse } from '../on-first-use.ts';
 import { providerErrors } from '../providers/provider-errors.ts';
-import { onFirstUse, type ProviderSpec } from '../providers/spec.ts';
+import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubError } from './scrub-secrets.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
 import { createUpstreamCall } from './upstream-fetch.ts';
