@@ -139,7 +139,7 @@ async function main(argv: string[]) {
     }
     case 'billing': {
       if (rest[0] !== 'sync') throw new UsageError('Usage: webox billing sync');
-      const stripe = syncClient(config);
+      const stripe = await syncClient(config);
       const report = await withDatabase(config, 'webox billing sync', (database) =>
         withChangeBus(config, (bus) => billingSyncCommand({ database, stripe, bus })),
       );

@@ -4,7 +4,9 @@
 // production does.
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
-import { admin } from 'better-auth/plugins';
+// The admin plugin's own entry: the plugins index loads every plugin (organisations, two-factor,
+// …), several MB resident for nothing (issue 13).
+import { admin } from 'better-auth/plugins/admin';
 import { count } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';

@@ -44,7 +44,7 @@ export const billingPlugin = fastifyPlugin(
         (await quota.status(userId, 'global', allowance)).some((line) => line.spent >= line.limit),
     });
     await access.ready();
-    const stripe = createStripeClient(app.config.billing);
+    const stripe = await createStripeClient(app.config.billing);
     const subscribeUrl = `${app.config.publicUrl}/profile#billing`;
     const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
     app.decorate('billing', {

@@ -2,14 +2,13 @@
 // and applied as reads, for the webhooks a deployment missed while it was down. A read is the
 // newest source there is, so it replaces whatever the events left; running it twice changes
 // nothing the second time. The users whose billing changed are announced on the change bus.
-import Stripe from 'stripe';
 import type { PlanView } from '../../shared/billing.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import type { Database, DatabaseHandle } from '../db/client.ts';
 import { SUBSCRIPTION_CHANNEL } from './billing-access.ts';
 import { createBillingStore } from './billing-store.ts';
-import { createStripeClient } from './stripe-client.ts';
+import { createStripeClient, loadStripe } from './stripe-client.ts';
 import {
   createSubscriptionStore,
   planForPrice,
@@ -96,8 +95,8 @@ export class BillingSyncError extends Error {
 }
 
 /** The configured Stripe client, before anything is opened: without one there is nothing to read. */
-export function syncClient(config: Config): SubscriptionReader {
-  const stripe = createStripeClient(config.billing);
+export async function syncClient(config: Config): Promise<SubscriptionReader> {
+  const stripe = await createStripeClient(config.billing);
   if (!stripe) throw new BillingSyncError('billing is off: set STRIPE_SECRET_KEY to read subscriptions from Stripe.');
   return stripe;
 }
@@ -122,6 +121,7 @@ export async function billingSyncCommand(options: {
     });
   } catch (error) {
     // Stripe's own words stay out (they can quote a masked key); its status and type say enough.
+    const Stripe = await loadStripe();
     if (error instanceof Stripe.errors.StripeError) {
       throw new BillingSyncError(
         `Stripe refused or failed the sync (${error.type}${error.statusCode ? `, HTTP ${error.statusCode}` : ''}); what was read before it is applied. Run it again.`,

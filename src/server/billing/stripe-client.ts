@@ -2,11 +2,18 @@
 // WEBOX_STRIPE_API_URL split into the host, port and protocol the SDK takes), or null when billing
 // is off. Every call WeBox makes goes through callStripe, so a failure reaches a response as one
 // stable code saying what failed, never Stripe's own text (which can quote a masked key) or the key.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
+import { onFirstUse } from '../on-first-use.ts';
 import { billingErrors } from './billing-errors.ts';
 
 export type StripeClient = Stripe;
+
+/**
+ * Stripe's SDK, imported when billing is on (the client is made at start-up then) or when a
+ * webhook or an error needs it: with billing off, an instance never loads it (issue 13).
+ */
+export const loadStripe = onFirstUse(async () => (await import('stripe')).default);
 
 /**
  * Retries: the SDK retries a failed connection, a 409 and a 5xx with the same Idempotency-Key,
@@ -18,8 +25,9 @@ export const STRIPE_NETWORK_RETRIES = 2;
 /** Longer than a Checkout Session's creation takes, short enough that a user is not left waiting. */
 const STRIPE_TIMEOUT_MS = 20_000;
 
-export function createStripeClient(billing: Config['billing']): StripeClient | null {
+export async function createStripeClient(billing: Config['billing']): Promise<StripeClient | null> {
   if (billing.stripeSecretKey === undefined) return null;
+  const Stripe = await loadStripe();
   const url = new URL(billing.stripeApiUrl);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return new Stripe(billing.stripeSecretKey, {
@@ -39,10 +47,15 @@ export function createStripeClient(billing: Config['billing']): StripeClient | n
  * that parameter is what was missing (`customer`: a customer deleted in Stripe's dashboard).
  */
 export function isStripeResourceMissing(error: unknown, param?: string): boolean {
+  // `type` is the SDK's documented discriminator of its error classes (each subclass sets its own
+  // name there): read without the SDK's module at hand, since only a Stripe call throws these.
+  const candidate = error as Partial<Stripe.errors.StripeInvalidRequestError> | null;
   return (
-    error instanceof Stripe.errors.StripeInvalidRequestError &&
-    error.code === 'resource_missing' &&
-    (param === undefined || error.param === param)
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.type === 'StripeInvalidRequestError' &&
+    candidate.code === 'resource_missing' &&
+    (param === undefined || candidate.param === param)
   );
 }
 
@@ -55,6 +68,8 @@ export async function callStripe<T>(what: string, call: () => Promise<T>): Promi
   try {
     return await call();
   } catch (error) {
+    // A Stripe call made the client, so the import is done: this await is the cached module.
+    const Stripe = await loadStripe();
     if (error instanceof Stripe.errors.StripeError) throw billingErrors.stripeFailed(what, error);
     throw error;
   }

@@ -8,10 +8,11 @@
 // Out of order: a subscription's state is taken from the newest source, the greater
 // `event.created` (the row keeps the `created` it was applied from); on a tie the subscription is
 // read from Stripe's API, which is newer than both.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { PlanView } from '../../shared/billing.ts';
 import type { Database } from '../db/client.ts';
 import { billingErrors } from './billing-errors.ts';
+import { loadStripe } from './stripe-client.ts';
 import {
   invoiceSubscriptionId,
   planForPrice,
@@ -32,14 +33,15 @@ export type SubscriptionReader = Pick<Stripe, 'subscriptions'>;
  * header, another secret, an altered body, a timestamp older than the tolerance — is 400
  * invalid_signature, before anything is read or written.
  */
-export function verifyEvent(
+export async function verifyEvent(
   body: Buffer | undefined,
   header: string | string[] | undefined,
   secrets: readonly string[],
-): Stripe.Event {
+): Promise<Stripe.Event> {
   if (!Buffer.isBuffer(body) || typeof header !== 'string' || header.length === 0) {
     throw billingErrors.invalidSignature();
   }
+  const Stripe = await loadStripe();
   for (const secret of secrets) {
     try {
       return Stripe.webhooks.constructEvent(body, header, secret, SIGNATURE_TOLERANCE_SECONDS);

@@ -49,7 +49,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const event = verifyEvent(request.body as Buffer | undefined, request.headers['stripe-signature'], secrets);
+      const event = await verifyEvent(request.body as Buffer | undefined, request.headers['stripe-signature'], secrets);
       const outcome = await handler.handle(event);
       request.log.info({ stripeEvent: event.id, type: event.type, outcome }, 'stripe event');
       return { received: true as const };

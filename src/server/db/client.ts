@@ -3,12 +3,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 
@@ -108,6 +105,13 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
 }
 
 async function openPglite(folder: string): Promise<DatabaseHandle> {
+  // Imported here, not at the top: a server on PostgreSQL never loads PGlite or its driver (issue
+  // 13, resident memory).
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   // PGlite does not create missing parent folders.
   await mkdir(path.dirname(folder), { recursive: true });
   const client = await PGlite.create(folder);

@@ -6,13 +6,17 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { openEventStream } from '../event-stream.ts';
 import { estimateTokens } from '../metering/cost.ts';
+import { onFirstUse } from '../on-first-use.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { startModelStream } from '../upstream/model-stream.ts';
 import type { ForwardResult } from '../upstream/passthrough.ts';
 import type { CompletionBody } from './completion-request.ts';
 import { readAnswer, type TranslatedCompletion } from './openai-answer.ts';
-import { toSettings } from './openai-settings.ts';
 import { writeChunks } from './openai-sse.ts';
+
+// openai-settings.ts builds tools with the AI SDK's helpers: imported with the SDK, on the first
+// translated request, so the pass-through alone never loads it (issue 13).
+const loadSettings = onFirstUse(() => import('./openai-settings.ts'));
 
 export interface TranslateRequest {
   provider: ProviderSpec;
@@ -30,6 +34,7 @@ export interface TranslateRequest {
 }
 
 export async function translateCompletion(request: TranslateRequest, reply: FastifyReply): Promise<ForwardResult> {
+  const { toSettings } = await loadSettings();
   const settings = toSettings(request.body);
   const startedAt = performance.now();
   const modelStream = await startModelStream({

@@ -1,6 +1,9 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls anthropic through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/anthropic'));
 
 const authHeaders = (apiKey: string) => ({ 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' });
 
@@ -26,8 +29,9 @@ export const anthropic = {
       'frequency_penalty',
     ],
   },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createAnthropic } = await loadSdk();
     return createAnthropic({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
   authHeaders,

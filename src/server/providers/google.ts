@@ -1,6 +1,9 @@
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, type ProviderSpec, price } from './spec.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls google through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/google'));
 
 // The key goes in a header, not in ?key=, so it never lands in an access log or an error's URL.
 const authHeaders = (apiKey: string) => ({ 'x-goog-api-key': apiKey });
@@ -20,8 +23,9 @@ export const google = {
   openaiCompatible: false,
   // Translated through the AI SDK: these OpenAI parameters have no Gemini equivalent there.
   gateway: { unsupported: ['user', 'n', 'logit_bias', 'logprobs', 'top_logprobs', 'response_format'] },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createGoogleGenerativeAI } = await loadSdk();
     // The format keeps the id to characters a path segment takes as they are; encoding it anyway
     // means a looser format could never turn it into a path of its own.
     return createGoogleGenerativeAI({ apiKey, baseURL: baseUrl, fetch })(encodeURIComponent(modelId));

@@ -1,7 +1,10 @@
-import { createGroq } from '@ai-sdk/groq';
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
 import { createEventRewriter } from './stream-events.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls groq through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/groq'));
 
 /** One streamed event with x_groq.usage and no `usage` gets `usage` too; any other is left as it came. */
 export function copyXGroqUsage(event: string): string {
@@ -36,8 +39,9 @@ export const groq = {
     // performance tier, which is priced apart.
     standardServiceTiers: ['on_demand', 'flex'],
   },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createGroq } = await loadSdk();
     return createGroq({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
   authHeaders: bearer,

@@ -1,6 +1,9 @@
-import { createMistral } from '@ai-sdk/mistral';
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls mistral through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/mistral'));
 
 export const mistral = {
   id: 'mistral',
@@ -23,8 +26,9 @@ export const mistral = {
     // Mistral sells no tiers: whatever a tier would mean there, it is not the catalogue's price.
     standardServiceTiers: [],
   },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createMistral } = await loadSdk();
     return createMistral({ apiKey, baseURL: baseUrl, fetch })(modelId);
   },
   authHeaders: bearer,

@@ -1,6 +1,9 @@
-import { createOpenAI } from '@ai-sdk/openai';
+import { onFirstUse } from '../on-first-use.ts';
 import { modelIdFormat } from './model-id-format.ts';
 import { assertApiKey, bearer, type ProviderSpec, price } from './spec.ts';
+
+// The SDK is imported on the first model built (onFirstUse): an instance that never calls openai through it never pays for it.
+const loadSdk = onFirstUse(() => import('@ai-sdk/openai'));
 
 export const openai = {
   id: 'openai',
@@ -31,8 +34,9 @@ export const openai = {
       },
     },
   },
-  languageModel({ apiKey, baseUrl, modelId, fetch }) {
+  async languageModel({ apiKey, baseUrl, modelId, fetch }) {
     assertApiKey(apiKey);
+    const { createOpenAI } = await loadSdk();
     // .chat() calls /chat/completions, the API every OpenAI-compatible upstream speaks.
     return createOpenAI({ apiKey, baseURL: baseUrl, fetch }).chat(modelId);
   },

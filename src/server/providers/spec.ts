@@ -117,8 +117,11 @@ export interface ProviderSpec<Id extends string = string> {
   keyFormat: KeyFormat;
   /** The ids this provider takes; anything else is refused before a key is resolved. */
   modelIdFormat: ModelIdFormat;
-  /** Builds the AI SDK model for one request, with the key passed explicitly. */
-  languageModel(options: LanguageModelOptions): LanguageModel;
+  /**
+   * Builds the AI SDK model for one request, with the key passed explicitly. Asynchronous because
+   * the provider's SDK is imported on first use (see `onFirstUse`).
+   */
+  languageModel(options: LanguageModelOptions): Promise<LanguageModel>;
   /**
    * The headers that carry the key on every request WeBox sends itself (the pass-through, the
    * list-models check), with whatever else the API asks of each call; `bearer` for OpenAI's scheme.

@@ -2,15 +2,20 @@
 // the gateway's translated providers share. Until that part arrives a failure may still be
 // retried (once, ours: the SDK's own retries are off) or become a plain error response; after it,
 // the caller streams the parts on.
-import { streamText, type TextStreamPart, type ToolSet } from 'ai';
+import type { streamText, TextStreamPart, ToolSet } from 'ai';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import { onFirstUse } from '../on-first-use.ts';
 import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { scrubError } from './scrub-secrets.ts';
 import { toUpstreamError, UpstreamError, upstreamErrorToAppError } from './upstream-error.ts';
 import { createUpstreamCall } from './upstream-fetch.ts';
 import { retryDelayMs, sleep } from './upstream-retry.ts';
+
+// The AI SDK on the first call, not at start-up: it is several MB resident, and an instance whose
+// traffic is the gateway's OpenAI-compatible pass-through never calls it (issue 13).
+const loadAi = onFirstUse(() => import('ai'));
 
 export type ModelPart = TextStreamPart<ToolSet>;
 export type StreamTextSettings = Omit<
@@ -49,11 +54,12 @@ export interface ModelStream {
 
 export async function startModelStream(request: ModelStreamRequest): Promise<ModelStream> {
   const { provider, source, log } = request;
+  const { streamText } = await loadAi();
   for (let attempt = 1; ; attempt++) {
     const call = createUpstreamCall(request.timeoutMs);
     const result = streamText({
       ...request.settings,
-      model: provider.languageModel({
+      model: await provider.languageModel({
         apiKey: request.apiKey,
         baseUrl: request.baseUrl,
         modelId: request.modelId,

@@ -1,6 +1,6 @@
 // Every failure of a provider call becomes one UpstreamError carrying the provider, the status and
 // whether it may be retried, and then one AppError with the codes of DESIGN §10.
-import { APICallError, JSONParseError, StreamProviderError, TypeValidationError } from 'ai';
+import type { APICallError, StreamProviderError } from 'ai';
 import type { AppError } from '../errors.ts';
 import { type KeySource, providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
@@ -91,6 +91,20 @@ export function failureForStatus(status: number, body: string | undefined, provi
 }
 
 /**
+ * Whether an error is one of the AI SDK's of this name, read from the marker the SDK sets on its
+ * errors for exactly this (its own `X.isInstance` reads the same `Symbol.for` key, so that copies
+ * of the SDK recognise each other's errors). Checking it here, rather than importing the classes,
+ * keeps the SDK off the start-up path: it is loaded on the first model call (issue 13), and only
+ * such a call yields these errors.
+ */
+function isAiError<T>(error: unknown, name: string): error is T {
+  const marker = Symbol.for(`vercel.ai.error.${name}`);
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+}
+
+const isApiCallError = (error: unknown) => isAiError<APICallError>(error, 'AI_APICallError');
+
+/**
  * Classifies what a provider call threw. `timedOut` is our own timer's verdict; `apiKey` is the
  * call's key, scrubbed from the provider's words. Errors that are not the provider's (an invalid
  * prompt, a bug) are rethrown as they are.
@@ -106,7 +120,7 @@ export function toUpstreamError(
   const candidates = [error, (error as { cause?: unknown } | undefined)?.cause];
   for (const candidate of candidates) {
     // A 2xx status here means the answer broke off after it started: a lost connection.
-    if (APICallError.isInstance(candidate) && candidate.statusCode !== undefined && candidate.statusCode >= 400) {
+    if (isApiCallError(candidate) && candidate.statusCode !== undefined && candidate.statusCode >= 400) {
       return new UpstreamError({
         provider,
         failure: failureForStatus(candidate.statusCode, candidate.responseBody, provider),
@@ -117,7 +131,7 @@ export function toUpstreamError(
     }
     // An error event inside the provider's stream (Anthropic's overloaded_error, OpenAI's error
     // chunk), normalised by the SDK: its status, when it gives one, says what kind of failure.
-    if (StreamProviderError.isInstance(candidate)) {
+    if (isAiError<StreamProviderError>(candidate, 'AI_StreamProviderError')) {
       const status = candidate.statusCode !== undefined && candidate.statusCode >= 400 ? candidate.statusCode : 500;
       return new UpstreamError({
         provider,
@@ -127,7 +141,7 @@ export function toUpstreamError(
       });
     }
     // The provider sent something that is not its documented stream (an error in another shape).
-    if (TypeValidationError.isInstance(candidate) || JSONParseError.isInstance(candidate)) {
+    if (isAiError(candidate, 'AI_TypeValidationError') || isAiError(candidate, 'AI_JSONParseError')) {
       return new UpstreamError({ provider, failure: 'server_error', status: 502 });
     }
   }
@@ -139,7 +153,7 @@ export function toUpstreamError(
 
 /** Fetch's network failures, aborted sockets and SDK errors raised without an HTTP answer. */
 function isConnectionFailure(error: unknown): boolean {
-  if (APICallError.isInstance(error)) return true;
+  if (isApiCallError(error)) return true;
   const name = (error as Error | undefined)?.name;
   return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || name === 'SocketError';
 }
