@@ -30,7 +30,7 @@ const DEFAULT_TICK_MS = 1_000;
 const COOLDOWN_MS = 2_000;
 
 const LEASE = `select * from webox_budget_lease($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9::int[], $10::int[],
-  $11::int8[], $12, $13::date, $14::date, $15, $16, $17, $18, $19, $20, $21, $22, $23)`;
+  $11::int8[], $12, $13::date, $14::date, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
 
 interface Amount {
   microusd: number;
@@ -58,6 +58,11 @@ interface Lease {
   active: boolean;
   /** The statement in flight, if any; another is run after it while requests wait. */
   flushing: Promise<void> | null;
+  /** Requests admitted on it so far, and how many of them have had their holds' statement. */
+  admitted: number;
+  written: number;
+  /** Resolved as statements end: once `written` reaches upTo (or at the next end, for 0). */
+  waiters: Array<{ upTo: number; resolve: () => void }>;
 }
 
 const limitsKeyOf = (limits: BudgetLimits) =>
@@ -78,6 +83,9 @@ export function createBudgetLeases(options: {
   tickMs?: number;
 }) {
   const { database, holdTtlMs, periods, log } = options;
+  const tickMs = options.tickMs ?? DEFAULT_TICK_MS;
+  // A live instance's slice must never expire between two renewals, however short the holds' expiry.
+  const leaseTtlMs = Math.max(holdTtlMs, 3 * tickMs);
   const leases = new Map<string, Lease>();
   /** Per user and source: no slice is tried before this time (room was short). */
   const cooldowns = new Map<string, number>();
@@ -87,7 +95,23 @@ export function createBudgetLeases(options: {
   /** One statement: the waiting requests' holds are written, the slice topped up (or given back). */
   async function run(lease: Lease, keep: boolean) {
     const batch = lease.pending;
+    const upTo = lease.admitted;
     lease.pending = [];
+    try {
+      await write(lease, batch, keep);
+    } finally {
+      // A failed batch is retried by the slice's give-back: nobody waits for it forever.
+      lease.written = Math.max(lease.written, upTo);
+      const waiting = lease.waiters;
+      lease.waiters = [];
+      for (const waiter of waiting) {
+        if (waiter.upTo <= lease.written) waiter.resolve();
+        else lease.waiters.push(waiter);
+      }
+    }
+  }
+
+  async function write(lease: Lease, batch: HoldRequest[], keep: boolean) {
     const bounds = periods();
     const { limits } = lease;
     const target = {
@@ -124,6 +148,7 @@ export function createBudgetLeases(options: {
         MIN_ROOM_REQUESTS * lease.largest.microusd,
         MIN_ROOM_REQUESTS * lease.largest.tokens,
         keep,
+        leaseTtlMs,
       ]);
       const row = rows[0];
       // The batch now holds in quota_hold, out of the slice; requests admitted meanwhile stay in `used`.
@@ -162,6 +187,17 @@ export function createBudgetLeases(options: {
     return lease.flushing;
   }
 
+  /**
+   * Resolves once the statement after `upTo` requests ends (the next one, for 0). Not the end of
+   * the flush loop, which under steady load may not come.
+   */
+  function statementEnd(lease: Lease, upTo: number): Promise<void> {
+    if (upTo > 0 && lease.written >= upTo) return Promise.resolve();
+    const ended = new Promise<void>((resolve) => lease.waiters.push({ upTo, resolve }));
+    void flush(lease).catch(() => {});
+    return ended;
+  }
+
   /** Stops admitting on the slice and gives back what its requests did not take. */
   function retire(lease: Lease) {
     if (!lease.open) return;
@@ -184,6 +220,7 @@ export function createBudgetLeases(options: {
     lease.used.microusd += request.microusd;
     lease.used.tokens += tokens;
     lease.pending.push(request);
+    lease.admitted++;
     lease.active = true;
     void flush(lease).catch(() => {});
     return true;
@@ -204,6 +241,9 @@ export function createBudgetLeases(options: {
       open: true,
       active: true,
       flushing: null,
+      admitted: 0,
+      written: 0,
+      waiters: [],
     };
     leases.set(key, lease);
     return lease;
@@ -228,6 +268,8 @@ export function createBudgetLeases(options: {
   // Each tick: an idle slice is given back, the others renewed (a slice not renewed expires and
   // the sweeper deletes it: its instance is gone).
   const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [key, until] of cooldowns) if (until <= now) cooldowns.delete(key);
     const renewed: string[] = [];
     for (const lease of [...leases.values()]) {
       if (!lease.active && lease.pending.length === 0 && !lease.flushing) retire(lease);
@@ -238,10 +280,10 @@ export function createBudgetLeases(options: {
     void database
       .query(`update budget_lease set expires_at = now() + $2::int * interval '1 millisecond' where id = any($1)`, [
         renewed,
-        holdTtlMs,
+        leaseTtlMs,
       ])
       .catch((error) => log.warn({ err: error }, 'budget leases could not be renewed'));
-  }, options.tickMs ?? DEFAULT_TICK_MS);
+  }, tickMs);
   timer.unref();
 
   return {
@@ -270,9 +312,13 @@ export function createBudgetLeases(options: {
       }
       grow(lease, request);
       if (take(lease, request)) return true;
-      // The slice is short: the statement in flight (or one started now) tops it up; once more.
-      await flush(lease).catch(() => {});
-      if (take(lease, request)) return true;
+      // The slice is short: the next statement tops it up (twice: the one in flight may have
+      // started before the slice ran short).
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await statementEnd(lease, 0);
+        if (take(lease, request)) return true;
+        if (!lease.open) break;
+      }
       // Still short (a request larger than the slice, or room running out): the slice goes back
       // before the request holds on its own, so what it kept free cannot refuse the request.
       if (lease.open) retire(lease);
@@ -282,7 +328,8 @@ export function createBudgetLeases(options: {
 
     /** Writes every waiting request's hold (the ledger calls it before writing usage rows). */
     async flushAll() {
-      await Promise.all([...[...leases.values()].map((lease) => flush(lease).catch(() => {})), ...closing]);
+      const waiting = [...leases.values()].filter((lease) => lease.written < lease.admitted);
+      await Promise.all([...waiting.map((lease) => statementEnd(lease, lease.admitted)), ...closing]);
     },
 
     /** Slices held by this instance (tests). */

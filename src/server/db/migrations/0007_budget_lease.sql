@@ -73,7 +73,7 @@ CREATE FUNCTION webox_budget_lease(
   p_day date, p_month_start date,
   p_day_microusd bigint, p_month_microusd bigint, p_day_tokens bigint, p_month_tokens bigint,
   p_target_microusd bigint, p_target_tokens bigint, p_min_room_microusd bigint, p_min_room_tokens bigint,
-  p_keep boolean
+  p_keep boolean, p_lease_ttl_ms integer
 ) RETURNS TABLE (lease_microusd bigint, lease_tokens bigint, granted boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -140,7 +140,7 @@ BEGIN
   END IF;
   INSERT INTO budget_lease (id, user_id, key_source, microusd, tokens, expires_at)
   VALUES (p_lease_id, p_user_id, p_key_source, lease_microusd, lease_tokens,
-    now() + p_ttl_ms * interval '1 millisecond')
+    now() + p_lease_ttl_ms * interval '1 millisecond')
   ON CONFLICT (id) DO UPDATE SET microusd = excluded.microusd, tokens = excluded.tokens,
     expires_at = excluded.expires_at;
   RETURN NEXT;
