@@ -80,7 +80,7 @@ const newQuota = (options: { bus?: ChangeBus; leaseTickMs?: number } = {}) =>
 
 /** A lease is taken once the first request held on its own: waits until it is there. */
 async function leased(on: Quota, userId: string) {
-  await waitFor(async () => on.leases().some((lease) => lease.userId === userId && lease.size.microusd > 0), 5_000);
+  await waitFor(async () => on.leases().some((lease) => lease.userId === userId && lease.size.microusd > 0), 5_000, 5);
 }
 
 beforeAll(async () => {
@@ -174,7 +174,8 @@ describe('a budget lease', () => {
   it('is given back once idle', async () => {
     const userId = await newUser();
     const budget = { ...NO_LIMITS, dayMicrousd: 1_000_000 };
-    const instance = newQuota({ leaseTickMs: 50 });
+    // Idle for a whole tick after the one that saw it leased: given back.
+    const instance = newQuota({ leaseTickMs: 300 });
     await instance.hold(request(userId), budget);
     await leased(instance, userId);
     await waitFor(async () => (await leaseRows(userId)).length === 0, 10_000);
