@@ -39,6 +39,9 @@ export function createHoldSweeper(options: {
 
   /** Charges every expired hold at its worst case (unless its usage row exists) and removes it. */
   async function sweep() {
+    // A budget lease its instance stopped renewing is given back: that instance is gone, and the
+    // requests it admitted against the slice hold in quota_hold, charged below (budget-lease.ts).
+    await database.query('delete from budget_lease where expires_at < now()', []);
     const { rows } = await database.query<{
       request_id: string;
       user_id: string;

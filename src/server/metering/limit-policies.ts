@@ -11,8 +11,9 @@ import { type BudgetLimits, limitPolicy, type PolicyBudgets } from '../db/schema
 export type { BudgetLimits, PolicyBudgets };
 export type KeySource = 'global' | 'personal';
 
-const POLICY_CHANNEL = 'limit-policy';
-const DEFAULT_SUBJECT = '*';
+/** The change bus's channel for limit changes: the message is a user id, or DEFAULT_SUBJECT. */
+export const POLICY_CHANNEL = 'limit-policy';
+export const DEFAULT_SUBJECT = '*';
 const CACHE_MAX_ENTRIES = 50_000;
 /** Cached limits are read again after this long even without a change notice (a safety net). */
 const CACHE_TTL_MS = 60_000;

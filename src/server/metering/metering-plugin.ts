@@ -56,6 +56,7 @@ export const meteringPlugin = fastifyPlugin(
     const quota = createQuota({
       database: app.database,
       ledger,
+      bus: app.bus,
       timezone: config.timezone,
       holdTtlMs: config.quotaHoldTtlMs,
       log: app.log.child({ module: 'quota' }),

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../../test/helpers/database.ts';
 import { refusalOf } from '../../../test/helpers/errors.ts';
+import { createLocalBus } from '../cache/change-bus.ts';
 import { AppError } from '../errors.ts';
 import { costMicrousd, type Price } from './cost.ts';
 import type { BudgetLimits, KeySource } from './limit-policies.ts';
@@ -78,7 +79,14 @@ beforeAll(async () => {
     timezone: TIMEZONE,
     log: silent,
   });
-  quota = createQuota({ database: testDatabase.database, ledger, timezone: TIMEZONE, holdTtlMs: 60_000, log: silent });
+  quota = createQuota({
+    database: testDatabase.database,
+    ledger,
+    bus: createLocalBus(),
+    timezone: TIMEZONE,
+    holdTtlMs: 60_000,
+    log: silent,
+  });
 });
 
 afterEach(() => {
@@ -256,6 +264,7 @@ describe('an orphaned hold', () => {
     const dead = createQuota({
       database: testDatabase.database,
       ledger,
+      bus: createLocalBus(),
       timezone: TIMEZONE,
       holdTtlMs: 1,
       log: silent,

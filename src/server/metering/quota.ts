@@ -1,9 +1,13 @@
 // Budgets: before a model call on a budgeted key source, the request's worst case (prompt tokens +
-// maximum output, at the model's price) is held (quota-hold.ts); the call runs; the usage ledger
+// maximum output, at the model's price) is held: admitted in memory against this instance's slice
+// of the user's budget (budget-lease.ts), which writes its hold in a batch, or else held on its
+// own in one round trip (quota-hold.ts); the call runs; the usage ledger
 // then writes the real cost and deletes the hold in one statement. Spent and held are read as the
 // budget's lines (quota-status.ts); holds a stopped process left behind are charged by the sweeper
 // (hold-sweeper.ts). This is the one face of all three the rest of WeBox uses.
+import type { ChangeBus } from '../cache/change-bus.ts';
 import type { DatabaseHandle } from '../db/client.ts';
+import { createBudgetLeases } from './budget-lease.ts';
 import { createHoldSweeper } from './hold-sweeper.ts';
 import type { BudgetCeiling, BudgetLimits, KeySource } from './limit-policies.ts';
 import { periodsIn } from './periods.ts';
@@ -19,13 +23,26 @@ interface QuotaLogger {
 export function createQuota(options: {
   database: DatabaseHandle;
   ledger: UsageLedger;
+  /** Limit changes reach every instance through it: their leased slices are given back. */
+  bus: ChangeBus;
   timezone: string;
   holdTtlMs: number;
   log: QuotaLogger;
+  /** How often this instance gives back its idle budget leases (budget-lease.ts). */
+  leaseTickMs?: number;
 }) {
   const { database, holdTtlMs } = options;
   const periods = periodsIn(options.timezone);
   const sweeper = createHoldSweeper(options);
+  const leases = createBudgetLeases({
+    database,
+    bus: options.bus,
+    holdTtlMs,
+    periods,
+    log: options.log,
+    tickMs: options.leaseTickMs,
+  });
+  options.ledger.writeHoldsFirst(leases.flushAll);
 
   return {
     /**
@@ -35,13 +52,17 @@ export function createQuota(options: {
      * write of its usage row removes the hold itself).
      */
     async hold(request: HoldRequest, limits: BudgetLimits, ceiling: BudgetCeiling | null = null): Promise<() => void> {
-      await placeHold(database, request, limits, periods(), holdTtlMs, ceiling);
+      if (!(await leases.admit(request, limits))) {
+        await placeHold(database, request, limits, periods(), holdTtlMs, ceiling);
+      }
       return sweeper.keep(request.requestId);
     },
 
     /** A user's budget lines for one key source (none when no budget applies). */
     async status(userId: string, source: KeySource, limits: BudgetLimits | null): Promise<BudgetLine[]> {
       if (!limits) return [];
+      // The holds of requests admitted against this instance's slice count once written.
+      await leases.flushAll();
       return readBudgetLines(database, userId, source, limits, periods());
     },
 
@@ -50,6 +71,7 @@ export function createQuota(options: {
 
     /** Holds still open (tests, and the admin's view of a user). */
     async openHolds(userId?: string) {
+      await leases.flushAll();
       const { rows } = await database.query<{ count: string }>(
         userId ? 'select count(*) from quota_hold where user_id = $1' : 'select count(*) from quota_hold',
         userId ? [userId] : [],
@@ -59,8 +81,15 @@ export function createQuota(options: {
 
     sweep: sweeper.sweep,
 
+    /** This instance's leased slices (tests). */
+    leases: leases.open,
+
+    /** Writes the holds of requests admitted against a slice (tests; the ledger does it itself). */
+    flushLeases: leases.flushAll,
+
     async close() {
       sweeper.close();
+      await leases.close();
     },
   };
 }

@@ -85,6 +85,8 @@ export function createUsageLedger(options: {
   let queue: UsageRow[] = [];
   let flushing: Promise<void> | null = null;
   const counts = { written: 0, rejected: 0, orphaned: 0 };
+  /** Writes the holds of requests admitted against a budget lease (their rows must exist first). */
+  const holdsFirst: Array<() => Promise<void>> = [];
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
 
@@ -161,6 +163,9 @@ export function createUsageLedger(options: {
   }
 
   async function flushOnce() {
+    // A hold written after its request's row would be deleted by no one until it expires.
+    if (queue.length > 0 && holdsFirst.length > 0)
+      await Promise.all(holdsFirst.map((write) => write().catch(() => {})));
     while (queue.length > 0) {
       const batch = queue.slice(0, BATCH_SIZE);
       const progress = { done: 0 };
@@ -201,6 +206,10 @@ export function createUsageLedger(options: {
       if (queue.length > 0) await flush();
     },
     pending: () => queue.length,
+    /** Adds what to await before each write (the budget leases' waiting holds, quota.ts). */
+    writeHoldsFirst(write: () => Promise<void>) {
+      holdsFirst.push(write);
+    },
     /**
      * Rows written (or found already written), set aside, and dropped for a deleted account since
      * start, and rows queued: an

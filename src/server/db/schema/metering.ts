@@ -148,3 +148,30 @@ export const quotaHold = pgTable(
     index('quota_hold_expires_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * A slice of a user's remaining budget on one key source, leased by one instance (budget-lease.ts):
+ * it counts as held, so every instance's slices, the holds and the spend never add up to more than
+ * a limit. The instance admits against it in memory and moves each admitted request's worst case
+ * out of the slice into its quota_hold row, in batches; a slice its instance stopped renewing
+ * expires and is given back by the sweeper.
+ */
+export const budgetLease = pgTable(
+  'budget_lease',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    keySource: text('key_source', { enum: ['personal', 'global'] }).notNull(),
+    microusd: bigint('microusd', { mode: 'number' }).notNull(),
+    tokens: bigint('tokens', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
+    /** Pushed forward while its instance runs; past it, the sweeper deletes the slice. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('budget_lease_user_idx').on(table.userId, table.keySource),
+    index('budget_lease_expires_idx').on(table.expiresAt),
+  ],
+);
