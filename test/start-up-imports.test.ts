@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const probe = `
 import { registerHooks } from 'node:module';
@@ -19,7 +19,7 @@ registerHooks({
   },
 });
 await import(${JSON.stringify(path.join(root, 'src/server/app.ts'))});
-console.log(JSON.stringify([...seen]));
+process.stdout.write(JSON.stringify([...seen]));
 `;
 
 describe('start-up imports', () => {

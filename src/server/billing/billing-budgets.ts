@@ -6,16 +6,22 @@
 // changes who is let in changes nothing here.
 import type { BudgetFallback } from '../metering/limit-policies.ts';
 import type { Access, AccessSettings } from './billing-access.ts';
+import { billingErrors } from './billing-errors.ts';
 
 export function budgetFallbackOf(
   access: Access,
   settings: Pick<AccessSettings, 'freeAllowance'>,
-  allowanceSpent: () => Error,
+  subscribeUrl: string,
 ): BudgetFallback | undefined {
   if (!access.allowed) return undefined;
   if (access.plan) return { budget: access.plan.budgets };
   if (access.reason === 'free_allowance' && settings.freeAllowance) {
-    return { ceiling: { limits: settings.freeAllowance, refusal: allowanceSpent } };
+    return {
+      ceiling: {
+        limits: settings.freeAllowance,
+        refusal: () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl),
+      },
+    };
   }
   return undefined;
 }

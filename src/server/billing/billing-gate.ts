@@ -10,11 +10,10 @@ import { budgetFallbackOf } from './billing-budgets.ts';
 import { billingErrors } from './billing-errors.ts';
 
 export function createBillingGate(access: BillingAccess, subscribeUrl: string): CompletionGate {
-  const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
   return async (call) => {
     if (call.source !== 'global') return undefined;
     const decision = await access.decide(call.userId);
-    const budgets = budgetFallbackOf(decision, access.settings(), allowanceSpent);
+    const budgets = budgetFallbackOf(decision, access.settings(), subscribeUrl);
     if (decision.admin) return budgets;
     if (!decision.allowed) {
       throw billingErrors.subscriptionRequired(

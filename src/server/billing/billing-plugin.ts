@@ -5,7 +5,6 @@ import fastifyPlugin from 'fastify-plugin';
 import type { BudgetFallback } from '../metering/limit-policies.ts';
 import { type BillingAccess, createBillingAccess } from './billing-access.ts';
 import { budgetFallbackOf } from './billing-budgets.ts';
-import { billingErrors } from './billing-errors.ts';
 import { type BillingStore, createBillingStore } from './billing-store.ts';
 import { createStripeClient, type StripeClient } from './stripe-client.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
@@ -46,15 +45,13 @@ export const billingPlugin = fastifyPlugin(
     await access.ready();
     const stripe = await createStripeClient(app.config.billing);
     const subscribeUrl = `${app.config.publicUrl}/profile#billing`;
-    const allowanceSpent = () => billingErrors.subscriptionRequired('no_subscription', subscribeUrl);
     app.decorate('billing', {
       store,
       subscriptions,
       access,
       stripe,
       subscribeUrl,
-      budgetFallback: async (userId) =>
-        budgetFallbackOf(await access.decide(userId), access.settings(), allowanceSpent),
+      budgetFallback: async (userId) => budgetFallbackOf(await access.decide(userId), access.settings(), subscribeUrl),
     });
   },
   { name: 'webox-billing', dependencies: ['webox-database', 'webox-metering', 'webox-users'] },
