@@ -57,7 +57,15 @@ describe('a completed Checkout', () => {
     expect((await completion(user.token)).statusCode).toBe(402);
     expect((await user.client.get('/api/billing')).json()).toMatchObject({ status: 'none', plan: null });
 
-    const answers = await Promise.all(user.events.map((event) => deliver(test.app, billing.stripe, event)));
+    // Delivered at once, as Stripe may: on PostgreSQL two events of the same second can meet inside
+    // their transactions, and the later one answers 500 with nothing applied (a tie is read from
+    // Stripe, never guessed); Stripe delivers it again, and so does this test.
+    const answers = await Promise.all(
+      user.events.map(async (event) => {
+        const first = await deliver(test.app, billing.stripe, event);
+        return first.statusCode === 500 ? deliver(test.app, billing.stripe, event) : first;
+      }),
+    );
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
     expect(answers[0]?.json()).toEqual({ received: true });
 
