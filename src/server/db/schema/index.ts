@@ -4,5 +4,6 @@ export * from './auth.ts';
 export * from './billing.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
+export * from './groups.ts';
 export * from './metering.ts';
 export * from './vault.ts';
