@@ -10,13 +10,12 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { freePort, signUpOver } from '../test/helpers/server-process.ts';
+import { root, serveArgs, serveEnv, warmCompileCache } from './production-launch.ts';
 
 const quick = process.argv.includes('--quick');
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_MS = quick ? 600 : 3_000;
 const WARMUP_MS = quick ? 200 : 1_500;
 const RUNS = quick ? 1 : 3;
@@ -31,15 +30,6 @@ const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 const children: ChildProcess[] = [];
-/** V8 flags WeBox runs with in production (`npm start`); BENCH_NODE_FLAGS overrides them. */
-const weboxNodeFlags = (
-  process.env.BENCH_NODE_FLAGS ??
-  (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config
-    ?.nodeFlags ??
-  ''
-)
-  .split(' ')
-  .filter(Boolean);
 const hasTaskset = (() => {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
@@ -223,7 +213,8 @@ function weboxEnvironment(databaseUrl: string, fakeBase: string, secrets: { mast
 async function startWebox(env: Record<string, string>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawnOnCoreZero([...weboxNodeFlags, 'src/server/main.ts', 'serve'], {
+  const child = spawnOnCoreZero(serveArgs(), {
+    ...serveEnv(),
     ...env,
     WEBOX_PUBLIC_URL: url,
     PORT: String(port),
@@ -259,6 +250,7 @@ type Row = {
 
 async function main() {
   pinSelf(1);
+  warmCompileCache();
   const databaseName = `webox_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

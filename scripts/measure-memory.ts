@@ -10,21 +10,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { root, serveArgs, serveEnv, warmCompileCache } from '../bench/production-launch.ts';
 import { startFakeUpstream } from '../test/fakes/index.ts';
 import { freePort, signUpOver } from '../test/helpers/server-process.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const database = process.argv[2] === 'pglite' ? 'pglite' : 'pg';
 const seconds = Number(process.env.MEASURE_SECONDS ?? 20);
 const snapshot = process.env.MEASURE_SNAPSHOT === '1';
-const packageFlags =
-  (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config
-    ?.nodeFlags ?? '';
 const nodeFlags = [
-  ...(process.env.MEASURE_NODE_FLAGS ?? packageFlags).split(' ').filter(Boolean),
   ...(snapshot ? ['--heapsnapshot-signal=SIGUSR2'] : []),
   // MEASURE_IMPORT=file.mjs preloads a module in the server (a sampler of process.memoryUsage()).
   ...(process.env.MEASURE_IMPORT ? ['--import', process.env.MEASURE_IMPORT] : []),
@@ -74,10 +69,12 @@ if (admin) {
 }
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [...nodeFlags, 'src/server/main.ts', 'serve'], {
+warmCompileCache();
+const child = spawn(process.execPath, [...nodeFlags, ...serveArgs(process.env.MEASURE_NODE_FLAGS)], {
   cwd: root,
   env: {
     PATH: process.env.PATH ?? '',
+    ...serveEnv(),
     // glibc's allocator settings (MALLOC_ARENA_MAX=2, …) reach the server when set here.
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(MALLOC_|MEMLOG_)/.test(name))),
     WEBOX_DATA_DIR: dataDir,
@@ -133,7 +130,8 @@ try {
     JSON.stringify(
       {
         database,
-        nodeFlags: nodeFlags.join(' '),
+        nodeFlags: [...nodeFlags, ...serveArgs(process.env.MEASURE_NODE_FLAGS)].slice(0, -2).join(' '),
+        env: serveEnv(),
         afterStartMb: +afterStart.toFixed(1),
         afterJsonMb: +afterJson.toFixed(1),
         afterLoadMb: +afterLoad.toFixed(1),
