@@ -9,9 +9,10 @@
 // it falls idle, when the user's limits change (change bus, and a changed budget in force), at
 // shutdown, or by the sweeper once a dead instance stops renewing it. Near a limit (less room than
 // MIN_ROOM_REQUESTS worst cases) no slice is kept and requests hold one by one, exactly as before.
-// What a process killed mid-request costs: a request admitted in the instant before its batch's
-// statement (a millisecond or so) has no hold row yet, so it is never charged at its worst case;
-// its slice still covers it until the sweeper deletes the slice. Every other request's hold is in
+// What a process killed mid-request costs: a request admitted in the moments before its batch's
+// statement (HOLD_BATCH_MS, plus the statement's own time) has no hold row yet, so it is never
+// charged at its worst case; its slice still covers it until the sweeper deletes the slice. (The
+// ledger's own batch, a second long, loses more of such a process's usage rows.) Every other request's hold is in
 // quota_hold, charged by the sweeper as before.
 import { randomUUID } from 'node:crypto';
 import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
@@ -26,6 +27,13 @@ const TARGET_REQUESTS = 64;
 const MIN_ROOM_REQUESTS = 2 * TARGET_REQUESTS;
 /** A slice no request used for a whole tick is given back; renewed every tick otherwise. */
 const DEFAULT_TICK_MS = 1_000;
+/**
+ * Requests admitted within this window share one statement. Without it, at low concurrency every
+ * request had a statement of its own (issue 13: the budget's cost at c=1 was that statement's CPU).
+ * Nobody waits on it: the ledger writes usage rows only after the holds they release (flushAll),
+ * and a slice running short flushes at once.
+ */
+const HOLD_BATCH_MS = 10;
 /** After a slice was refused or given back for want of room, requests hold one by one this long. */
 const COOLDOWN_MS = 2_000;
 
@@ -58,6 +66,8 @@ interface Lease {
   active: boolean;
   /** The statement in flight, if any; another is run after it while requests wait. */
   flushing: Promise<void> | null;
+  /** The batch window's timer (HOLD_BATCH_MS), while requests wait for the first statement. */
+  batchTimer: ReturnType<typeof setTimeout> | null;
   /** Requests admitted on it so far, and how many of them have had their holds' statement. */
   admitted: number;
   written: number;
@@ -187,6 +197,16 @@ export function createBudgetLeases(options: {
     return lease.flushing;
   }
 
+  /** Flushes once the batch window ends (a statement in flight picks the batch up by itself). */
+  function scheduleFlush(lease: Lease) {
+    if (lease.flushing || lease.batchTimer) return;
+    lease.batchTimer = setTimeout(() => {
+      lease.batchTimer = null;
+      if (lease.pending.length > 0) void flush(lease).catch(() => {});
+    }, HOLD_BATCH_MS);
+    lease.batchTimer.unref();
+  }
+
   /**
    * Resolves once the statement after `upTo` requests ends (the next one, for 0). Not the end of
    * the flush loop, which under steady load may not come.
@@ -222,7 +242,7 @@ export function createBudgetLeases(options: {
     lease.pending.push(request);
     lease.admitted++;
     lease.active = true;
-    void flush(lease).catch(() => {});
+    scheduleFlush(lease);
     return true;
   }
 
@@ -241,6 +261,7 @@ export function createBudgetLeases(options: {
       open: true,
       active: true,
       flushing: null,
+      batchTimer: null,
       admitted: 0,
       written: 0,
       waiters: [],
