@@ -124,6 +124,23 @@ describe('groups', () => {
       .waitFor();
     await screenshot(english, 'en-groups-admin-users');
 
+    // The new pages in the dark theme (screenshots for review; axe-core is not installed here).
+    const darkContext = await browser.newContext({
+      locale: 'fr-FR',
+      colorScheme: 'dark',
+      viewport: { width: 1280, height: 900 },
+    });
+    await darkContext.addCookies(await adminContext.cookies());
+    const dark = await darkContext.newPage();
+    dark.setDefaultTimeout(30_000);
+    await dark.goto(`${server.baseUrl}/admin/groups`);
+    await dark.getByTestId('group-row').filter({ hasText: '3e B' }).waitFor();
+    await screenshot(dark, 'fr-groups-admin-dark');
+    await dark.goto(`${server.baseUrl}/admin/users`);
+    await dark.getByTestId(`user-limits-${studentId}`).waitFor();
+    await screenshot(dark, 'fr-groups-admin-users-dark');
+    await darkContext.close();
+
     await englishContext.close();
     await adminContext.close();
     await studentContext.close();
