@@ -16,11 +16,14 @@ import { chatRoutes } from './chat/chat-routes.ts';
 import { completionsPlugin } from './completions/completions-plugin.ts';
 import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
+import { createConversationService } from './conversations/conversation-service.ts';
 import { databasePlugin } from './db/database-plugin.ts';
 import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
+import { groupRoutes } from './groups/group-routes.ts';
+import { groupsPlugin } from './groups/groups-plugin.ts';
 import { healthRoutes } from './health-routes.ts';
 import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
 import { installJsonBodyParser } from './json-body.ts';
@@ -102,19 +105,44 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
+    await app.register(groupsPlugin);
     await app.register(billingPlugin);
     await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
-    await app.register(userRoutes);
+    // What deleting an account removes, counted by each module that owns a part of it.
+    const conversations = createConversationService({ db: app.database.db });
+    await app.register(userRoutes, {
+      impactOf: async (userId) => {
+        const [keys, tokens, owned, usageRows] = await Promise.all([
+          app.vault.personalProvidersByOwner(),
+          app.accessTokens.list(userId),
+          conversations.list(userId),
+          app.metering.stats.rowCount(userId),
+        ]);
+        return {
+          personalKeys: keys.get(userId)?.length ?? 0,
+          accessTokens: tokens.length,
+          conversations: owned.length,
+          usageRows,
+        };
+      },
+    });
+    await app.register(groupRoutes);
     await app.register(providerRoutes);
     await app.register(vaultRoutes);
     await app.register(chatRoutes);
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
-    // The budgets users see are the ones admission holds, billing's plans and allowance included.
-    await app.register(limitsRoutes, { budgetFallback: (userId) => app.billing.budgetFallback(userId) });
+    // The budgets users see are the ones admission holds: the group's, billing's plans and
+    // allowance included (the same answers the completion gates hand admission).
+    await app.register(limitsRoutes, {
+      budgetFallback: async (userId) => {
+        const [group, billing] = await Promise.all([app.groups.budgetsOf(userId), app.billing.budgetFallback(userId)]);
+        return group ? { ...billing, group } : billing;
+      },
+    });
     await app.register(planRoutes);
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);

@@ -107,6 +107,7 @@ const TABLES_OF: Record<string, string> = {
   gateway: 'gateway.ts',
   auth: 'auth.ts',
   users: 'auth.ts',
+  groups: 'groups.ts',
 };
 
 describe('module borders', () => {

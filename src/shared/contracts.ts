@@ -32,8 +32,12 @@ export const updateUserBody = z
   .object({
     role: z.enum(['admin', 'user']).optional(),
     disabled: z.boolean().optional(),
+    name: singleLineText({ trim: true, min: 1, max: 200 }).optional(),
   })
-  .refine((body) => body.role !== undefined || body.disabled !== undefined, 'give role or disabled');
+  .refine(
+    (body) => body.role !== undefined || body.disabled !== undefined || body.name !== undefined,
+    'give role, disabled or name',
+  );
 
 export const providerParams = z.object({
   provider: singleLineText({ min: 1, max: 64 }).describe('A provider id, as GET /api/providers lists them.'),

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'email_taken', // an account with this email already exists
   'cannot_change_self', // an administrator tried to demote, disable or delete their own account
   'last_admin', // the change would leave no active administrator
+  // Groups
+  'group_name_taken', // another group already has this name
   // Providers and keys
   'unknown_provider', // the provider id is not one WeBox knows
   'invalid_key_format', // the API key does not have the provider's form (the message names the expected one)

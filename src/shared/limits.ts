@@ -5,6 +5,13 @@ import { z } from 'zod';
 
 const keySourceName = z.enum(['global', 'personal']);
 
+/** Where a limit in force comes from: the order is user > group > plan > default. */
+export const budgetOrigin = z
+  .enum(['user', 'group', 'plan', 'default'])
+  .describe(
+    "Who set this limit: the admin for this user ('user'), the user's group, their plan (or billing's free allowance), or the default.",
+  );
+
 /** One key source's budgets; null means no limit. */
 export const budgetLimitsView = z
   .object({
@@ -27,6 +34,8 @@ export const budgetLineView = z
     remaining: z.number().describe('limit − spent − held, never below 0.'),
     percent: z.number().describe('spent / limit, in percent, one decimal.'),
     resetsAt: z.iso.datetime().describe('The next day or month in WEBOX_TIMEZONE.'),
+    origin: budgetOrigin.optional(),
+    originName: z.string().nullable().optional().describe("The group's or the plan's name, where the limit is theirs."),
   })
   .meta({ id: 'BudgetLine', description: 'One budget that applies, and where it stands.' });
 
@@ -76,7 +85,16 @@ export const userLimitsSummary = z
     override: limitOverride,
     effective: z
       .object({ global: budgetLimitsView.nullable(), personal: budgetLimitsView.nullable() })
-      .describe('The budgets in force (own or default), null when none.'),
+      .describe('The budgets in force (own > group > plan > default), null when none.'),
+    origins: z
+      .object({
+        global: z.record(z.string(), z.object({ origin: budgetOrigin, name: z.string().nullable() })),
+        personal: z.record(z.string(), z.object({ origin: budgetOrigin, name: z.string().nullable() })),
+      })
+      .optional()
+      .describe(
+        "For each limit in force (dayMicrousd, monthMicrousd, dayTokens, monthTokens), who set it and the group's or plan's name.",
+      ),
     ...rateLimits,
     spentGlobal: spentTotals.describe('Spent on the global keys this day and month.'),
   })
@@ -105,6 +123,7 @@ export const userLimitsDetail = z
   .meta({ id: 'UserLimitsDetail', description: "One user's settings and the budgets that apply to them now." });
 
 export type KeySourceName = z.infer<typeof keySourceName>;
+export type BudgetOriginName = z.infer<typeof budgetOrigin>;
 export type BudgetLimitsView = z.infer<typeof budgetLimitsView>;
 export type BudgetLineView = z.infer<typeof budgetLineView>;
 export type MyLimits = z.infer<typeof myLimits>;

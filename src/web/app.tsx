@@ -4,10 +4,12 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
+import { AdminGroupsPage } from './pages/admin-groups-page.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
 import { ChatPage } from './pages/chat-page.tsx';
+import { MyGroupPage } from './pages/my-group-page.tsx';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
 import { UsagePage } from './pages/usage-page.tsx';
@@ -92,6 +94,15 @@ export function App() {
             </RequireUser>
           }
         />
+        <Route
+          path="admin/groups"
+          element={
+            <RequireUser admin>
+              <AdminGroupsPage />
+            </RequireUser>
+          }
+        />
+        <Route path="group" element={<MyGroupPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -14,7 +14,7 @@ export function budgetFallbackOf(
   subscribeUrl: string,
 ): BudgetFallback | undefined {
   if (!access.allowed) return undefined;
-  if (access.plan) return { budget: access.plan.budgets };
+  if (access.plan) return { budget: access.plan.budgets, budgetName: access.plan.name };
   if (access.reason === 'free_allowance' && settings.freeAllowance) {
     return {
       ceiling: {

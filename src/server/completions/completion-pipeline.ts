@@ -68,8 +68,9 @@ export interface CompletionPlan<Result> {
 /**
  * A check on an identified call before it is admitted (its source known, nothing held yet). The
  * pipeline's gates are listed once, in completions-plugin.ts. A gate that knows the user's budget
- * on the global keys better than metering does (billing: a plan's, the free allowance) answers it,
- * and admission holds the call against it.
+ * on the global keys better than metering does (the user's group; billing: a plan's, the free
+ * allowance) answers what it knows, the answers are combined, and admission holds the call against
+ * them in budgetInForce's order.
  */
 export type CompletionGate = (
   call: MeteredCall,
@@ -154,7 +155,11 @@ export function createCompletionPipeline(options: {
       recorded.source = key.source;
       const call: MeteredCall = { ...caller, provider: plan.provider.id, model: plan.model, source: key.source };
       let budgetFallback: BudgetFallback | undefined;
-      for (const gate of gates) budgetFallback = (await gate(call, plan)) ?? budgetFallback;
+      // Each gate adds what it knows (the group's budget, billing's plan and allowance).
+      for (const gate of gates) {
+        const known = await gate(call, plan);
+        if (known) budgetFallback = budgetFallback ? { ...budgetFallback, ...known } : known;
+      }
 
       // Rate limits and the budget hold; a budgeted call without an output limit gets one, so the
       // held worst case bounds what the provider can charge.

@@ -2,6 +2,7 @@
 // listed here, once: a check every call must pass before admission is one line in this list.
 import fastifyPlugin from 'fastify-plugin';
 import { createBillingGate } from '../billing/billing-gate.ts';
+import { createGroupGate } from '../groups/group-gate.ts';
 import { type CompletionPipeline, createCompletionPipeline, planGate } from './completion-pipeline.ts';
 
 declare module 'fastify' {
@@ -25,9 +26,11 @@ export const completionsPlugin = fastifyPlugin(
           planGate,
           // Who may use the global keys at all, and on which models (the subscription policy).
           createBillingGate(app.billing.access, app.billing.subscribeUrl),
+          // The user's group's budget on the global keys (held in budgetInForce's order).
+          createGroupGate(app.groups),
         ],
       }),
     );
   },
-  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering', 'webox-billing'] },
+  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering', 'webox-billing', 'webox-groups'] },
 );

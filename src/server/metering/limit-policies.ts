@@ -39,14 +39,24 @@ export interface BudgetCeiling {
 
 /**
  * What a caller of admission knows of a user's budget on the global keys that metering does not
- * (billing's plans and free allowance), handed in per call so metering never asks billing.
+ * (the user's group, billing's plans and free allowance), handed in per call so metering never
+ * asks those modules.
  */
 export interface BudgetFallback {
-  /** In the default budget's place when the admin set this user none of their own (a plan's budgets). */
+  /** The user's group: its budgets (null or no limit set: the group sets none) and its name. */
+  group?: { budget: BudgetLimits | null; name: string } | null;
+  /** In the default budget's place when neither the admin nor the group set one (a plan's budgets). */
   budget?: BudgetLimits | null;
+  /** The plan's name, shown beside the limits it sets. */
+  budgetName?: string | null;
   /** Held together with the budget in force, limit by limit (the free allowance). */
   ceiling?: BudgetCeiling | null;
 }
+
+/** Where a limit in force comes from: the user's own, their group's, their plan's, the default. */
+export type BudgetOrigin = 'user' | 'group' | 'plan' | 'default';
+export type BudgetLimitName = keyof BudgetLimits;
+const LIMIT_NAMES: readonly BudgetLimitName[] = ['dayMicrousd', 'monthMicrousd', 'dayTokens', 'monthTokens'];
 
 /** Per limit, the lower of the two (null: no limit). */
 function tightest(first: BudgetLimits | null, second: BudgetLimits): BudgetLimits {
@@ -59,23 +69,55 @@ function tightest(first: BudgetLimits | null, second: BudgetLimits): BudgetLimit
   };
 }
 
+export interface BudgetInForce {
+  budget: BudgetLimits | null;
+  ceiling: BudgetCeiling | null;
+  /** For each limit set in `budget`: who set it, and the group's or plan's name where there is one. */
+  origins: Partial<Record<BudgetLimitName, { origin: BudgetOrigin; name: string | null }>>;
+}
+
 /**
- * The budget a call on `source` is held against, and the ceiling inside it: on the global keys,
- * the admin's own budget for the user > the fallback's (a plan) > the default, then the fallback's
- * ceiling applied limit by limit on top. A fallback budget with no limit set leaves the default in
- * force (nothing says "unlimited" apart from "not set"). Personal keys: the user's or the default.
+ * The budget a call on `source` is held against, and the ceiling inside it, in the one order
+ * WeBox knows: on the global keys, the admin's own budget for the user > the user's group's > the
+ * fallback's (a plan) > the default, then the fallback's ceiling (billing's free allowance)
+ * applied limit by limit on top. A group or plan budget with no limit set leaves the next one in
+ * force (nothing says "unlimited" apart from "not set"); the admin's own budget with no limit set
+ * does say it. Personal keys: the user's or the default. Admission, /api/limits and Admin › Users
+ * all read the budget here, so what is shown is what is held.
  */
 export function budgetInForce(
   limits: EffectiveLimits,
   source: KeySource,
   fallback: BudgetFallback | undefined,
-): { budget: BudgetLimits | null; ceiling: BudgetCeiling | null } {
+): BudgetInForce {
   let budget = limits.budgets[source];
-  if (source !== 'global' || !fallback) return { budget, ceiling: null };
-  if (!limits.overridden.global && !isUnlimited(fallback.budget)) budget = fallback.budget ?? null;
-  const ceiling = fallback.ceiling && !isUnlimited(fallback.ceiling.limits) ? fallback.ceiling : null;
+  let origin: BudgetOrigin = limits.overridden[source] ? 'user' : 'default';
+  let name: string | null = null;
+  let ceiling: BudgetCeiling | null = null;
+  if (source === 'global' && fallback && !limits.overridden.global) {
+    if (fallback.group && !isUnlimited(fallback.group.budget)) {
+      budget = fallback.group.budget;
+      origin = 'group';
+      name = fallback.group.name;
+    } else if (!isUnlimited(fallback.budget)) {
+      budget = fallback.budget ?? null;
+      origin = 'plan';
+      name = fallback.budgetName ?? null;
+    }
+  }
+  if (source === 'global' && fallback?.ceiling && !isUnlimited(fallback.ceiling.limits)) ceiling = fallback.ceiling;
+  const base = budget;
   if (ceiling) budget = tightest(budget, ceiling.limits);
-  return { budget, ceiling };
+  const origins: BudgetInForce['origins'] = {};
+  if (budget) {
+    for (const limit of LIMIT_NAMES) {
+      if (budget[limit] === null) continue;
+      // A limit the ceiling lowered (or set) is billing's: the free allowance.
+      const fromCeiling = base?.[limit] == null || (base[limit] as number) > (budget[limit] as number);
+      origins[limit] = fromCeiling ? { origin: 'plan', name: null } : { origin, name };
+    }
+  }
+  return { budget, ceiling, origins };
 }
 
 /** What applies to one user once the default and their overrides are combined. */

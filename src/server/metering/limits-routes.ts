@@ -14,7 +14,18 @@ import {
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
-import { type BudgetFallback, budgetInForce } from './limit-policies.ts';
+import { type BudgetFallback, type BudgetInForce, type BudgetLimitName, budgetInForce } from './limit-policies.ts';
+import type { BudgetLine } from './quota-status.ts';
+
+const limitNameOf = (line: BudgetLine): BudgetLimitName =>
+  `${line.period}${line.unit === 'microusd' ? 'Microusd' : 'Tokens'}` as BudgetLimitName;
+
+/** Each line with who set its limit. */
+const withOrigins = (lines: BudgetLine[], inForce: BudgetInForce): BudgetLine[] =>
+  lines.map((line) => {
+    const origin = inForce.origins[limitNameOf(line)];
+    return origin ? { ...line, origin: origin.origin, originName: origin.name } : line;
+  });
 
 const tags = ['Limits'];
 
@@ -34,11 +45,13 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
 
   async function budgetLines(userId: string) {
     const [limits, fallback] = await Promise.all([policies.effective(userId), options.budgetFallback?.(userId)]);
+    const globalInForce = budgetInForce(limits, 'global', fallback);
+    const personalInForce = budgetInForce(limits, 'personal', undefined);
     const [global, personal] = await Promise.all([
-      quota.status(userId, 'global', budgetInForce(limits, 'global', fallback).budget),
-      quota.status(userId, 'personal', limits.budgets.personal),
+      quota.status(userId, 'global', globalInForce.budget),
+      quota.status(userId, 'personal', personalInForce.budget),
     ]);
-    return { limits, budgets: [...global, ...personal] };
+    return { limits, budgets: [...withOrigins(global, globalInForce), ...withOrigins(personal, personalInForce)] };
   }
 
   // Accounts belong to the users module: asked through its service, never read from its table.
@@ -106,7 +119,8 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
           const fallbacks = await Promise.all(users.map((id) => options.budgetFallback?.(id)));
           const summaries = users.map((id, index) => {
             const { own, limits } = everyone.forUser(id);
-            const global = budgetInForce(limits, 'global', fallbacks[index]).budget;
+            const global = budgetInForce(limits, 'global', fallbacks[index]);
+            const personal = budgetInForce(limits, 'personal', undefined);
             return {
               userId: id,
               override: {
@@ -115,7 +129,8 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
                 requestsPerMinute: own?.requestsPerMinute ?? null,
                 tokensPerMinute: own?.tokensPerMinute ?? null,
               },
-              effective: { global, personal: limits.budgets.personal },
+              effective: { global: global.budget, personal: personal.budget },
+              origins: { global: global.origins, personal: personal.origins },
               requestsPerMinute: limits.requestsPerMinute,
               tokensPerMinute: limits.tokensPerMinute,
               spentGlobal: spent.get(id) ?? { dayMicrousd: 0, monthMicrousd: 0, dayTokens: 0, monthTokens: 0 },

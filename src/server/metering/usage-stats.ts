@@ -1,10 +1,10 @@
 // Statistics from the daily rollups: totals and series by day, provider, model, key source or
 // user over a range of days (in the operator's time zone). Indexed by (user, day) and (day), so a
 // month stays fast however many events the ledger holds.
-import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
-import { usageDaily } from '../db/schema/metering.ts';
+import { usageDaily, usageEvent } from '../db/schema/metering.ts';
 import { meteringErrors } from './metering-errors.ts';
 import { dayIn } from './periods.ts';
 
@@ -90,6 +90,12 @@ export function createUsageStats(db: Database) {
   }
 
   return {
+    /** How many usage rows (one per model call) the user has (what deleting the account removes). */
+    async rowCount(userId: string): Promise<number> {
+      const [row] = await db.select({ rows: count() }).from(usageEvent).where(eq(usageEvent.userId, userId));
+      return row?.rows ?? 0;
+    },
+
     async query(options: Range & { groupBy: Grouping }) {
       const where = inRange(options);
       const [totals, series] = await Promise.all([totalsOf(where), seriesOf(where, options.groupBy)]);

@@ -71,6 +71,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     meaning: "No such route, or nothing of yours by that id (another user's answers the same, never 403).",
   },
   { code: 'email_taken', status: 409, meaning: 'Another account has this email.' },
+  { code: 'group_name_taken', status: 409, meaning: 'Another group has this name.' },
   { code: 'last_admin', status: 409, meaning: 'The change would leave WeBox without an active admin.' },
   {
     code: 'already_subscribed',

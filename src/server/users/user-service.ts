@@ -4,7 +4,23 @@
 // endpoints (set-role, ban-user, remove-user, …) demand an admin session even when called from the
 // server, and run outside any transaction of ours; the internal adapter does the same writes, and
 // here runs inside the transaction that holds the accounts lock and checks the last admin.
-import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne, or } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  ne,
+  notInArray,
+  or,
+  type SQL,
+} from 'drizzle-orm';
+import type { UserSort } from '../../shared/users.ts';
 import { disabledUntil } from '../auth/account-state.ts';
 import type { AccountsLock, AccountsTransaction } from '../auth/accounts-lock.ts';
 import type { Auth } from '../auth/auth-instance.ts';
@@ -37,6 +53,25 @@ function toView(row: UserRow, personalKeys: string[]): AdminUserView {
     personalKeys,
   };
 }
+
+/** What Admin › Users asks for: a search, an order, a page, and whom to keep (a group's members). */
+export interface UserListQuery {
+  q?: string;
+  sort?: UserSort;
+  order?: 'asc' | 'desc';
+  page?: number;
+  /** Unset: every matching account. */
+  limit?: number;
+  /** Only these accounts. */
+  onlyIds?: readonly string[];
+  /** Not these accounts. */
+  exceptIds?: readonly string[];
+}
+
+/** `%`, `_` and `\\` are LIKE's own: a search for them looks for the characters. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+
+const SORT_COLUMNS = { createdAt: user.createdAt, name: user.name, email: user.email, role: user.role } as const;
 
 type AccountRow = Pick<UserRow, 'id' | 'role' | 'banned' | 'banExpires'>;
 
@@ -137,12 +172,40 @@ export function createUserService(options: {
       return new Map(rows.map((row) => [row.id, { name: row.name, email: row.email }]));
     },
 
-    async list(): Promise<AdminUserView[]> {
-      const [rows, keys] = await Promise.all([
-        db.select().from(user).orderBy(asc(user.createdAt)),
+    /** The account with this e-mail, if there is one. */
+    async idByEmail(email: string): Promise<string | null> {
+      const [row] = await db.select({ id: user.id }).from(user).where(eq(user.email, email.trim().toLowerCase()));
+      return row?.id ?? null;
+    },
+
+    /** Accounts matching the query, one page of them, and how many match in all. */
+    async list(query: UserListQuery = {}): Promise<{ users: AdminUserView[]; total: number }> {
+      const conditions: SQL[] = [];
+      if (query.q) {
+        const pattern = likePattern(query.q);
+        const search = or(ilike(user.name, pattern), ilike(user.email, pattern));
+        if (search) conditions.push(search);
+      }
+      if (query.onlyIds) {
+        if (query.onlyIds.length === 0) return { users: [], total: 0 };
+        conditions.push(inArray(user.id, [...query.onlyIds]));
+      }
+      if (query.exceptIds && query.exceptIds.length > 0) conditions.push(notInArray(user.id, [...query.exceptIds]));
+      const where = conditions.length > 0 ? and(...conditions) : undefined;
+      const direction = query.order === 'desc' ? desc : asc;
+      // The id breaks ties, so pages never overlap or skip an account.
+      const ordered = db
+        .select()
+        .from(user)
+        .where(where)
+        .orderBy(direction(SORT_COLUMNS[query.sort ?? 'createdAt']), direction(user.id));
+      const page = query.page ?? 1;
+      const [rows, totals, keys] = await Promise.all([
+        query.limit ? ordered.limit(query.limit).offset((page - 1) * query.limit) : ordered,
+        db.select({ total: count() }).from(user).where(where),
         personalProvidersByOwner(),
       ]);
-      return rows.map((row) => toView(row, keys.get(row.id) ?? []));
+      return { users: rows.map((row) => toView(row, keys.get(row.id) ?? [])), total: totals[0]?.total ?? 0 };
     },
 
     async create(input: { name: string; email: string; password: string; role?: 'admin' | 'user' }) {
@@ -157,7 +220,7 @@ export function createUserService(options: {
       return viewOf(row);
     },
 
-    async update(actorId: string, id: string, change: { role?: 'admin' | 'user'; disabled?: boolean }) {
+    async update(actorId: string, id: string, change: { role?: 'admin' | 'user'; disabled?: boolean; name?: string }) {
       if (id === actorId && (change.role === 'user' || change.disabled === true)) {
         // An admin locking themselves out could leave the instance without any admin.
         throw userErrors.cannotChangeSelf('demote or disable');
@@ -169,6 +232,7 @@ export function createUserService(options: {
         async ({ internalAdapter }) => {
           await internalAdapter.updateUser(id, {
             ...(change.role ? { role: change.role } : {}),
+            ...(change.name === undefined ? {} : { name: change.name }),
             ...(change.disabled === undefined
               ? {}
               : {

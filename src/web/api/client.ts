@@ -14,13 +14,19 @@ import type { UsageRangeReport, UsageReport } from '../../shared/usage.ts';
 import { readEvents } from './sse.ts';
 import type {
   AccessToken,
+  AccountImpact,
   AdminUser,
+  AdminUserList,
+  AdminUsersParams,
   BillingSettingsView,
   BillingView,
   ConversationDetail,
   ConversationSummary,
   CreatedAccessToken,
   GlobalKeyState,
+  GroupBody,
+  GroupDetail,
+  GroupView,
   Me,
   PlanBody,
   PlanView,
@@ -177,10 +183,38 @@ export const api = {
     send<ConversationSummary>('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body),
   deleteConversation: (id: string) => send<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}`),
 
-  users: () => get<{ users: AdminUser[] }>('/api/admin/users'),
+  /** Admin › Users: one page of accounts matching the search (every account without a limit). */
+  users: (query: AdminUsersParams = {}) => {
+    const params = new URLSearchParams(
+      Object.entries(query).flatMap(([key, value]) =>
+        value === undefined || value === '' ? [] : [[key, String(value)] as [string, string]],
+      ),
+    );
+    const search = params.toString();
+    return get<AdminUserList>(`/api/admin/users${search ? `?${search}` : ''}`);
+  },
+  userImpact: (id: string) => get<AccountImpact>(`/api/admin/users/${encodeURIComponent(id)}/impact`),
+  deleteUser: (id: string) => send<void>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
+
+  adminGroups: () => get<{ groups: GroupView[] }>('/api/admin/groups'),
+  adminGroup: (id: string) => get<GroupDetail>(`/api/admin/groups/${encodeURIComponent(id)}`),
+  createGroup: (body: GroupBody) => send<GroupView>('POST', '/api/admin/groups', body),
+  updateGroup: (id: string, body: Partial<GroupBody>) =>
+    send<GroupView>('PATCH', `/api/admin/groups/${encodeURIComponent(id)}`, body),
+  deleteGroup: (id: string) => send<void>('DELETE', `/api/admin/groups/${encodeURIComponent(id)}`),
+  setGroupMember: (id: string, userId: string, role: 'member' | 'admin') =>
+    send<GroupDetail>('PUT', `/api/admin/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, {
+      role,
+    }),
+  removeGroupMember: (id: string, userId: string) =>
+    send<void>('DELETE', `/api/admin/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`),
+  /** The group the signed-in user administers (404 for anyone else). */
+  myGroup: () => get<GroupDetail>('/api/group'),
+  addToMyGroup: (email: string) => send<GroupDetail>('POST', '/api/group/members', { email }),
+  removeFromMyGroup: (userId: string) => send<void>('DELETE', `/api/group/members/${encodeURIComponent(userId)}`),
   createUser: (body: { name: string; email: string; password: string; role?: 'admin' | 'user' }) =>
     send<AdminUser>('POST', '/api/admin/users', body),
-  updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean }) =>
+  updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean; name?: string }) =>
     send<AdminUser>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, body),
 
   /** One range's report for the usage page: totals and series by day, model (and user, admins). */

@@ -34,6 +34,7 @@ export const CODE_SENTENCES = {
   email_taken: 'plain',
   cannot_change_self: 'plain',
   last_admin: 'plain',
+  group_name_taken: 'plain',
   unknown_provider: 'plain',
   invalid_key_format: 'detailed',
   no_api_key: 'provider',

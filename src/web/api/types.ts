@@ -4,6 +4,8 @@
 
 import type { z } from 'zod';
 import type { createPlanBody, RevenueView } from '../../shared/billing.ts';
+import type { createGroupBody } from '../../shared/groups.ts';
+import type { adminUsersQuery } from '../../shared/users.ts';
 
 export type {
   AccessReason,
@@ -14,6 +16,7 @@ export type {
   RevenueView,
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+export type { GroupDetail, GroupMembership, GroupMemberView, GroupView } from '../../shared/groups.ts';
 export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
 export type {
   AdminLimits,
@@ -27,7 +30,19 @@ export type {
 } from '../../shared/limits.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
-export type { AdminUser, Me } from '../../shared/users.ts';
+export type {
+  AccountImpact,
+  AdminUser,
+  AdminUserList,
+  AdminUsersQuery,
+  Me,
+  UserSort,
+} from '../../shared/users.ts';
+
+/** GET /api/admin/users' parameters, each optional. */
+export type AdminUsersParams = Partial<z.input<typeof adminUsersQuery>>;
+/** POST /api/admin/groups; PATCH takes each field optional. */
+export type GroupBody = z.input<typeof createGroupBody>;
 
 /** An amount in a currency's minor unit (cents), currency lowercase ISO 4217. */
 export type CurrencyAmount = RevenueView['totals'][number];

@@ -1,6 +1,8 @@
 // The signed-in frame: a top bar (brand, navigation, language, sign out) and the page.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api/client.ts';
 import { useSession } from '../session.tsx';
 import { LanguageSwitcher } from './language-switcher.tsx';
 
@@ -9,6 +11,20 @@ export function Layout() {
   const { user, signOut } = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  // Whether the user administers a group (its page is then in the navigation).
+  const [managesGroup, setManagesGroup] = useState(false);
+  const userId = user?.id;
+  useEffect(() => {
+    if (!userId) return;
+    let current = true;
+    api.myGroup().then(
+      () => current && setManagesGroup(true),
+      () => current && setManagesGroup(false),
+    );
+    return () => {
+      current = false;
+    };
+  }, [userId]);
   if (!user) return null;
   const chatActive = pathname === '/' || pathname.startsWith('/c/');
 
@@ -33,9 +49,11 @@ export function Layout() {
           </Link>
           <NavLink to="/profile">{t('nav.profile')}</NavLink>
           <NavLink to="/usage">{t('nav.usage')}</NavLink>
+          {managesGroup && <NavLink to="/group">{t('nav.myGroup')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />

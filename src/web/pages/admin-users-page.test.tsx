@@ -211,3 +211,65 @@ describe('Admin › Users accounts', () => {
     expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe('cleo@example.com');
   });
 });
+
+describe('Admin › Users search, groups and delete', () => {
+  const grouped = [users[0], { ...users[1], group: { id: 'g1', name: '3e B', role: 'member' } }];
+  const groupLimits: AdminLimits = {
+    ...adminLimits,
+    users: adminLimits.users.map((summary) =>
+      summary.userId === 'u2'
+        ? {
+            ...summary,
+            effective: { global: { ...none, dayMicrousd: 10_000_000 }, personal: null },
+            origins: { global: { dayMicrousd: { origin: 'group', name: '3e B' } }, personal: {} },
+          }
+        : summary,
+    ),
+  };
+
+  it('shows where a budget comes from and the group, and asks the server for one page of the search', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users: grouped, total: 2, page: 1, limit: 25 } }),
+      'GET /api/admin/limits': () => ({ body: groupLimits }),
+      'GET /api/admin/groups': () => ({ body: { groups: [] } }),
+    });
+    renderPage('fr');
+    const bob = await screen.findByTestId('user-limits-u2');
+    expect(bob.textContent?.replace(/\s/g, ' ')).toContain('par jour — groupe 3e B');
+    expect(screen.getAllByTestId('user-row')[1]?.textContent).toContain('3e B');
+    await userEvent.type(screen.getByLabelText('Rechercher (nom ou e-mail)'), 'bo');
+    await vi.waitFor(() =>
+      expect(calls.some((call) => call.url.includes('q=bo') && call.url.includes('limit=25'))).toBe(true),
+    );
+  });
+
+  it('says what deleting an account removes before deleting it', async () => {
+    const { calls } = mockFetch({
+      'GET /api/admin/users': () => ({ body: { users: grouped, total: 2, page: 1, limit: 25 } }),
+      'GET /api/admin/limits': () => ({ body: groupLimits }),
+      'GET /api/admin/groups': () => ({ body: { groups: [] } }),
+      'GET /api/admin/users/u2/impact': () => ({
+        body: {
+          userId: 'u2',
+          personalKeys: 1,
+          accessTokens: 2,
+          conversations: 3,
+          usageRows: 40,
+          group: { id: 'g1', name: '3e B', role: 'member' },
+        },
+      }),
+      'DELETE /api/admin/users/u2': () => ({ status: 204 }),
+    });
+    renderPage();
+    await userEvent.click(await screen.findByRole('button', { name: "Delete Bob's account" }));
+    const panel = await screen.findByTestId('delete-user-panel');
+    await within(panel).findByText(
+      'Deleted with the account: 1 personal key, 2 access tokens, 3 conversations and 40 usage rows.',
+    );
+    expect(panel.textContent).toContain('“3e B”');
+    expect(calls.some((call) => call.method === 'DELETE')).toBe(false);
+    await userEvent.click(within(panel).getByRole('button', { name: 'Delete for good' }));
+    await screen.findByText("Bob's account deleted.");
+    expect(calls.some((call) => call.method === 'DELETE' && call.url === '/api/admin/users/u2')).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
-// Admin › Users' table: each account with its role, state, the providers it has personal keys for
-// (never the keys) and its budget on the global keys; promote / demote, disable / enable, and the
-// button that opens the account's limits form.
+// Admin › Users' table: each account with its role, group, state, the providers it has personal
+// keys for (never the keys) and its budget on the global keys (each limit with where it comes
+// from); promote / demote, disable / enable, the button that opens the account's limits form, and
+// the actions that open a panel under the table (rename, delete: one more is one line in ACTIONS).
 import { useTranslation } from 'react-i18next';
 import type { AdminUser, UserLimitsSummary } from '../api/types.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
@@ -8,7 +9,22 @@ import { type Catalog, providerName } from '../components/use-catalog.ts';
 import { useFormat } from '../format.ts';
 import { UserBudgetSummary } from '../limits/user-budget-summary.tsx';
 
-export type UserChange = { role?: 'admin' | 'user'; disabled?: boolean };
+export type UserChange = { role?: 'admin' | 'user'; disabled?: boolean; name?: string };
+
+/** What opens a panel under the table for one account. */
+export type UserAction = 'rename' | 'delete';
+
+/** The panel actions, in the order of their buttons; `self`: whether one may do it to oneself. */
+const ACTIONS: ReadonlyArray<{
+  action: UserAction;
+  label: string;
+  ariaLabel: string;
+  danger?: boolean;
+  self: boolean;
+}> = [
+  { action: 'rename', label: 'admin.rename', ariaLabel: 'admin.renameFor', self: true },
+  { action: 'delete', label: 'admin.delete', ariaLabel: 'admin.deleteFor', danger: true, self: false },
+];
 
 export function UsersTable({
   users,
@@ -19,6 +35,9 @@ export function UsersTable({
   editorId,
   onEdit,
   onChange,
+  panel,
+  panelId,
+  onAction,
 }: {
   users: AdminUser[];
   /** The signed-in admin, who cannot demote or disable themselves. */
@@ -31,6 +50,11 @@ export function UsersTable({
   editorId: string;
   onEdit: (userId: string | null) => void;
   onChange: (user: AdminUser, change: UserChange) => void;
+  /** The panel open under the table, if any. */
+  panel?: { action: UserAction; userId: string } | null;
+  /** The id of that panel, which the action buttons control. */
+  panelId?: string;
+  onAction?: (user: AdminUser, action: UserAction) => void;
 }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -54,6 +78,19 @@ export function UsersTable({
           {t(`profile.role.${user.role}`)}
         </span>
       ),
+    },
+    {
+      key: 'group',
+      header: t('admin.group'),
+      cell: (user) =>
+        user.group ? (
+          <>
+            {user.group.name}
+            {user.group.role === 'admin' && <span className="muted"> ({t('admin.groupAdmin')})</span>}
+          </>
+        ) : (
+          <span className="muted">{t('admin.noGroup')}</span>
+        ),
     },
     {
       key: 'created',
@@ -124,6 +161,21 @@ export function UsersTable({
           >
             {user.disabled ? t('admin.enable') : t('admin.disable')}
           </button>
+          {onAction &&
+            ACTIONS.map(({ action, label, ariaLabel, danger, self }) => (
+              <button
+                key={action}
+                type="button"
+                className={`button button-small ${danger ? 'button-danger-outline' : ''}`}
+                disabled={!self && user.id === myId}
+                aria-label={t(ariaLabel, { name: user.name })}
+                aria-expanded={panel?.action === action && panel.userId === user.id}
+                aria-controls={panelId}
+                onClick={() => onAction(user, action)}
+              >
+                {t(label)}
+              </button>
+            ))}
         </>
       ),
     },

@@ -1,0 +1,305 @@
+// Groups (a class, a department): their members, one group per user, some of them the group's
+// admins, and what the group sets on the global keys (a budget, a model list). The completion
+// path asks, on every call on the global keys, which group a user is in: each user's membership
+// is cached in memory and dropped on every change, on every instance, through the change bus
+// (a read that overlaps a change is never kept: the cached map's generation guard).
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import type { GroupRole, GroupView } from '../../shared/groups.ts';
+import { createCachedMap } from '../cache/cached-map.ts';
+import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import type { Database } from '../db/client.ts';
+import { userGroup, userGroupMember } from '../db/schema/groups.ts';
+import { commonErrors } from '../errors.ts';
+import type { BudgetLimits } from '../metering/limit-policies.ts';
+import { providers } from '../providers/registry.ts';
+import { groupErrors } from './group-errors.ts';
+
+/**
+ * The change bus's channel for groups: `u:<userId>` when a user's membership changed, `g:<groupId>`
+ * when a group's settings changed or it was deleted (every member's entry is dropped).
+ */
+export const GROUP_CHANNEL = 'user-group';
+const CACHE_MAX_ENTRIES = 50_000;
+/** A safety net for a notice that never came. */
+const CACHE_TTL_MS = 60_000;
+
+/** The group a user is in, as the hot path reads it. */
+export interface Membership {
+  groupId: string;
+  name: string;
+  role: GroupRole;
+  budgets: BudgetLimits | null;
+  models: string[] | null;
+}
+
+/** A group's budget for one of its members, in metering's terms (BudgetFallback.group). */
+export interface GroupBudget {
+  budget: BudgetLimits | null;
+  name: string;
+}
+
+type GroupRow = typeof userGroup.$inferSelect;
+
+const catalogue = new Set(
+  providers.flatMap((provider) => provider.models.map((model) => `${provider.id}/${model.id}`)),
+);
+
+/** A group may list only catalogue models: an id outside it is a typo the members would pay for. */
+function checkModels(models: readonly string[] | null | undefined): string[] | null | undefined {
+  if (!models) return models;
+  for (const id of models) if (!catalogue.has(id)) throw groupErrors.unknownModel(id);
+  return [...new Set(models)];
+}
+
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string } | undefined)?.code === '23505' ||
+  (error as { cause?: { code?: string } } | undefined)?.cause?.code === '23505';
+
+function toView(row: GroupRow, memberCount: number): GroupView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    budgets: row.budgets ?? null,
+    models: row.models ?? null,
+    memberCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Group ids are UUIDs: anything else names no group (and must not reach a uuid column). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createGroupService(options: {
+  db: Database;
+  bus: ChangeBus;
+  /** Whether an account exists (the users module answers; its table is not ours). */
+  userExists: (userId: string) => Promise<boolean>;
+}) {
+  const { db, bus, userExists } = options;
+
+  const memberships = createCachedMap<Membership | null>({
+    load: readMembership,
+    maxEntries: CACHE_MAX_ENTRIES,
+    ttlMs: CACHE_TTL_MS,
+  });
+  memberships.follow(bus, GROUP_CHANNEL, (message) => {
+    if (message === RESYNC) memberships.invalidateAll();
+    else if (message.startsWith('u:')) memberships.invalidate(message.slice(2));
+    else if (message.startsWith('g:')) {
+      const groupId = message.slice(2);
+      memberships.invalidateWhere((value) => value?.groupId === groupId);
+    } else memberships.invalidateAll();
+  });
+  // A deleted account's membership goes with it (the row cascades).
+  memberships.follow(bus, ACCOUNT_CHANNEL);
+
+  async function readMembership(userId: string): Promise<Membership | null> {
+    const [row] = await db
+      .select({
+        groupId: userGroup.id,
+        name: userGroup.name,
+        role: userGroupMember.role,
+        budgets: userGroup.budgets,
+        models: userGroup.models,
+      })
+      .from(userGroupMember)
+      .innerJoin(userGroup, eq(userGroup.id, userGroupMember.groupId))
+      .where(eq(userGroupMember.userId, userId));
+    if (!row) return null;
+    return { ...row, role: row.role === 'admin' ? 'admin' : 'member', budgets: row.budgets ?? null };
+  }
+
+  const membershipOf = (userId: string) => memberships.peek(userId) ?? memberships.load(userId);
+  const groupChanged = (groupId: string) => bus.publish(GROUP_CHANNEL, `g:${groupId}`);
+  const memberChanged = (userId: string) => bus.publish(GROUP_CHANNEL, `u:${userId}`);
+
+  async function findRow(id: string): Promise<GroupRow | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const [row] = await db.select().from(userGroup).where(eq(userGroup.id, id));
+    return row;
+  }
+
+  async function memberCount(id: string) {
+    const [row] = await db.select({ members: count() }).from(userGroupMember).where(eq(userGroupMember.groupId, id));
+    return row?.members ?? 0;
+  }
+
+  async function requireGroup(id: string): Promise<GroupRow> {
+    const row = await findRow(id);
+    if (!row) throw commonErrors.notFound('The group');
+    return row;
+  }
+
+  return {
+    membershipOf,
+
+    /** The `provider/model` ids the user's group allows on the global keys; null: no restriction. */
+    async modelsOf(userId: string): Promise<string[] | null> {
+      return (await membershipOf(userId))?.models ?? null;
+    },
+
+    /** The user's group's budget on the global keys (null: the user is in no group). */
+    async budgetsOf(userId: string): Promise<GroupBudget | null> {
+      const membership = await membershipOf(userId);
+      return membership ? { budget: membership.budgets, name: membership.name } : null;
+    },
+
+    async list(): Promise<GroupView[]> {
+      const [rows, counts] = await Promise.all([
+        db.select().from(userGroup).orderBy(asc(userGroup.name)),
+        db
+          .select({ groupId: userGroupMember.groupId, members: count() })
+          .from(userGroupMember)
+          .groupBy(userGroupMember.groupId),
+      ]);
+      const byGroup = new Map(counts.map((entry) => [entry.groupId, entry.members]));
+      return rows.map((row) => toView(row, byGroup.get(row.id) ?? 0));
+    },
+
+    async get(id: string): Promise<GroupView> {
+      const row = await requireGroup(id);
+      return toView(row, await memberCount(id));
+    },
+
+    /** Names of these groups (those that no longer exist are left out). */
+    async names(): Promise<Map<string, string>> {
+      const rows = await db.select({ id: userGroup.id, name: userGroup.name }).from(userGroup);
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
+    async create(input: {
+      name: string;
+      description?: string;
+      budgets?: BudgetLimits | null;
+      models?: string[] | null;
+    }): Promise<GroupView> {
+      const [row] = await db
+        .insert(userGroup)
+        .values({
+          name: input.name,
+          description: input.description ?? '',
+          budgets: input.budgets ?? null,
+          models: checkModels(input.models) ?? null,
+        })
+        .onConflictDoNothing({ target: userGroup.name })
+        .returning();
+      if (!row) throw groupErrors.nameTaken();
+      return toView(row, 0);
+    },
+
+    async update(
+      id: string,
+      change: { name?: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
+    ): Promise<GroupView> {
+      await requireGroup(id);
+      const models = checkModels(change.models);
+      let row: GroupRow | undefined;
+      try {
+        [row] = await db
+          .update(userGroup)
+          .set({
+            ...(change.name === undefined ? {} : { name: change.name }),
+            ...(change.description === undefined ? {} : { description: change.description }),
+            ...(change.budgets === undefined ? {} : { budgets: change.budgets }),
+            ...(models === undefined ? {} : { models }),
+            updatedAt: new Date(),
+          })
+          .where(eq(userGroup.id, id))
+          .returning();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw groupErrors.nameTaken();
+        throw error;
+      }
+      if (!row) throw commonErrors.notFound('The group');
+      await groupChanged(id);
+      return toView(row, await memberCount(id));
+    },
+
+    /** Deletes the group; its members stay, in no group. */
+    async remove(id: string): Promise<void> {
+      const row = await findRow(id);
+      if (!row) throw commonErrors.notFound('The group');
+      await db.delete(userGroup).where(eq(userGroup.id, id));
+      await groupChanged(id);
+    },
+
+    /** Members of a group, oldest first. */
+    async members(groupId: string) {
+      return db
+        .select({ userId: userGroupMember.userId, role: userGroupMember.role, addedAt: userGroupMember.addedAt })
+        .from(userGroupMember)
+        .where(eq(userGroupMember.groupId, groupId))
+        .orderBy(asc(userGroupMember.addedAt), asc(userGroupMember.userId));
+    },
+
+    /** These users' groups and roles (Admin › Users' column); users in no group are left out. */
+    async membershipsByUser(userIds: readonly string[]): Promise<Map<string, { groupId: string; role: GroupRole }>> {
+      if (userIds.length === 0) return new Map();
+      const rows = await db
+        .select({ userId: userGroupMember.userId, groupId: userGroupMember.groupId, role: userGroupMember.role })
+        .from(userGroupMember)
+        .where(inArray(userGroupMember.userId, [...userIds]));
+      return new Map(
+        rows.map((row) => [row.userId, { groupId: row.groupId, role: row.role === 'admin' ? 'admin' : 'member' }]),
+      );
+    },
+
+    /** Ids of a group's members (null: no such group), for Admin › Users' filter. */
+    async memberIds(groupId: string): Promise<string[] | null> {
+      if (!(await findRow(groupId))) return null;
+      const rows = await db
+        .select({ userId: userGroupMember.userId })
+        .from(userGroupMember)
+        .where(eq(userGroupMember.groupId, groupId));
+      return rows.map((row) => row.userId);
+    },
+
+    /** Ids of every user in some group (the "no group" filter). */
+    async groupedIds(): Promise<string[]> {
+      const rows = await db.select({ userId: userGroupMember.userId }).from(userGroupMember);
+      return rows.map((row) => row.userId);
+    },
+
+    /**
+     * Puts the user in the group with this role: adds them, moves them from another group (a user
+     * is in one group at most), or changes their role. Unknown group or user: 404.
+     */
+    async setMember(groupId: string, userId: string, role: GroupRole): Promise<void> {
+      await requireGroup(groupId);
+      if (!(await userExists(userId))) throw commonErrors.notFound('The user');
+      const values = { groupId, role, addedAt: new Date() };
+      await db
+        .insert(userGroupMember)
+        .values({ userId, ...values })
+        .onConflictDoUpdate({ target: userGroupMember.userId, set: values });
+      await memberChanged(userId);
+    },
+
+    /** Adds the user only if they are in no group yet; false when they are in one. */
+    async addIfUngrouped(groupId: string, userId: string): Promise<boolean> {
+      const inserted = await db
+        .insert(userGroupMember)
+        .values({ userId, groupId, role: 'member' })
+        .onConflictDoNothing({ target: userGroupMember.userId })
+        .returning({ userId: userGroupMember.userId });
+      if (inserted.length > 0) await memberChanged(userId);
+      return inserted.length > 0;
+    },
+
+    /** Takes the user out of this group; 404 when they are not in it. */
+    async removeMember(groupId: string, userId: string, onlyRole?: GroupRole): Promise<void> {
+      const conditions = [eq(userGroupMember.userId, userId), eq(userGroupMember.groupId, groupId)];
+      if (onlyRole) conditions.push(eq(userGroupMember.role, onlyRole));
+      const removed = await db
+        .delete(userGroupMember)
+        .where(and(...conditions))
+        .returning({ userId: userGroupMember.userId });
+      if (removed.length === 0) throw commonErrors.notFound('The member');
+      await memberChanged(userId);
+    },
+  };
+}
+
+export type GroupService = ReturnType<typeof createGroupService>;
