@@ -23,6 +23,8 @@ import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
+import { invitationRoutes } from './invitations/invitation-routes.ts';
+import { invitationsPlugin } from './invitations/invitations-plugin.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
@@ -102,11 +104,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
+    await app.register(invitationsPlugin);
     await app.register(billingPlugin);
     await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
     await app.register(userRoutes);
+    await app.register(invitationRoutes);
     await app.register(providerRoutes);
     await app.register(vaultRoutes);
     await app.register(chatRoutes);

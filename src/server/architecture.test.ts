@@ -107,6 +107,8 @@ const TABLES_OF: Record<string, string> = {
   gateway: 'gateway.ts',
   auth: 'auth.ts',
   users: 'auth.ts',
+  groups: 'groups.ts',
+  invitations: 'invitations.ts',
 };
 
 describe('module borders', () => {
