@@ -107,3 +107,6 @@ export const accountSettingsBody = z.object({
 export type InvitationView = z.infer<typeof invitationView>;
 export type CreatedInvitation = z.infer<typeof createdInvitation>;
 export type ClassListError = z.infer<typeof classListError>;
+export type PublicInvitation = z.infer<typeof publicInvitation>;
+export type AdminPasswordReset = z.infer<typeof adminPasswordReset>;
+export type AccountSettingsView = z.infer<typeof accountSettingsView>;

@@ -14,6 +14,14 @@ export type {
   RevenueView,
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+export type {
+  AccountSettingsView,
+  AdminPasswordReset,
+  ClassListError,
+  CreatedInvitation,
+  InvitationView,
+  PublicInvitation,
+} from '../../shared/invitations.ts';
 export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
 export type {
   AdminLimits,

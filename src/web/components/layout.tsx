@@ -34,6 +34,7 @@ export function Layout() {
           <NavLink to="/profile">{t('nav.profile')}</NavLink>
           <NavLink to="/usage">{t('nav.usage')}</NavLink>
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/invitations">{t('nav.adminInvitations')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
         </nav>

@@ -12,6 +12,7 @@ import { DefaultBudgetsForm } from '../limits/default-budgets-form.tsx';
 import { UserLimitsForm } from '../limits/user-limits-form.tsx';
 import { useSession } from '../session.tsx';
 import { CreateUserForm, type NewUser } from '../users/create-user-form.tsx';
+import { PasswordResetAction } from '../users/password-reset-action.tsx';
 import { type UserChange, UsersTable } from '../users/users-table.tsx';
 
 export function AdminUsersPage() {
@@ -116,6 +117,8 @@ export function AdminUsersPage() {
       {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
 
       <CreateUserForm create={create} />
+
+      {users && <PasswordResetAction users={users} />}
     </div>
   );
 }
