@@ -9,6 +9,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useDocumentTitle } from '../components/use-document-title.ts';
+import { SignupLimitForm } from '../users/signup-limit-form.tsx';
 
 const csvCell = (value: string) => `"${value.replace(/"/g, '""')}"`;
 
@@ -23,6 +24,7 @@ export function AdminInvitationsPage() {
   const locale = i18n.language.startsWith('en') ? 'en' : 'fr';
   const [list, setList] = useState<InvitationView[] | null>(null);
   const [emailEnabled, setEmailEnabled] = useState(false);
+  const [signupLimit, setSignupLimit] = useState<number | null>(null);
   const [emails, setEmails] = useState('');
   const [role, setRole] = useState<'user' | 'admin'>('user');
   const [days, setDays] = useState('7');
@@ -37,6 +39,7 @@ export function AdminInvitationsPage() {
       const [invitations, settings] = await Promise.all([api.invitations(), api.accountSettings()]);
       setList(invitations.invitations);
       setEmailEnabled(settings.emailEnabled);
+      setSignupLimit(settings.signupsPerAddressPerMinute);
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(t, error) });
     }
@@ -244,6 +247,8 @@ export function AdminInvitationsPage() {
           />
         )}
       </section>
+
+      {signupLimit !== null && <SignupLimitForm key={signupLimit} current={signupLimit} />}
     </div>
   );
 }
