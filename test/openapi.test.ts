@@ -82,7 +82,17 @@ describe('the OpenAPI document', () => {
 
   it('says who may call each operation, as the route scopes decide', () => {
     // Stripe's webhook has no session: the body's signature is its credential.
-    const open = ['/healthz', '/readyz', '/', '/api/info', '/api/openapi.json', '/api/docs', '/api/billing/webhook'];
+    const open = [
+      '/healthz',
+      '/readyz',
+      '/',
+      '/api/info',
+      '/api/openapi.json',
+      '/api/docs',
+      '/api/billing/webhook',
+      '/api/invitations/{token}',
+      '/api/invitations/{token}/accept',
+    ];
     for (const { path, method, operation } of operations()) {
       const where = `${method} ${path}`;
       if (path.startsWith('/api/auth/') || open.includes(path)) expect(operation.security, where).toBeUndefined();

@@ -14,9 +14,18 @@ vi.mock('fastify', async (original) => (await import('./helpers/route-log.ts')).
 /**
  * /api routes anyone may call: sign-in and sign-up (better-auth), the server's name, the API's
  * OpenAPI document and the page that shows it, and Stripe's webhook (its signature is its guard:
- * billing-webhooks.test.ts).
+ * billing-webhooks.test.ts), and an invitation's two routes (its link is the credential).
  */
-const PUBLIC_API = ['/api/auth/*', '/api/info', '/api/openapi.json', '/api/docs', '/api/billing/webhook'];
+const PUBLIC_API = [
+  '/api/auth/*',
+  '/api/info',
+  '/api/openapi.json',
+  '/api/docs',
+  '/api/billing/webhook',
+  // The invitation link is its own credential (invitations.test.ts).
+  '/api/invitations/:token',
+  '/api/invitations/:token/accept',
+];
 /** The documentation page's own files (Swagger UI's scripts, styles, and the document it reads). */
 const isDocsPageFile = (url: string) => url.startsWith('/api/docs/');
 

@@ -23,7 +23,7 @@ process.stdout.write(JSON.stringify([...seen]));
 `;
 
 describe('start-up imports', () => {
-  it('leaves the AI SDK, Stripe, PGlite and the better-auth plugins index for first use', () => {
+  it('leaves the AI SDK, Stripe, PGlite, nodemailer, csv-parse and the better-auth plugins index for first use', () => {
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
       cwd: root,
       encoding: 'utf8',
@@ -38,6 +38,8 @@ describe('start-up imports', () => {
         name === 'ai' ||
         name.startsWith('@ai-sdk/') ||
         name === 'stripe' ||
+        name === 'nodemailer' ||
+        name.startsWith('csv-parse') ||
         name.startsWith('@electric-sql/pglite') ||
         name === 'better-auth/plugins',
     );

@@ -26,6 +26,8 @@ import { groupRoutes } from './groups/group-routes.ts';
 import { groupsPlugin } from './groups/groups-plugin.ts';
 import { healthRoutes } from './health-routes.ts';
 import { createOriginCheck, maxConnections, securityHeaders, serverTimeouts } from './http-hardening.ts';
+import { invitationRoutes } from './invitations/invitation-routes.ts';
+import { invitationsPlugin } from './invitations/invitations-plugin.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
@@ -106,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
     await app.register(groupsPlugin);
+    await app.register(invitationsPlugin);
     await app.register(billingPlugin);
     await app.register(completionsPlugin);
 
@@ -129,6 +132,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       },
     });
     await app.register(groupRoutes);
+    await app.register(invitationRoutes);
     await app.register(providerRoutes);
     await app.register(vaultRoutes);
     await app.register(chatRoutes);

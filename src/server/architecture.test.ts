@@ -108,6 +108,7 @@ const TABLES_OF: Record<string, string> = {
   auth: 'auth.ts',
   users: 'auth.ts',
   groups: 'groups.ts',
+  invitations: 'invitations.ts',
 };
 
 describe('module borders', () => {

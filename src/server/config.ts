@@ -111,6 +111,13 @@ export const environmentSchema = z.object({
       'WEBOX_STRIPE_API_URL must be an origin with no path (the SDK adds /v1)',
     ),
   WEBOX_BILLING_GRACE_DAYS: z.coerce.number().int().min(0).default(3),
+  // The messages never repeat the value: the URL carries the SMTP password.
+  WEBOX_SMTP_URL: optionalString.refine((value) => value === undefined || isSmtpUrl(value), {
+    error: 'WEBOX_SMTP_URL must be smtp://user:pass@host:port or smtps://… (the value is not repeated here)',
+  }),
+  WEBOX_EMAIL_FROM: optionalString.refine((value) => value === undefined || isMailbox(value), {
+    error: 'WEBOX_EMAIL_FROM must be an address, or a name and an address: WeBox <webox@example.org>',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -120,6 +127,27 @@ const providerBaseUrlSchema = z.object(
     providers.map((provider) => [baseUrlVariable(provider.id), urlWithoutTrailingSlash(provider.defaultBaseUrl)]),
   ),
 );
+
+function isSmtpUrl(value: string) {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'smtp:' || url.protocol === 'smtps:') &&
+      url.hostname !== '' &&
+      url.pathname.replace('/', '') === ''
+    );
+  } catch {
+    return false;
+  }
+}
+
+const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+/** `webox@example.org` or `WeBox <webox@example.org>`, one line. */
+function isMailbox(value: string) {
+  if (/[\r\n\0]/.test(value) || value.length > 320) return false;
+  const named = /^[^<>\r\n]*<([^<>]+)>$/.exec(value);
+  return ADDRESS.test(named ? (named[1] ?? '') : value);
+}
 
 export type Environment = z.input<typeof environmentSchema>;
 
@@ -142,6 +170,11 @@ export function parseConfig(environment: Record<string, string | undefined>) {
   }
   if (env.WEBOX_HEADERS_TIMEOUT_MS > env.WEBOX_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('WEBOX_HEADERS_TIMEOUT_MS must not be longer than WEBOX_REQUEST_TIMEOUT_MS.');
+  }
+  if (env.WEBOX_SMTP_URL && !env.WEBOX_EMAIL_FROM) {
+    throw new ConfigError(
+      'WEBOX_EMAIL_FROM is required when WEBOX_SMTP_URL is set (the sender of invitations and resets).',
+    );
   }
   const dataDir = path.resolve(env.WEBOX_DATA_DIR);
   return Object.freeze({
@@ -202,6 +235,11 @@ export function parseConfig(environment: Record<string, string | undefined>) {
       /** What `graceDays` is until an admin sets another. */
       graceDays: env.WEBOX_BILLING_GRACE_DAYS,
     }),
+    /**
+     * E-mail (invitations, password resets): null without WEBOX_SMTP_URL, and the links are handed
+     * to the admin instead. Secret: `smtpUrl` holds the SMTP password; never logged.
+     */
+    mail: env.WEBOX_SMTP_URL ? Object.freeze({ smtpUrl: env.WEBOX_SMTP_URL, from: env.WEBOX_EMAIL_FROM ?? '' }) : null,
     logLevel: env.LOG_LEVEL,
   });
 }

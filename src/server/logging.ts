@@ -32,6 +32,10 @@ const REDACTED_PATHS = [
   'stripeWebhookSecrets',
   '*.stripeWebhookSecrets',
   '*.*.stripeWebhookSecrets',
+  // The SMTP URL carries its password: the mail part alone, or the whole configuration.
+  'smtpUrl',
+  '*.smtpUrl',
+  '*.*.smtpUrl',
 ];
 
 /**
@@ -57,9 +61,41 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
   const options: LoggerOptions = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { err: (error) => serializeError(error), error: (error) => serializeError(error) },
+    serializers: {
+      err: (error) => serializeError(error),
+      error: (error) => serializeError(error),
+      req: serializeRequest,
+    },
   };
   return stream ? { ...options, stream } : options;
+}
+
+/**
+ * Paths that carry a secret in the URL itself (an invitation's token in GET /api/invitations/:token),
+ * and the query parameters that may: logged as `[redacted]`.
+ */
+const SECRET_PATH = /^(\/api\/invitations\/)[^/?#]+/;
+const SECRET_QUERY = /([?&](?:token|callbackURL)=)[^&#]*/gi;
+
+export function redactUrlSecrets(url: string): string {
+  return url.replace(SECRET_PATH, '$1[redacted]').replace(SECRET_QUERY, '$1[redacted]');
+}
+
+/** Fastify's own request fields, the URL's secrets redacted. */
+function serializeRequest(request: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: request.method,
+    url: redactUrlSecrets(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
 const { chindingsSym } = pino.symbols;

@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'last_admin', // the change would leave no active administrator
   // Groups
   'group_name_taken', // another group already has this name
+  'invitation_invalid', // the invitation link is unknown, expired, revoked or already used
+  'invalid_class_list', // the class list (CSV) has errors: `errors` lists them per line, nothing was imported
+  'email_not_configured', // an e-mail was asked for while WEBOX_SMTP_URL is not set
   // Providers and keys
   'unknown_provider', // the provider id is not one WeBox knows
   'invalid_key_format', // the API key does not have the provider's form (the message names the expected one)
@@ -77,6 +80,7 @@ export const AUTH_ERROR_CODES = [
   'PASSWORD_TOO_SHORT', // the password is shorter than better-auth's minimum
   'PASSWORD_TOO_LONG', // the password is longer than better-auth's maximum
   'BANNED_USER', // the account is disabled by an administrator
+  'INVALID_TOKEN', // a password-reset link that is unknown, used or expired
 ] as const;
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];

@@ -4,7 +4,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
+import { ForgotPasswordPage, InvitationPage, ResetPasswordPage } from './pages/account-pages.tsx';
 import { AdminGroupsPage } from './pages/admin-groups-page.tsx';
+import { AdminInvitationsPage } from './pages/admin-invitations-page.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
@@ -60,6 +62,17 @@ export function App() {
         }
       />
       <Route
+        path="/forgot-password"
+        element={
+          <SignedOutOnly>
+            <ForgotPasswordPage />
+          </SignedOutOnly>
+        }
+      />
+      {/* Open signed in or out: a link is followed wherever it is clicked. */}
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/invitation" element={<InvitationPage />} />
+      <Route
         element={
           <RequireUser>
             <Layout />
@@ -83,6 +96,14 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminUsersPage />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/invitations"
+          element={
+            <RequireUser admin>
+              <AdminInvitationsPage />
             </RequireUser>
           }
         />

@@ -18,11 +18,36 @@ import { checkAuthInput, validateUserFields } from './user-fields.ts';
 /** Fastify's view of the client address is handed to better-auth in this header (and only ours). */
 export const CLIENT_IP_HEADER = 'x-webox-client-ip';
 
-/** Sign-in and sign-up attempts per client address per minute. */
+/** Sign-in and sign-up attempts per client address per minute (sign-ups: until an admin sets another). */
 export const AUTH_ATTEMPTS_PER_MINUTE = 10;
 
-export function createAuth(options: { config: Config; db: Database; secret: string; logger: AuthLogger }) {
-  const { config, db, secret, logger } = options;
+/** Password-reset requests per client address per minute (each may send an e-mail). */
+export const RESET_REQUESTS_PER_MINUTE = 5;
+
+/** How long a password-reset link works. */
+export const RESET_LINK_SECONDS = 60 * 60;
+
+/**
+ * What the accounts modules registered after the auth plugin decide for better-auth: the per-address
+ * sign-up limit (an admin's setting) and how a reset link reaches its user (the mailer).
+ */
+export interface AuthHooks {
+  signupsPerAddressPerMinute(): Promise<number>;
+  sendResetPassword(input: {
+    user: { id: string; email: string; name: string };
+    token: string;
+    request: Request | undefined;
+  }): Promise<void>;
+}
+
+export function createAuth(options: {
+  config: Config;
+  db: Database;
+  secret: string;
+  logger: AuthLogger;
+  hooks: AuthHooks;
+}) {
+  const { config, db, secret, logger, hooks } = options;
   return betterAuth({
     appName: 'WeBox',
     baseURL: config.publicUrl,
@@ -35,7 +60,15 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
       autoSignIn: true,
       minPasswordLength: 8,
       maxPasswordLength: 256,
+      resetPasswordTokenExpiresIn: RESET_LINK_SECONDS,
+      // A reset (by its user or through an admin's link) signs the account out everywhere.
+      revokeSessionsOnPasswordReset: true,
+      async sendResetPassword({ user, token }, request) {
+        await hooks.sendResetPassword({ user, token, request });
+      },
     },
+    // Reset tokens are stored as their hash: a database dump holds no usable link.
+    verification: { storeIdentifier: 'hashed' },
     session: {
       expiresIn: 60 * 60 * 24 * 30,
       updateAge: 60 * 60 * 24,
@@ -50,7 +83,11 @@ export function createAuth(options: { config: Config; db: Database; secret: stri
       max: 300,
       customRules: {
         '/sign-in/*': { window: 60, max: AUTH_ATTEMPTS_PER_MINUTE },
-        '/sign-up/*': { window: 60, max: AUTH_ATTEMPTS_PER_MINUTE },
+        // The admin may raise it (a class registering from one school address); accepted
+        // invitations never pass here (POST /api/invitations/:token/accept).
+        '/sign-up/*': async () => ({ window: 60, max: await hooks.signupsPerAddressPerMinute() }),
+        '/request-password-reset': { window: 60, max: RESET_REQUESTS_PER_MINUTE },
+        '/reset-password': { window: 60, max: AUTH_ATTEMPTS_PER_MINUTE },
       },
     },
     advanced: {

@@ -10,8 +10,8 @@
 export const AUTH_BASE_PATH = '/api/auth';
 
 /**
- * The better-auth endpoints the product uses (the web app signs up, in and out; better-auth's
- * client reads the session). Everything else better-auth serves — its admin plugin above all
+ * The better-auth endpoints the product uses (the web app signs up, in and out, and resets a
+ * forgotten password; better-auth's client reads the session). Everything else better-auth serves — its admin plugin above all
  * (impersonation, passwords, roles, bans, removal), which WeBox's own /api/admin routes wrap with
  * WeBox's rules — answers 404.
  */
@@ -20,6 +20,10 @@ export const ALLOWED_AUTH_ENDPOINTS: ReadonlyArray<{ method: 'GET' | 'POST'; pat
   { method: 'POST', path: '/sign-in/email' },
   { method: 'POST', path: '/sign-out' },
   { method: 'GET', path: '/get-session' },
+  // "Mot de passe oublié": the link is e-mailed (the answer never says whether the address has an
+  // account); the reset page sends the token and the new password.
+  { method: 'POST', path: '/request-password-reset' },
+  { method: 'POST', path: '/reset-password' },
 ];
 
 const allowed = new Set(ALLOWED_AUTH_ENDPOINTS.map(({ method, path }) => `${method} ${AUTH_BASE_PATH}${path}`));

@@ -9,7 +9,7 @@ import { authSecretPath } from '../vault/vault-plugin.ts';
 import { hasAnyAccount, isDisabled } from './account-state.ts';
 import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
 import { type AuthRefusal, authErrors } from './auth-errors.ts';
-import { type Auth, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
+import { AUTH_ATTEMPTS_PER_MINUTE, type Auth, type AuthHooks, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
 import { AUTH_BASE_PATH, allowedAuthPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 
@@ -25,6 +25,11 @@ type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 declare module 'fastify' {
   interface FastifyInstance {
     auth: Auth;
+    /**
+     * What modules registered later decide for better-auth (the sign-up limit setting, how a reset
+     * link is sent): they replace these defaults while the app is built.
+     */
+    authHooks: AuthHooks;
     /** Serialises the changes that decide the first account and the last admin. */
     accountsLock: AccountsLock;
     /** onRequest hook (before the body is even parsed): 401 unless signed in. */
@@ -55,11 +60,23 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         warn: (message) => log.warn(message),
         info: (message) => log.info(message),
       }));
+    const hooks: AuthHooks = {
+      signupsPerAddressPerMinute: async () => AUTH_ATTEMPTS_PER_MINUTE,
+      async sendResetPassword() {
+        log.warn('a password reset was asked for, but nothing sends reset links');
+      },
+    };
+    app.decorate('authHooks', hooks);
     const auth = createAuth({
       config,
       db: app.database.db,
       secret,
       logger: { warn: (message) => log.warn(message), error: (message) => log.error(message) },
+      // Read at each call: the modules registered after this one fill them in.
+      hooks: {
+        signupsPerAddressPerMinute: () => app.authHooks.signupsPerAddressPerMinute(),
+        sendResetPassword: (input) => app.authHooks.sendResetPassword(input),
+      },
     });
     app.decorate('auth', auth);
     const accountsLock = createAccountsLock({ database: app.database, auth });
@@ -112,6 +129,18 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
             return sendRefusal(reply, authErrors.tooManyAttempts(wait));
           }
         }
+        if (path === RESET_REQUEST_PATH) {
+          // Per account: a few e-mails an hour, whoever asks. Past that, the same answer as always
+          // (it never says whether the address has an account), and nothing is sent.
+          const resetEmail = emailOf(request.body)?.trim().toLowerCase();
+          if (resetEmail) {
+            const rates = app.metering.rates;
+            if ((await rates.blockedFor('reset-account', resetEmail, RESETS_PER_ACCOUNT, RESET_WINDOW_SECONDS)) > 0) {
+              return reply.status(200).send(RESET_REQUESTED);
+            }
+            await rates.countFailure('reset-account', resetEmail, RESETS_PER_ACCOUNT, RESET_WINDOW_SECONDS);
+          }
+        }
         const headers = fromNodeHeaders(request.headers);
         // Only Fastify's view of the client address counts (it honours trustProxy); a client
         // cannot choose its own rate-limit bucket by sending this header.
@@ -147,6 +176,15 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
 );
 
 const SIGN_UP_PATH = `${AUTH_BASE_PATH}/sign-up/email`;
+const RESET_REQUEST_PATH = `${AUTH_BASE_PATH}/request-password-reset`;
+/** Reset e-mails per account per hour. */
+const RESETS_PER_ACCOUNT = 3;
+const RESET_WINDOW_SECONDS = 60 * 60;
+/** better-auth's own answer to a reset request, word for word. */
+const RESET_REQUESTED = {
+  status: true,
+  message: 'If this email exists in our system, check your email for the reset link',
+};
 
 const emailOf = (body: unknown) => {
   const email = (body as { email?: unknown } | null)?.email;

@@ -63,7 +63,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
       400: 'A field is refused (PASSWORD_TOO_SHORT, INVALID_NAME, INVALID_EMAIL, …).',
       403: 'SIGNUP_CLOSED: only admins create accounts (WEBOX_SIGNUP=closed).',
       422: 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL.',
-      429: 'Too many attempts from this address (better-auth: 10 a minute).',
+      429: 'Too many attempts from this address (10 a minute unless an admin set another: PUT /api/admin/account-settings).',
     },
   },
   'POST /sign-in/email': {
@@ -96,6 +96,26 @@ const ENDPOINTS: Record<string, Endpoint> = {
     answer: z.object({ session, user: authUser }).nullable(),
     answerDescription: 'The session and its account, or `null` when not signed in.',
     refusals: {},
+  },
+  'POST /request-password-reset': {
+    summary: 'Forgotten password: e-mail a reset link',
+    description:
+      'The same answer whether or not the address has an account. Throttled per client address (5 a minute) and per account (3 e-mails an hour). Without WEBOX_SMTP_URL no e-mail is sent: an admin makes the link (POST /api/admin/users/:id/password-reset).',
+    body: z.object({ email: z.email().max(USER_EMAIL_MAX) }),
+    answer: z.object({ status: z.boolean(), message: z.string() }),
+    answerDescription: 'Received (whether a message left is not said).',
+    refusals: { 429: 'Too many requests from this address.' },
+  },
+  'POST /reset-password': {
+    summary: 'Set a new password with a reset link',
+    description: 'The token of the link (the part after `#`); used once. Signs the account out everywhere.',
+    body: z.object({ token: z.string().max(200), newPassword: password }),
+    answer: z.object({ status: z.boolean() }),
+    answerDescription: 'The password is changed; sign in with it.',
+    refusals: {
+      400: 'INVALID_TOKEN (unknown, used or expired), PASSWORD_TOO_SHORT, PASSWORD_TOO_LONG.',
+      429: 'Too many attempts from this address.',
+    },
   },
 };
 

@@ -74,6 +74,17 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   { code: 'group_name_taken', status: 409, meaning: 'Another group has this name.' },
   { code: 'last_admin', status: 409, meaning: 'The change would leave WeBox without an active admin.' },
   {
+    code: 'invitation_invalid',
+    status: 404,
+    meaning: 'The invitation link is unknown, expired, revoked or already used (one answer for all four).',
+  },
+  {
+    code: 'invalid_class_list',
+    status: 400,
+    meaning: 'The class list has errors, listed per line in `errors: [{line, field, reason}]`; nothing was imported.',
+  },
+  { code: 'email_not_configured', status: 400, meaning: 'An e-mail was asked for while WEBOX_SMTP_URL is not set.' },
+  {
     code: 'already_subscribed',
     status: 409,
     meaning:

@@ -208,6 +208,23 @@ export function createUserService(options: {
       return { users: rows.map((row) => toView(row, keys.get(row.id) ?? [])), total: totals[0]?.total ?? 0 };
     },
 
+    /** The addresses among these (lowercased) that already have an account. */
+    async existingEmails(emails: readonly string[]): Promise<Set<string>> {
+      if (emails.length === 0) return new Set();
+      const lowered = [...new Set(emails.map((email) => email.toLowerCase()))];
+      const rows = await db.select({ email: user.email }).from(user).where(inArray(user.email, lowered));
+      return new Set(rows.map((row) => row.email.toLowerCase()));
+    },
+
+    /** The account with this address (lowercased), for a password reset. */
+    async findByEmail(email: string): Promise<{ id: string; email: string; name: string } | null> {
+      const [row] = await db
+        .select({ id: user.id, email: user.email, name: user.name })
+        .from(user)
+        .where(eq(user.email, email.toLowerCase()));
+      return row ?? null;
+    },
+
     async create(input: { name: string; email: string; password: string; role?: 'admin' | 'user' }) {
       const email = input.email.toLowerCase();
       const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));

@@ -15,6 +15,8 @@ import { readEvents } from './sse.ts';
 import type {
   AccessToken,
   AccountImpact,
+  AccountSettingsView,
+  AdminPasswordReset,
   AdminUser,
   AdminUserList,
   AdminUsersParams,
@@ -23,14 +25,17 @@ import type {
   ConversationDetail,
   ConversationSummary,
   CreatedAccessToken,
+  CreatedInvitation,
   GlobalKeyState,
   GroupBody,
   GroupDetail,
   GroupView,
+  InvitationView,
   Me,
   PlanBody,
   PlanView,
   ProviderInfo,
+  PublicInvitation,
   RevenueView,
   SavedKey,
   UserKeyState,
@@ -164,6 +169,28 @@ export const api = {
   signUp: (body: { name: string; email: string; password: string }) =>
     send<unknown>('POST', '/api/auth/sign-up/email', body),
   signOut: () => send<unknown>('POST', '/api/auth/sign-out', {}),
+  requestPasswordReset: (email: string) => send<unknown>('POST', '/api/auth/request-password-reset', { email }),
+  resetPassword: (token: string, newPassword: string) =>
+    send<unknown>('POST', '/api/auth/reset-password', { token, newPassword }),
+  invitation: (token: string) => get<PublicInvitation>(`/api/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: (token: string, body: { name: string; password: string }) =>
+    send<unknown>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, body),
+  invitations: () => get<{ invitations: InvitationView[] }>('/api/admin/invitations'),
+  invite: (body: {
+    emails: string[];
+    role?: 'admin' | 'user';
+    expiresInDays?: number;
+    sendEmail?: boolean;
+    locale?: 'fr' | 'en';
+  }) => send<{ invitations: CreatedInvitation[] }>('POST', '/api/admin/invitations', body),
+  importClassList: (body: { csv: string; expiresInDays?: number; sendEmail?: boolean; locale?: 'fr' | 'en' }) =>
+    send<{ invitations: CreatedInvitation[] }>('POST', '/api/admin/invitations/import', body),
+  revokeInvitation: (id: string) => send<void>('DELETE', `/api/admin/invitations/${encodeURIComponent(id)}`),
+  adminPasswordReset: (userId: string, body: { password?: string; sendEmail?: boolean; locale?: 'fr' | 'en' }) =>
+    send<AdminPasswordReset>('POST', `/api/admin/users/${encodeURIComponent(userId)}/password-reset`, body),
+  accountSettings: () => get<AccountSettingsView>('/api/admin/account-settings'),
+  saveAccountSettings: (body: { signupsPerAddressPerMinute: number | null }) =>
+    send<AccountSettingsView>('PUT', '/api/admin/account-settings', body),
 
   providers: () => get<{ providers: ProviderInfo[] }>('/api/providers'),
   keys: () => get<{ providers: UserKeyState[] }>('/api/keys'),

@@ -35,6 +35,9 @@ export const CODE_SENTENCES = {
   cannot_change_self: 'plain',
   last_admin: 'plain',
   group_name_taken: 'plain',
+  invitation_invalid: 'plain',
+  invalid_class_list: 'plain',
+  email_not_configured: 'plain',
   unknown_provider: 'plain',
   invalid_key_format: 'detailed',
   no_api_key: 'provider',
@@ -79,6 +82,7 @@ export const AUTH_SENTENCES = {
   PASSWORD_TOO_SHORT: 'auth.errors.passwordTooShort',
   PASSWORD_TOO_LONG: 'auth.errors.passwordTooLong',
   BANNED_USER: 'auth.errors.disabled',
+  INVALID_TOKEN: 'auth.errors.invalidResetLink',
 } as const satisfies Record<AuthErrorCode, string | null>;
 
 export interface ErrorLike {

@@ -17,6 +17,14 @@ export type {
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
 export type { GroupDetail, GroupMembership, GroupMemberView, GroupView } from '../../shared/groups.ts';
+export type {
+  AccountSettingsView,
+  AdminPasswordReset,
+  ClassListError,
+  CreatedInvitation,
+  InvitationView,
+  PublicInvitation,
+} from '../../shared/invitations.ts';
 export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
 export type {
   AdminLimits,

@@ -51,6 +51,7 @@ export function Layout() {
           <NavLink to="/usage">{t('nav.usage')}</NavLink>
           {managesGroup && <NavLink to="/group">{t('nav.myGroup')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/invitations">{t('nav.adminInvitations')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}

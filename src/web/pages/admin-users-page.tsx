@@ -14,6 +14,7 @@ import { DefaultBudgetsForm } from '../limits/default-budgets-form.tsx';
 import { UserLimitsForm } from '../limits/user-limits-form.tsx';
 import { useSession } from '../session.tsx';
 import { CreateUserForm, type NewUser } from '../users/create-user-form.tsx';
+import { PasswordResetAction } from '../users/password-reset-action.tsx';
 import { DeleteUserPanel, RenameUserPanel } from '../users/user-panels.tsx';
 import { type UserAction, type UserChange, UsersTable } from '../users/users-table.tsx';
 import { PAGE_SIZE, UsersPager, type UsersQuery, UsersToolbar, usersParams } from '../users/users-toolbar.tsx';
@@ -196,6 +197,8 @@ export function AdminUsersPage() {
       {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
 
       <CreateUserForm create={create} />
+
+      {users && <PasswordResetAction users={users} />}
     </div>
   );
 }

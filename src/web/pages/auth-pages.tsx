@@ -10,7 +10,7 @@ import { Notice } from '../components/notice.tsx';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useSession } from '../session.tsx';
 
-function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
+export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const { t } = useTranslation();
   useDocumentTitle(title);
   return (
@@ -92,6 +92,9 @@ export function SignInPage() {
           {busy ? t('auth.working') : t('auth.signIn')}
         </button>
       </form>
+      <p className="auth-switch">
+        <Link to="/forgot-password">{t('accounts.forgotLink')}</Link>
+      </p>
       <p className="auth-switch">
         {t('auth.noAccount')} <Link to="/sign-up">{t('auth.createOne')}</Link>
       </p>

@@ -5,5 +5,6 @@ export * from './billing.ts';
 export * from './conversations.ts';
 export * from './gateway.ts';
 export * from './groups.ts';
+export * from './invitations.ts';
 export * from './metering.ts';
 export * from './vault.ts';

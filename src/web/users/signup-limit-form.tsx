@@ -1,0 +1,51 @@
+// The admin's per-address sign-up limit (a class registering from one school address). Accepted
+// invitations never count against it; failed sign-ins stay throttled whatever it says.
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.ts';
+import { errorMessage } from '../api/error-messages.ts';
+import { Field } from '../components/field.tsx';
+import { Notice } from '../components/notice.tsx';
+
+export function SignupLimitForm({ current }: { current: number }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState(String(current));
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setMessage(null);
+    const parsed = Number.parseInt(value, 10);
+    try {
+      const saved = await api.saveAccountSettings({ signupsPerAddressPerMinute: Number.isNaN(parsed) ? null : parsed });
+      setValue(String(saved.signupsPerAddressPerMinute));
+      setMessage({ kind: 'success', text: t('accounts.signupLimitSaved') });
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorMessage(t, error) });
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="signup-limit-title">
+      <h2 id="signup-limit-title">{t('accounts.signupLimitTitle')}</h2>
+      {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      <form onSubmit={submit} className="form-stack" noValidate>
+        <Field label={t('accounts.signupLimit')} hint={t('accounts.signupLimitHint')}>
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              min={1}
+              max={10000}
+              value={value}
+              onChange={(event) => setValue(event.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button">
+          {t('accounts.signupLimitSave')}
+        </button>
+      </form>
+    </section>
+  );
+}
