@@ -88,6 +88,7 @@ describe('GET/PUT /api/admin/models', () => {
       model: 'gpt-5-nano',
       name: 'GPT-5 nano',
       tier: 'economy',
+      providerName: 'OpenAI',
       inputMicrousdPerMtok: 50_000,
       outputMicrousdPerMtok: 400_000,
       description: { en: expect.any(String), fr: expect.any(String) },

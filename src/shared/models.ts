@@ -28,6 +28,7 @@ export const catalogueModel = z
   .object({
     id: z.string().describe('`provider/model`.'),
     provider: z.string(),
+    providerName: z.string(),
     model: z.string().describe("The provider's own model id."),
     name: z.string(),
     description: modelDescription,

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
+import { AdminModelsPage } from './pages/admin-models-page.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
@@ -89,6 +90,14 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminPlansPage />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/models"
+          element={
+            <RequireUser admin>
+              <AdminModelsPage />
             </RequireUser>
           }
         />

@@ -9,6 +9,7 @@ export const catalogue: readonly CatalogueEntry[] = providers.flatMap((provider)
   provider.models.map((model) => ({
     id: `${provider.id}/${model.id}`,
     provider: provider.id,
+    providerName: provider.name,
     model: model.id,
     name: model.name,
     description: model.description,

@@ -22,6 +22,7 @@ import type {
   CreatedAccessToken,
   GlobalKeyState,
   Me,
+  ModelSettingsView,
   PlanBody,
   PlanView,
   ProviderInfo,
@@ -159,7 +160,7 @@ export const api = {
     send<unknown>('POST', '/api/auth/sign-up/email', body),
   signOut: () => send<unknown>('POST', '/api/auth/sign-out', {}),
 
-  providers: () => get<{ providers: ProviderInfo[] }>('/api/providers'),
+  providers: () => get<{ providers: ProviderInfo[]; defaultModel?: string | null }>('/api/providers'),
   keys: () => get<{ providers: UserKeyState[] }>('/api/keys'),
   savePersonalKey: (provider: string, apiKey: string, verify = false) =>
     send<SavedKey>('PUT', `/api/keys/${encodeURIComponent(provider)}`, { apiKey, verify }),
@@ -176,6 +177,10 @@ export const api = {
   updateConversation: (id: string, body: { title?: string; provider?: string; model?: string }) =>
     send<ConversationSummary>('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body),
   deleteConversation: (id: string) => send<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}`),
+
+  modelSettings: () => get<ModelSettingsView>('/api/admin/models'),
+  saveModelSettings: (body: { offered?: 'all' | string[]; defaultModel?: string | null }) =>
+    send<ModelSettingsView>('PUT', '/api/admin/models', body),
 
   users: () => get<{ users: AdminUser[] }>('/api/admin/users'),
   createUser: (body: { name: string; email: string; password: string; role?: 'admin' | 'user' }) =>
