@@ -30,7 +30,7 @@ export interface GroupModels {
 
 /** The lists that bound one user on the global keys, read once for a call or a listing. */
 export interface GlobalModelRules {
-  /** Which list leaves this `provider/model` out, offer first; null: the user may use it. */
+  /** Which list leaves this `provider/model` out, tried offer, group, plan; null: the user may use it. */
   restriction(modelId: string): ModelRestriction | null;
   allows(modelId: string): boolean;
 }

@@ -36,16 +36,20 @@ export const providerRoutes: FastifyPluginAsyncZod = userScope(async (app) => {
     async (request) => {
       const userId = currentUser(request).id;
       const { access } = app.models;
-      const [billing, shown, ...sources] = await Promise.all([
+      const [billing, ...sources] = await Promise.all([
         app.billing.access.decide(userId),
-        access.rulesFor(userId, null),
         ...providers.map((provider) => app.vault.getApiKeySource(userId, provider.id)),
       ]);
       const usable = await access.rulesFor(userId, billing);
+      // The lists are tried offer, group, plan: a model only the plan leaves out is shown (marked).
+      const shown = (id: string) => {
+        const restriction = usable.restriction(id);
+        return restriction === null || restriction === 'plan';
+      };
       const listed = catalogue.map((provider, index) =>
         sources[index] === 'personal'
           ? provider
-          : { ...provider, models: provider.models.filter((model) => shown.allows(`${provider.id}/${model.id}`)) },
+          : { ...provider, models: provider.models.filter((model) => shown(`${provider.id}/${model.id}`)) },
       );
       const sourceOf = new Map(providers.map((provider, index) => [provider.id as string, sources[index]]));
       // What would run now: on a personal key anything, on the global key what the rules allow.
