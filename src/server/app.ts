@@ -33,6 +33,8 @@ import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
+import { modelsPlugin } from './models/models-plugin.ts';
+import { modelsRoutes } from './models/models-routes.ts';
 import { openapiPlugin } from './openapi/openapi-plugin.ts';
 import { providerRoutes } from './providers/provider-routes.ts';
 import { userRoutes } from './users/user-routes.ts';
@@ -110,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(groupsPlugin);
     await app.register(invitationsPlugin);
     await app.register(billingPlugin);
+    await app.register(modelsPlugin);
     await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
@@ -148,6 +151,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       },
     });
     await app.register(planRoutes);
+    await app.register(modelsRoutes);
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);
     await app.register(revenueRoutes);

@@ -105,6 +105,7 @@ const TABLES_OF: Record<string, string> = {
   vault: 'vault.ts',
   conversations: 'conversations.ts',
   gateway: 'gateway.ts',
+  models: 'models.ts',
   auth: 'auth.ts',
   users: 'auth.ts',
   groups: 'groups.ts',

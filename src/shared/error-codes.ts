@@ -43,7 +43,7 @@ export const ERROR_CODES = [
   'unpriced_model', // the model has no price, so it cannot be charged against a money budget
   // Billing (DESIGN §6 "Billing"; Stripe's own failures answer provider_error, `provider: stripe`)
   'subscription_required', // the global keys need a subscription (or the free allowance is spent)
-  'model_not_in_plan', // the subscription's plan does not include this model
+  'model_not_in_plan', // the model is not one the user may use on the global keys (offer, plan or group)
   'already_subscribed', // checkout for a user who already has a subscription
   'no_customer', // the billing portal before any subscription
   'billing_not_configured', // a billing action while Stripe is not configured

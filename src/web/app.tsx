@@ -7,6 +7,7 @@ import { Layout } from './components/layout.tsx';
 import { ForgotPasswordPage, InvitationPage, ResetPasswordPage } from './pages/account-pages.tsx';
 import { AdminGroupsPage } from './pages/admin-groups-page.tsx';
 import { AdminInvitationsPage } from './pages/admin-invitations-page.tsx';
+import { AdminModelsPage } from './pages/admin-models-page.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
@@ -124,6 +125,14 @@ export function App() {
           }
         />
         <Route path="group" element={<MyGroupPage />} />
+        <Route
+          path="admin/models"
+          element={
+            <RequireUser admin>
+              <AdminModelsPage />
+            </RequireUser>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

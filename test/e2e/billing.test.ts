@@ -9,7 +9,7 @@ import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { defaultReplyFor } from '../fakes/reply-text.ts';
 import { type FakeStripe, startFakeStripe } from '../fakes/stripe.ts';
 import { makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
+import { chooseModel, launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 const WEBHOOK_SECRET = 'whsec_e2e_billing_secret';
@@ -87,7 +87,7 @@ describe('subscriptions', () => {
     const user = await userContext.newPage();
     user.setDefaultTimeout(30_000);
     await signUp(user, 'Camille', 'camille@example.com');
-    await user.getByLabel(fr.chat.model).selectOption('openai::gpt-4o-mini');
+    await chooseModel(user, fr.chat.model, 'openai', 'gpt-4o-mini');
     const callsBefore = server.fakes.byProvider.openai.requests.length;
     await ask(user);
     await user.getByText(fr.errors.subscription_required).first().waitFor();
@@ -112,7 +112,7 @@ describe('subscriptions', () => {
 
     // The same message now goes through the global key.
     await user.goto(`${server.baseUrl}/`);
-    await user.getByLabel(fr.chat.model).selectOption('openai::gpt-4o-mini');
+    await chooseModel(user, fr.chat.model, 'openai', 'gpt-4o-mini');
     await ask(user);
     await user
       .getByTestId('message-assistant')

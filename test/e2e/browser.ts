@@ -49,3 +49,15 @@ export async function signUpInBrowser(
   await page.getByRole('button', { name: texts.auth.signUp }).click();
   await page.getByRole('heading', { name: texts.chat.emptyTitle }).waitFor();
 }
+
+/**
+ * Chooses a model in the chat's picker (a searchable combobox): types its id and its provider's
+ * name, then Enter takes the first match (the catalogue lists an id before the longer ids it begins).
+ */
+export async function chooseModel(page: Page, label: string, provider: string, model: string) {
+  const picker = page.getByRole('combobox', { name: label });
+  await picker.click();
+  await picker.fill(`${model} ${provider}`);
+  await page.getByRole('listbox', { name: label }).getByRole('option').first().waitFor();
+  await picker.press('Enter');
+}

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot } from './browser.ts';
+import { chooseModel, launchBrowser, screenshot } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 let browser: Browser;
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('chat errors and the stop button', () => {
   it('explains an unavailable model and links to the profile', async () => {
-    await page.getByLabel(en.chat.model).selectOption('mistral::mistral-small-latest');
+    await chooseModel(page, en.chat.model, 'mistral', 'mistral-small-latest');
     await page.getByText('No API key for Mistral', { exact: false }).waitFor();
     expect(await page.getByRole('link', { name: en.chat.addKeyLink }).getAttribute('href')).toBe('/profile');
     await page.getByLabel(en.chat.messageLabel).fill('hello');
@@ -46,7 +46,7 @@ describe('chat errors and the stop button', () => {
     });
     expect(saved.status()).toBe(200);
     await page.reload();
-    await page.getByLabel(en.chat.model).selectOption('openai::gpt-4o-mini');
+    await chooseModel(page, en.chat.model, 'openai', 'gpt-4o-mini');
     server.fakes.byProvider.openai.setBehavior({ kind: 'unauthorized' }, { times: 1 });
     await page.getByLabel(en.chat.messageLabel).fill('Is my key fine?');
     await page.getByRole('button', { name: en.chat.send }).click();

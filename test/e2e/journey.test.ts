@@ -8,7 +8,7 @@ import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { defaultReplyFor } from '../fakes/index.ts';
 import { allProviders, expectedMask, type KeyProvider, makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot } from './browser.ts';
+import { chooseModel, launchBrowser, screenshot } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 type Strings = typeof en;
@@ -139,7 +139,7 @@ for (const language of ['fr', 'en'] as const) {
       expect(await user.getByRole('link', { name: t.nav.admin }).count()).toBe(0);
 
       // 4. It chats: the model runs on the global key, and the fake upstream receives that key.
-      await user.getByLabel(t.chat.model).selectOption('openai::gpt-4o-mini');
+      await chooseModel(user, t.chat.model, 'openai', 'gpt-4o-mini');
       await expect.poll(() => user.getByTestId('key-source-badge').getAttribute('data-source')).toBe('global');
       await user.getByLabel(t.chat.messageLabel).fill('Bonjour, explain the **hybrid key** system');
       await user.getByRole('button', { name: t.chat.send }).click();

@@ -7,7 +7,7 @@ import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
+import { chooseModel, launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 let browser: Browser;
@@ -110,7 +110,7 @@ describe('budgets', () => {
 
     // In the chat: what is left, and the warning.
     await user.goto(`${server.baseUrl}/`);
-    await user.getByLabel(fr.chat.model).selectOption('openai::gpt-4.1');
+    await chooseModel(user, fr.chat.model, 'openai', 'gpt-4.1');
     const remaining = user.getByTestId('budget-remaining');
     await remaining.waitFor();
     expect(await remaining.innerText()).toContain(formatMoney(limit - spent, 'fr'));

@@ -1,5 +1,6 @@
-// The billing module's error catalogue. The two refusals of the global keys carry `reason` and
-// `subscribeUrl` beside code and message (DESIGN §6 "Billing"), on /api and, in OpenAI's shape, on /v1.
+// The billing module's error catalogue. The refusals of the global keys carry `reason` and
+// `subscribeUrl` beside code and message (DESIGN §6 "Billing"), on /api and, in OpenAI's shape, on /v1;
+// the 403 model_not_in_plan is the models module's (models/model-errors.ts), which decides it.
 // Stripe's failures are one code, provider_error, whose message says what WeBox was doing.
 import type { AccessReason } from '../../shared/billing.ts';
 import { AppError, commonErrors } from '../errors.ts';
@@ -13,13 +14,6 @@ export const billingErrors = {
         ? 'Your subscription is past due and its grace period is over: the shared (global) keys are closed until it is paid. Your personal keys still work.'
         : 'The shared (global) keys need a subscription. Subscribe, or use a personal key.',
       { details: { reason, subscribeUrl } },
-    ),
-  modelNotInPlan: (modelId: string, subscribeUrl: string) =>
-    new AppError(
-      403,
-      'model_not_in_plan',
-      `Your plan does not include ${modelId} on the shared (global) keys. Choose a model of your plan, change plans, or use a personal key.`,
-      { details: { reason: 'model_not_in_plan', subscribeUrl } },
     ),
   /** A Stripe price, a Checkout or a Portal while STRIPE_SECRET_KEY is not set. */
   notConfigured: (what = 'a plan cannot have a price') =>

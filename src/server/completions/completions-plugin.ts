@@ -24,13 +24,17 @@ export const completionsPlugin = fastifyPlugin(
           // What the surface's own request may not do on this source (e.g. /v1's priced extras on
           // the operator's key).
           planGate,
-          // Who may use the global keys at all, and on which models (the subscription policy).
-          createBillingGate(app.billing.access, app.billing.subscribeUrl),
+          // Who may use the global keys at all (the subscription policy), and on which models (the
+          // operator's offer ∩ the plan ∩ the group).
+          createBillingGate(app.billing.access, app.models.access, app.billing.subscribeUrl),
           // The user's group's budget on the global keys (held in budgetInForce's order).
           createGroupGate(app.groups),
         ],
       }),
     );
   },
-  { name: 'webox-completions', dependencies: ['webox-vault', 'webox-metering', 'webox-billing', 'webox-groups'] },
+  {
+    name: 'webox-completions',
+    dependencies: ['webox-vault', 'webox-metering', 'webox-billing', 'webox-groups', 'webox-models'],
+  },
 );

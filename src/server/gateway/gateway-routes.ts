@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { completion, completionChunk, completionRequest, gatewayModelList } from '../../shared/gateway.ts';
-import { opensGlobalModel } from '../billing/billing-access.ts';
 import { ACCESS_TOKEN, documentSecurity } from '../openapi/security.ts';
 import { providers } from '../providers/registry.ts';
 import { createUpstreamPools } from '../upstream/upstream-pool.ts';
@@ -24,7 +23,8 @@ const tags = ['OpenAI-compatible'];
 const modelsSchema = {
   tags,
   summary: 'The models you can use now',
-  description: 'On the providers you have a key for (personal or global), as `<provider>/<model>` ids.',
+  description:
+    'On the providers you have a key for, as `<provider>/<model>` ids: every catalogue model on a personal key; on a global key, those the operator offers, your plan and your group allow.',
   response: { 200: gatewayModelList },
 };
 
@@ -115,9 +115,11 @@ export const gatewayPlugin = fastifyPlugin(
             app.billing.access.decide(identity.userId),
             ...providers.map((provider) => app.vault.getApiKeySource(identity.userId, provider.id)),
           ]);
-          // On a global key, only what billing lets this user run there (DESIGN §6 "Billing").
+          // On a global key, only what this user may run there (DESIGN §6 "Billing"): the
+          // operator's offer ∩ the plan ∩ the group, as the completion gate decides it.
+          const rules = await app.models.access.rulesFor(identity.userId, billing);
           const usable = (source: (typeof sources)[number], id: string) =>
-            source === 'personal' || (source === 'global' && opensGlobalModel(billing, id));
+            source === 'personal' || (source === 'global' && rules.allows(id));
           return {
             object: 'list',
             data: providers.flatMap((provider, index) =>
@@ -159,5 +161,8 @@ export const gatewayPlugin = fastifyPlugin(
       { prefix: '/v1' },
     );
   },
-  { name: 'webox-gateway', dependencies: ['webox-database', 'webox-vault', 'webox-metering', 'webox-completions'] },
+  {
+    name: 'webox-gateway',
+    dependencies: ['webox-database', 'webox-vault', 'webox-metering', 'webox-completions', 'webox-models'],
+  },
 );

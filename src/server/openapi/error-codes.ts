@@ -57,7 +57,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   {
     code: 'model_not_in_plan',
     status: 403,
-    meaning: "The user's plan does not include this model on the global keys (`reason`, `subscribeUrl`).",
+    meaning:
+      "The model is not one the user may use on the global keys: not offered by the operator, or outside the user's plan or group (`reason`, `subscribeUrl`, `restrictedBy`: offer, plan or group).",
   },
   {
     code: 'invalid_origin',

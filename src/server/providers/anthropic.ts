@@ -38,9 +38,45 @@ export const anthropic = {
   listModelsRequest: (apiKey, baseUrl) => ({ url: `${baseUrl}/models`, headers: authHeaders(apiKey) }),
   // maxOutputTokens: "max output" in Anthropic's models overview (docs.anthropic.com).
   models: [
-    { id: 'claude-opus-4-5', name: 'Claude Opus 4.5', pricing: price(5, 25, 0.5), maxOutputTokens: 64_000 },
-    { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', pricing: price(3, 15, 0.3), maxOutputTokens: 64_000 },
-    { id: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', pricing: price(1, 5, 0.1), maxOutputTokens: 64_000 },
-    { id: 'claude-opus-4-1', name: 'Claude Opus 4.1', pricing: price(15, 75, 1.5), maxOutputTokens: 32_000 },
+    {
+      id: 'claude-opus-4-5',
+      name: 'Claude Opus 4.5',
+      description: {
+        en: "Anthropic's most capable model, for demanding work.",
+        fr: 'Le modèle le plus capable d’Anthropic, pour les travaux exigeants.',
+      },
+      pricing: price(5, 25, 0.5),
+      maxOutputTokens: 64_000,
+    },
+    {
+      id: 'claude-sonnet-4-5',
+      name: 'Claude Sonnet 4.5',
+      description: {
+        en: 'Balanced quality and speed, excellent at code.',
+        fr: 'Qualité et rapidité équilibrées, excellent en code.',
+      },
+      pricing: price(3, 15, 0.3),
+      maxOutputTokens: 64_000,
+    },
+    {
+      id: 'claude-haiku-4-5',
+      name: 'Claude Haiku 4.5',
+      description: {
+        en: 'Fast and light Claude for everyday questions.',
+        fr: 'Un Claude rapide et léger pour les questions courantes.',
+      },
+      pricing: price(1, 5, 0.1),
+      maxOutputTokens: 64_000,
+    },
+    {
+      id: 'claude-opus-4-1',
+      name: 'Claude Opus 4.1',
+      description: {
+        en: 'Previous Opus: powerful and very expensive.',
+        fr: 'L’Opus précédent : puissant et très coûteux.',
+      },
+      pricing: price(15, 75, 1.5),
+      maxOutputTokens: 32_000,
+    },
   ],
 } as const satisfies ProviderSpec<'anthropic'>;

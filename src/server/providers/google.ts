@@ -37,11 +37,30 @@ export const google = {
   // maxOutputTokens: the "output token limit" of each model (ai.google.dev/gemini-api/docs/models);
   // thinking tokens count inside it.
   models: [
-    { id: 'gemini-2.5-pro', name: 'Gemini 2.5 Pro', pricing: price(1.25, 10, 0.125), maxOutputTokens: 65_536 },
-    { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash', pricing: price(0.3, 2.5, 0.03), maxOutputTokens: 65_536 },
+    {
+      id: 'gemini-2.5-pro',
+      name: 'Gemini 2.5 Pro',
+      description: {
+        en: "Google's most capable model, long contexts.",
+        fr: 'Le modèle le plus capable de Google, longs contextes.',
+      },
+      pricing: price(1.25, 10, 0.125),
+      maxOutputTokens: 65_536,
+    },
+    {
+      id: 'gemini-2.5-flash',
+      name: 'Gemini 2.5 Flash',
+      description: { en: 'Fast and affordable Gemini.', fr: 'Un Gemini rapide et abordable.' },
+      pricing: price(0.3, 2.5, 0.03),
+      maxOutputTokens: 65_536,
+    },
     {
       id: 'gemini-2.5-flash-lite',
       name: 'Gemini 2.5 Flash-Lite',
+      description: {
+        en: 'The lightest Gemini: quick and very cheap.',
+        fr: 'Le Gemini le plus léger : rapide et très économique.',
+      },
       pricing: price(0.1, 0.4, 0.01),
       maxOutputTokens: 65_536,
     },

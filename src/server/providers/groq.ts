@@ -49,15 +49,49 @@ export const groq = {
   // maxOutputTokens: "max completion tokens" in Groq's model list (console.groq.com/docs/models,
   // and `max_completion_tokens` of GET /models); reasoning tokens count inside it.
   models: [
-    { id: 'openai/gpt-oss-120b', name: 'GPT-OSS 120B', pricing: price(0.15, 0.6, 0.075), maxOutputTokens: 65_536 },
-    { id: 'openai/gpt-oss-20b', name: 'GPT-OSS 20B', pricing: price(0.075, 0.3, 0.0375), maxOutputTokens: 65_536 },
+    {
+      id: 'openai/gpt-oss-120b',
+      name: 'GPT-OSS 120B',
+      description: { en: 'Open-weight model, fast on Groq.', fr: 'Modèle à poids ouverts, rapide sur Groq.' },
+      pricing: price(0.15, 0.6, 0.075),
+      maxOutputTokens: 65_536,
+    },
+    {
+      id: 'openai/gpt-oss-20b',
+      name: 'GPT-OSS 20B',
+      description: {
+        en: 'Smaller open-weight model, very fast.',
+        fr: 'Modèle à poids ouverts plus petit, très rapide.',
+      },
+      pricing: price(0.075, 0.3, 0.0375),
+      maxOutputTokens: 65_536,
+    },
     {
       id: 'llama-3.3-70b-versatile',
       name: 'Llama 3.3 70B Versatile',
+      description: { en: "Meta's open model for general use.", fr: 'Le modèle ouvert de Meta pour un usage général.' },
       pricing: price(0.59, 0.79),
       maxOutputTokens: 32_768,
     },
-    { id: 'llama-3.1-8b-instant', name: 'Llama 3.1 8B Instant', pricing: price(0.05, 0.08), maxOutputTokens: 131_072 },
-    { id: 'moonshotai/kimi-k2-instruct-0905', name: 'Kimi K2', pricing: price(1, 3, 0.5), maxOutputTokens: 16_384 },
+    {
+      id: 'llama-3.1-8b-instant',
+      name: 'Llama 3.1 8B Instant',
+      description: {
+        en: 'Tiny and instant, for simple tasks.',
+        fr: 'Minuscule et instantané, pour les tâches simples.',
+      },
+      pricing: price(0.05, 0.08),
+      maxOutputTokens: 131_072,
+    },
+    {
+      id: 'moonshotai/kimi-k2-instruct-0905',
+      name: 'Kimi K2',
+      description: {
+        en: 'Large open model, good at code and tools.',
+        fr: 'Grand modèle ouvert, bon en code et en outils.',
+      },
+      pricing: price(1, 3, 0.5),
+      maxOutputTokens: 16_384,
+    },
   ],
 } as const satisfies ProviderSpec<'groq'>;

@@ -36,10 +36,46 @@ export const mistral = {
   // maxOutputTokens: Mistral documents no output limit apart from the context window
   // (docs.mistral.ai models overview), so the context length is the bound.
   models: [
-    { id: 'mistral-large-latest', name: 'Mistral Large', pricing: price(2, 6), maxOutputTokens: 131_072 },
-    { id: 'mistral-medium-latest', name: 'Mistral Medium', pricing: price(0.4, 2), maxOutputTokens: 131_072 },
-    { id: 'mistral-small-latest', name: 'Mistral Small', pricing: price(0.1, 0.3), maxOutputTokens: 131_072 },
-    { id: 'codestral-latest', name: 'Codestral', pricing: price(0.3, 0.9), maxOutputTokens: 256_000 },
-    { id: 'ministral-8b-latest', name: 'Ministral 8B', pricing: price(0.1, 0.1), maxOutputTokens: 131_072 },
+    {
+      id: 'mistral-large-latest',
+      name: 'Mistral Large',
+      description: {
+        en: "Mistral's largest model, strong in French.",
+        fr: 'Le plus grand modèle de Mistral, très bon en français.',
+      },
+      pricing: price(2, 6),
+      maxOutputTokens: 131_072,
+    },
+    {
+      id: 'mistral-medium-latest',
+      name: 'Mistral Medium',
+      description: { en: 'Good quality at a moderate price.', fr: 'Bonne qualité à prix modéré.' },
+      pricing: price(0.4, 2),
+      maxOutputTokens: 131_072,
+    },
+    {
+      id: 'mistral-small-latest',
+      name: 'Mistral Small',
+      description: { en: 'Small, fast and inexpensive.', fr: 'Petit, rapide et peu coûteux.' },
+      pricing: price(0.1, 0.3),
+      maxOutputTokens: 131_072,
+    },
+    {
+      id: 'codestral-latest',
+      name: 'Codestral',
+      description: {
+        en: 'Specialised in writing and completing code.',
+        fr: 'Spécialisé dans l’écriture et la complétion de code.',
+      },
+      pricing: price(0.3, 0.9),
+      maxOutputTokens: 256_000,
+    },
+    {
+      id: 'ministral-8b-latest',
+      name: 'Ministral 8B',
+      description: { en: 'Very small and very cheap.', fr: 'Très petit et très économique.' },
+      pricing: price(0.1, 0.1),
+      maxOutputTokens: 131_072,
+    },
   ],
 } as const satisfies ProviderSpec<'mistral'>;

@@ -45,14 +45,83 @@ export const openai = {
   // maxOutputTokens: "max output tokens" on each model's page (platform.openai.com/docs/models);
   // reasoning tokens count inside it.
   models: [
-    { id: 'gpt-5.1', name: 'GPT-5.1', pricing: price(1.25, 10, 0.125), maxOutputTokens: 128_000 },
-    { id: 'gpt-5', name: 'GPT-5', pricing: price(1.25, 10, 0.125), maxOutputTokens: 128_000 },
-    { id: 'gpt-5-mini', name: 'GPT-5 mini', pricing: price(0.25, 2, 0.025), maxOutputTokens: 128_000 },
-    { id: 'gpt-5-nano', name: 'GPT-5 nano', pricing: price(0.05, 0.4, 0.005), maxOutputTokens: 128_000 },
-    { id: 'gpt-4.1', name: 'GPT-4.1', pricing: price(2, 8, 0.5), maxOutputTokens: 32_768 },
-    { id: 'gpt-4.1-mini', name: 'GPT-4.1 mini', pricing: price(0.4, 1.6, 0.1), maxOutputTokens: 32_768 },
-    { id: 'gpt-4o', name: 'GPT-4o', pricing: price(2.5, 10, 1.25), maxOutputTokens: 16_384 },
-    { id: 'gpt-4o-mini', name: 'GPT-4o mini', pricing: price(0.15, 0.6, 0.075), maxOutputTokens: 16_384 },
-    { id: 'o4-mini', name: 'o4-mini', pricing: price(1.1, 4.4, 0.275), maxOutputTokens: 100_000 },
+    {
+      id: 'gpt-5.1',
+      name: 'GPT-5.1',
+      description: {
+        en: "OpenAI's flagship: strong reasoning and writing.",
+        fr: 'Le modèle phare d’OpenAI : raisonnement et rédaction de haut niveau.',
+      },
+      pricing: price(1.25, 10, 0.125),
+      maxOutputTokens: 128_000,
+    },
+    {
+      id: 'gpt-5',
+      name: 'GPT-5',
+      description: { en: 'Strong reasoning for complex tasks.', fr: 'Raisonnement poussé pour les tâches complexes.' },
+      pricing: price(1.25, 10, 0.125),
+      maxOutputTokens: 128_000,
+    },
+    {
+      id: 'gpt-5-mini',
+      name: 'GPT-5 mini',
+      description: {
+        en: 'A fast, affordable GPT-5 for everyday work.',
+        fr: 'Un GPT-5 rapide et abordable pour le quotidien.',
+      },
+      pricing: price(0.25, 2, 0.025),
+      maxOutputTokens: 128_000,
+    },
+    {
+      id: 'gpt-5-nano',
+      name: 'GPT-5 nano',
+      description: {
+        en: 'The smallest, cheapest GPT-5: quick answers.',
+        fr: 'Le plus petit GPT-5, le moins cher : réponses rapides.',
+      },
+      pricing: price(0.05, 0.4, 0.005),
+      maxOutputTokens: 128_000,
+    },
+    {
+      id: 'gpt-4.1',
+      name: 'GPT-4.1',
+      description: { en: 'Reliable for long documents and code.', fr: 'Fiable sur les longs documents et le code.' },
+      pricing: price(2, 8, 0.5),
+      maxOutputTokens: 32_768,
+    },
+    {
+      id: 'gpt-4.1-mini',
+      name: 'GPT-4.1 mini',
+      description: { en: 'A lighter GPT-4.1, fast and inexpensive.', fr: 'Un GPT-4.1 allégé, rapide et peu coûteux.' },
+      pricing: price(0.4, 1.6, 0.1),
+      maxOutputTokens: 32_768,
+    },
+    {
+      id: 'gpt-4o',
+      name: 'GPT-4o',
+      description: { en: 'Versatile general-purpose model.', fr: 'Modèle polyvalent pour tous les usages.' },
+      pricing: price(2.5, 10, 1.25),
+      maxOutputTokens: 16_384,
+    },
+    {
+      id: 'gpt-4o-mini',
+      name: 'GPT-4o mini',
+      description: {
+        en: 'Small and cheap, good for simple tasks.',
+        fr: 'Petit et économique, idéal pour les tâches simples.',
+      },
+      pricing: price(0.15, 0.6, 0.075),
+      maxOutputTokens: 16_384,
+    },
+    {
+      id: 'o4-mini',
+      name: 'o4-mini',
+      description: {
+        en: 'Reasons step by step: maths, science, code.',
+        fr: 'Raisonne pas à pas : maths, sciences, code.',
+      },
+      pricing: price(1.1, 4.4, 0.275),
+      maxOutputTokens: 100_000,
+    },
   ],
 } as const satisfies ProviderSpec<'openai'>;

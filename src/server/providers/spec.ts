@@ -15,6 +15,8 @@ export interface ModelInfo {
   /** The provider's own model id, as sent upstream (may contain slashes: Groq's `openai/gpt-oss-120b`). */
   id: string;
   name: string;
+  /** One line on what the model is good for, in each language of the web app (the model picker shows it). */
+  description: { en: string; fr: string };
   /** Public list price when the catalogue was written (seed for usage metering). */
   pricing: ModelPricing;
   /**

@@ -32,6 +32,7 @@ import type {
   GroupView,
   InvitationView,
   Me,
+  ModelSettingsView,
   PlanBody,
   PlanView,
   ProviderInfo,
@@ -192,7 +193,7 @@ export const api = {
   saveAccountSettings: (body: { signupsPerAddressPerMinute: number | null }) =>
     send<AccountSettingsView>('PUT', '/api/admin/account-settings', body),
 
-  providers: () => get<{ providers: ProviderInfo[] }>('/api/providers'),
+  providers: () => get<{ providers: ProviderInfo[]; defaultModel?: string | null }>('/api/providers'),
   keys: () => get<{ providers: UserKeyState[] }>('/api/keys'),
   savePersonalKey: (provider: string, apiKey: string, verify = false) =>
     send<SavedKey>('PUT', `/api/keys/${encodeURIComponent(provider)}`, { apiKey, verify }),
@@ -239,6 +240,10 @@ export const api = {
   myGroup: () => get<GroupDetail>('/api/group'),
   addToMyGroup: (email: string) => send<GroupDetail>('POST', '/api/group/members', { email }),
   removeFromMyGroup: (userId: string) => send<void>('DELETE', `/api/group/members/${encodeURIComponent(userId)}`),
+  modelSettings: () => get<ModelSettingsView>('/api/admin/models'),
+  saveModelSettings: (body: { offered?: 'all' | string[]; defaultModel?: string | null }) =>
+    send<ModelSettingsView>('PUT', '/api/admin/models', body),
+
   createUser: (body: { name: string; email: string; password: string; role?: 'admin' | 'user' }) =>
     send<AdminUser>('POST', '/api/admin/users', body),
   updateUser: (id: string, body: { role?: 'admin' | 'user'; disabled?: boolean; name?: string }) =>

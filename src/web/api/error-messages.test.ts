@@ -51,6 +51,18 @@ describe('errorMessage', () => {
     const notInPlan = new ApiError(403, 'model_not_in_plan', '…', { subscribeUrl: 'https://webox.example/profile' });
     expect(subscribeLinkOf(notInPlan)).toBe('https://webox.example/profile');
     expect(subscribeLinkOf(new ApiError(403, 'forbidden', '…', { subscribeUrl: 'https://x.example' }))).toBeNull();
+    // Left out by the operator's offer or the group: said so, and no way to subscribe offered.
+    const notOffered = new ApiError(403, 'model_not_in_plan', '…', {
+      subscribeUrl: 'https://webox.example/profile',
+      restrictedBy: 'offer',
+    });
+    expect(errorMessage(fr, notOffered)).toMatch(/n’est pas proposé sur les clés partagées/);
+    expect(subscribeLinkOf(notOffered)).toBeNull();
+    const byGroup = new ApiError(403, 'model_not_in_plan', '…', { restrictedBy: 'group' });
+    expect(errorMessage(en, byGroup)).toMatch(/Your group does not include/);
+    expect(errorMessage(en, new ApiError(403, 'model_not_in_plan', '…', { restrictedBy: 'plan' }))).toMatch(
+      /Your plan does not include/,
+    );
   });
 
   it('maps better-auth codes and stream error events', () => {

@@ -138,6 +138,10 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
   if (code === 'subscription_required' && details.reason === 'past_due_grace_over') {
     return t('errors.subscription_required_past_due');
   }
+  // Left out by the operator's offer or the user's group: no plan would change that.
+  if (code === 'model_not_in_plan' && (details.restrictedBy === 'offer' || details.restrictedBy === 'group')) {
+    return t(`errors.model_not_in_plan_${details.restrictedBy}`);
+  }
 
   const providerId = typeof details.provider === 'string' ? details.provider : '';
   const provider = providerId ? providerName(providerId) : '';
@@ -170,6 +174,8 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
 export function subscribeLinkOf(error: unknown): string | null {
   const { code, details = {} } = toErrorLike(error);
   if (code !== 'subscription_required' && code !== 'model_not_in_plan') return null;
+  // A model the operator does not offer, or the group leaves out, is not a subscription's matter.
+  if (details.restrictedBy === 'offer' || details.restrictedBy === 'group') return null;
   const url = details.subscribeUrl;
   if (typeof url !== 'string') return null;
   try {

@@ -36,6 +36,7 @@ export type {
   UserLimitsDetail,
   UserLimitsSummary,
 } from '../../shared/limits.ts';
+export type { CatalogueModel, ModelSettingsView, PriceTier } from '../../shared/models.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type {

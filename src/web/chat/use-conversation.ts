@@ -8,7 +8,7 @@ import { ApiError, api } from '../api/client.ts';
 import { errorMessage, subscribeLinkOf } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary } from '../api/types.ts';
 import { type Catalog, providerName } from '../components/use-catalog.ts';
-import { defaultChoice, type ModelChoice } from './model-picker.tsx';
+import { defaultChoice, isListed, type ModelChoice } from './model-picker.tsx';
 import { rememberChoice, rememberedChoice } from './remembered-choice.ts';
 
 /** The question sent and the answer as it streams in, until the saved messages replace them. */
@@ -107,10 +107,12 @@ export function useConversation({
     };
   }, [conversationId, current?.id, t]);
 
-  // A new conversation starts on the last model used, or the first one that would run.
+  // A new conversation starts on the last model used while it is still listed, else on the
+  // server's default (the operator's, or the cheapest that runs), else the first that would run.
   useEffect(() => {
     if (!catalog || conversationId || choice) return;
-    setChoice(rememberedChoice() ?? defaultChoice(catalog));
+    const remembered = rememberedChoice();
+    setChoice(remembered && isListed(catalog, remembered) ? remembered : defaultChoice(catalog));
   }, [catalog, conversationId, choice]);
 
   // Leaving the page stops an answer in progress.

@@ -55,6 +55,7 @@ export function Layout() {
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/models">{t('nav.adminModels')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />

@@ -7,6 +7,8 @@ import { useLoaded } from './use-loaded.ts';
 export interface Catalog {
   providers: ProviderInfo[];
   keys: UserKeyState[];
+  /** Where a new chat starts (`provider/model`), as the server chose it; null or absent: none. */
+  defaultModel?: string | null;
 }
 
 export function sourceOf(catalog: Catalog, provider: string): KeySource {
@@ -19,7 +21,7 @@ export function providerName(catalog: Catalog | null, provider: string): string 
 
 async function loadCatalog(): Promise<Catalog> {
   const [providers, keys] = await Promise.all([api.providers(), api.keys()]);
-  return { providers: providers.providers, keys: keys.providers };
+  return { providers: providers.providers, keys: keys.providers, defaultModel: providers.defaultModel ?? null };
 }
 
 export function useCatalog() {

@@ -7,4 +7,5 @@ export * from './gateway.ts';
 export * from './groups.ts';
 export * from './invitations.ts';
 export * from './metering.ts';
+export * from './models.ts';
 export * from './vault.ts';
