@@ -36,9 +36,18 @@ describe('accessibility', () => {
     await page.goto(`${server.baseUrl}/sign-up`);
     await page.getByRole('button', { name: fr.auth.signUp }).waitFor();
     await expectAccessible(page, '/sign-up');
+    // Pages reached from an e-mail or a link: a link without its token shows what to do instead.
+    for (const path of ['/forgot-password', '/reset-password', '/invitation']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectAccessible(page, path);
+    }
     await signUpInBrowser(page, server.baseUrl, fr, 'Ada Admin', 'ada@example.com');
     await expectAccessible(page, '/ (chat)');
-    for (const path of ['/profile', '/usage', '/admin/usage', '/admin/users', '/admin/plans']) {
+    const pages = ['/profile', '/usage', '/admin/usage', '/admin/users', '/admin/plans'];
+    pages.push('/admin/models', '/admin/groups', '/admin/invitations');
+    for (const path of pages) {
       await page.goto(`${server.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await page.waitForLoadState('networkidle');
