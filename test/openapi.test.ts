@@ -81,8 +81,17 @@ describe('the OpenAPI document', () => {
   });
 
   it('says who may call each operation, as the route scopes decide', () => {
-    // Stripe's webhook has no session: the body's signature is its credential.
-    const open = ['/healthz', '/readyz', '/', '/api/info', '/api/openapi.json', '/api/docs', '/api/billing/webhook'];
+    // Stripe's webhook has no session: the body's signature is its credential. /api/sso is the sign-in page's.
+    const open = [
+      '/healthz',
+      '/readyz',
+      '/',
+      '/api/info',
+      '/api/sso',
+      '/api/openapi.json',
+      '/api/docs',
+      '/api/billing/webhook',
+    ];
     for (const { path, method, operation } of operations()) {
       const where = `${method} ${path}`;
       if (path.startsWith('/api/auth/') || open.includes(path)) expect(operation.security, where).toBeUndefined();

@@ -32,6 +32,10 @@ const REDACTED_PATHS = [
   'stripeWebhookSecrets',
   '*.stripeWebhookSecrets',
   '*.*.stripeWebhookSecrets',
+  // The OIDC client secret (the configuration's, the admin's request body).
+  'clientSecret',
+  '*.clientSecret',
+  '*.*.clientSecret',
 ];
 
 /**

@@ -6,7 +6,16 @@ const role = z.enum(['admin', 'user']);
 
 /** GET /api/me: the signed-in account. */
 export const me = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role,
+    twoFactorEnabled: z.boolean().describe('TOTP two-factor is set up.'),
+    twoFactorRequired: z
+      .boolean()
+      .describe('An admin who must set up two-factor before any admin route (403 `two_factor_required` until then).'),
+  })
   .meta({ id: 'Me', description: 'The signed-in account.' });
 
 /** One account as an admin sees it: never its keys, only which providers it has one for. */

@@ -34,6 +34,7 @@ export const CODE_SENTENCES = {
   email_taken: 'plain',
   cannot_change_self: 'plain',
   last_admin: 'plain',
+  two_factor_required: 'plain',
   unknown_provider: 'plain',
   invalid_key_format: 'detailed',
   no_api_key: 'provider',
@@ -78,6 +79,16 @@ export const AUTH_SENTENCES = {
   PASSWORD_TOO_SHORT: 'auth.errors.passwordTooShort',
   PASSWORD_TOO_LONG: 'auth.errors.passwordTooLong',
   BANNED_USER: 'auth.errors.disabled',
+  SSO_ONLY: 'auth.errors.ssoOnly',
+  SSO_EMAIL_UNVERIFIED: 'auth.errors.ssoEmailUnverified',
+  SSO_FIRST_ACCOUNT: 'auth.errors.ssoFirstAccount',
+  INVALID_PASSWORD: 'auth.errors.invalidPassword',
+  INVALID_CODE: 'auth.errors.invalidCode',
+  INVALID_BACKUP_CODE: 'auth.errors.invalidBackupCode',
+  TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE: 'auth.errors.tooManyCodes',
+  ACCOUNT_TEMPORARILY_LOCKED: 'auth.errors.twoFactorLocked',
+  INVALID_TWO_FACTOR_COOKIE: 'auth.errors.twoFactorExpired',
+  TOTP_ALREADY_ENABLED: 'auth.errors.twoFactorAlreadyOn',
 } as const satisfies Record<AuthErrorCode, string | null>;
 
 export interface ErrorLike {

@@ -37,7 +37,16 @@ describe('SignUpPage', () => {
   it('reads the password rule with the field, and names the account after the e-mail when no name is given', async () => {
     const { calls } = mockFetch({
       'POST /api/auth/sign-up/email': () => ({ body: {} }),
-      'GET /api/me': () => ({ body: { id: 'u1', email: 'ada@example.com', name: 'ada', role: 'admin' } }),
+      'GET /api/me': () => ({
+        body: {
+          id: 'u1',
+          email: 'ada@example.com',
+          name: 'ada',
+          role: 'admin',
+          twoFactorEnabled: false,
+          twoFactorRequired: false,
+        },
+      }),
     });
     renderWithApp(
       <SessionProvider initialUser={null}>

@@ -1,7 +1,7 @@
 // better-auth's tables (core + admin plugin), written from the schema its Drizzle generator emits
 // for these options, with time zones on timestamps. Only the auth module reads or writes them
 // directly; other modules ask the auth module's service functions.
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const timestampTz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -20,6 +20,8 @@ export const user = pgTable('user', {
   banned: boolean('banned').default(false),
   banReason: text('ban_reason'),
   banExpires: timestampTz('ban_expires'),
+  /** better-auth's two-factor plugin. */
+  twoFactorEnabled: boolean('two_factor_enabled').default(false),
 });
 
 export const session = pgTable(
@@ -80,4 +82,21 @@ export const verification = pgTable(
       .notNull(),
   },
   (table) => [index('verification_identifier_idx').on(table.identifier)],
+);
+
+/** better-auth's two-factor plugin table (its secret and backup codes are encrypted by better-auth). */
+export const twoFactor = pgTable(
+  'two_factor',
+  {
+    id: text('id').primaryKey(),
+    secret: text('secret').notNull(),
+    backupCodes: text('backup_codes').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    verified: boolean('verified').default(true),
+    failedVerificationCount: integer('failed_verification_count').default(0),
+    lockedUntil: timestampTz('locked_until'),
+  },
+  (table) => [index('two_factor_secret_idx').on(table.secret), index('two_factor_user_id_idx').on(table.userId)],
 );
