@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
+import { AdminSsoPage } from './pages/admin-sso-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
 import { ChatPage } from './pages/chat-page.tsx';
@@ -28,6 +29,8 @@ function RequireUser({ children, admin = false }: { children: ReactNode; admin?:
   if (user === undefined) return <Loading />;
   if (user === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   if (admin && user.role !== 'admin') return <ForbiddenPage />;
+  // Admins must set up two-factor first (the server answers 403 two_factor_required meanwhile).
+  if (admin && user.twoFactorRequired) return <Navigate to="/profile" replace state={{ twoFactorRequired: true }} />;
   return <>{children}</>;
 }
 
@@ -89,6 +92,14 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminPlansPage />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/sso"
+          element={
+            <RequireUser admin>
+              <AdminSsoPage />
             </RequireUser>
           }
         />

@@ -26,6 +26,7 @@ export type {
   UserLimitsSummary,
 } from '../../shared/limits.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
+export type { SsoPublicView, SsoSettingsBody, SsoSettingsView } from '../../shared/sso.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type { AdminUser, Me } from '../../shared/users.ts';
 

@@ -36,6 +36,7 @@ export function Layout() {
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/sso">{t('nav.adminSso')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />
