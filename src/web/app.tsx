@@ -37,6 +37,8 @@ function RequireUser({ children, admin = false }: { children: ReactNode; admin?:
 function SignedOutOnly({ children }: { children: ReactNode }) {
   const { user } = useSession();
   if (user === undefined) return <Loading />;
+  // An admin held to set up two-factor goes to it first.
+  if (user?.twoFactorRequired) return <Navigate to="/profile" replace state={{ twoFactorRequired: true }} />;
   if (user) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
