@@ -8,7 +8,7 @@ import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { authSettings } from '../db/schema/sso.ts';
+import { authSettings } from '../db/schema/auth.ts';
 import { type KeyPlace, type Keyring, open, seal } from '../vault/crypto.ts';
 import { OIDC_PROVIDER_ID, type OidcProviderSettings } from './auth-instance.ts';
 import { ssoErrors } from './sso-errors.ts';

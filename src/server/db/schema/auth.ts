@@ -100,3 +100,23 @@ export const twoFactor = pgTable(
   },
   (table) => [index('two_factor_secret_idx').on(table.secret), index('two_factor_user_id_idx').on(table.userId)],
 );
+
+/**
+ * WeBox's own, not better-auth's: the single sign-on and two-factor settings (one row), read by the
+ * auth module only (auth/sso-settings.ts). better-auth's adapter ignores it.
+ */
+export const authSettings = pgTable('auth_settings', {
+  /** Always 1: the table holds one row. */
+  id: integer('id').primaryKey().default(1),
+  oidcIssuer: text('oidc_issuer'),
+  oidcClientId: text('oidc_client_id'),
+  /** Sealed with the vault's AES-256-GCM (crypto.ts), never in clear. */
+  oidcClientSecretSealed: text('oidc_client_secret_sealed'),
+  oidcName: text('oidc_name'),
+  /** Password sign-in and sign-up refused, except for the first admin. */
+  ssoOnly: boolean('sso_only').default(false).notNull(),
+  /** Admins without two-factor are held to setting it up before any admin route. */
+  requireAdminTwoFactor: boolean('require_admin_two_factor').default(false).notNull(),
+  updatedBy: text('updated_by'),
+  updatedAt: timestampTz('updated_at').defaultNow().notNull(),
+});

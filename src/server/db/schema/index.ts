@@ -6,5 +6,4 @@ export * from './conversations.ts';
 export * from './gateway.ts';
 export * from './groups.ts';
 export * from './metering.ts';
-export * from './sso.ts';
 export * from './vault.ts';
