@@ -21,7 +21,14 @@ describe('accounts', () => {
   it('makes the first account admin and answers /api/me', async () => {
     const me = await admin.get('/api/me');
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ id: expect.any(String), email: admin.email, name: 'Ada Admin', role: 'admin' });
+    expect(me.json()).toEqual({
+      id: expect.any(String),
+      email: admin.email,
+      name: 'Ada Admin',
+      role: 'admin',
+      twoFactorEnabled: false,
+      twoFactorRequired: false,
+    });
   });
 
   it('refuses public sign-up when WEBOX_SIGNUP=closed, after the first account', async () => {

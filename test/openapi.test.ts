@@ -81,12 +81,13 @@ describe('the OpenAPI document', () => {
   });
 
   it('says who may call each operation, as the route scopes decide', () => {
-    // Stripe's webhook has no session: the body's signature is its credential.
+    // Stripe's webhook has no session: the body's signature is its credential. /api/sso is the sign-in page's.
     const open = [
       '/healthz',
       '/readyz',
       '/',
       '/api/info',
+      '/api/sso',
       '/api/openapi.json',
       '/api/docs',
       '/api/billing/webhook',

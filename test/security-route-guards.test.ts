@@ -13,12 +13,14 @@ vi.mock('fastify', async (original) => (await import('./helpers/route-log.ts')).
 
 /**
  * /api routes anyone may call: sign-in and sign-up (better-auth), the server's name, the API's
- * OpenAPI document and the page that shows it, and Stripe's webhook (its signature is its guard:
+ * OpenAPI document and the page that shows it, whether single sign-on is on (the sign-in page's
+ * button), and Stripe's webhook (its signature is its guard:
  * billing-webhooks.test.ts), and an invitation's two routes (its link is the credential).
  */
 const PUBLIC_API = [
   '/api/auth/*',
   '/api/info',
+  '/api/sso',
   '/api/openapi.json',
   '/api/docs',
   '/api/billing/webhook',

@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import { authPlugin } from './auth/auth-plugin.ts';
+import { ssoRoutes } from './auth/sso-routes.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
 import { billingRoutes } from './billing/billing-routes.ts';
 import { checkoutRoutes } from './billing/checkout-routes.ts';
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     });
     await app.register(groupRoutes);
     await app.register(invitationRoutes);
+    await app.register(ssoRoutes);
     await app.register(providerRoutes);
     await app.register(vaultRoutes);
     await app.register(chatRoutes);

@@ -61,6 +61,14 @@ export const environmentSchema = z.object({
   WEBOX_AUTH_SECRET: optionalString,
   WEBOX_PUBLIC_URL: optionalString,
   WEBOX_SIGNUP: z.enum(['open', 'closed']).default('open'),
+  // Single sign-on (docs/sso-2fa.md): set here, they win over the admin page's settings.
+  WEBOX_OIDC_ISSUER: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/[^\s]{1,2000}$/.test(value),
+    'WEBOX_OIDC_ISSUER must be an http(s) URL',
+  ),
+  WEBOX_OIDC_CLIENT_ID: optionalString,
+  WEBOX_OIDC_CLIENT_SECRET: optionalString,
+  WEBOX_OIDC_NAME: optionalString,
   WEBOX_RATE_LIMIT_RPM: positiveInt(120),
   WEBOX_RATE_LIMIT_TPM: z.coerce.number().int().positive().optional(),
   WEBOX_TIMEZONE: z
@@ -198,6 +206,19 @@ export function parseConfig(environment: Record<string, string | undefined>) {
     authSecret: env.WEBOX_AUTH_SECRET,
     publicUrl: (env.WEBOX_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     signup: env.WEBOX_SIGNUP,
+    /**
+     * OpenID Connect single sign-on from the environment (all three of issuer, client id and
+     * secret, or null); it wins over the admin's settings. The secret is never logged.
+     */
+    oidc:
+      env.WEBOX_OIDC_ISSUER && env.WEBOX_OIDC_CLIENT_ID && env.WEBOX_OIDC_CLIENT_SECRET
+        ? Object.freeze({
+            issuer: env.WEBOX_OIDC_ISSUER.replace(/\/+$/, ''),
+            clientId: env.WEBOX_OIDC_CLIENT_ID,
+            clientSecret: env.WEBOX_OIDC_CLIENT_SECRET,
+            name: env.WEBOX_OIDC_NAME ?? null,
+          })
+        : null,
     providerBaseUrls: Object.freeze(
       Object.fromEntries(providers.map((provider) => [provider.id, baseUrls.data[baseUrlVariable(provider.id)]])),
     ) as Readonly<Record<ProviderId, string>>,

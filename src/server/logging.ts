@@ -36,6 +36,10 @@ const REDACTED_PATHS = [
   'smtpUrl',
   '*.smtpUrl',
   '*.*.smtpUrl',
+  // The OIDC client secret (the configuration's, the admin's request body).
+  'clientSecret',
+  '*.clientSecret',
+  '*.*.clientSecret',
 ];
 
 /**

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'invitation_invalid', // the invitation link is unknown, expired, revoked or already used
   'invalid_class_list', // the class list (CSV) has errors: `errors` lists them per line, nothing was imported
   'email_not_configured', // an e-mail was asked for while WEBOX_SMTP_URL is not set
+  'two_factor_required', // an admin route while "require two-factor for admins" is on and this admin has none set up
   // Providers and keys
   'unknown_provider', // the provider id is not one WeBox knows
   'invalid_key_format', // the API key does not have the provider's form (the message names the expected one)
@@ -73,6 +74,9 @@ export const AUTH_ERROR_CODES = [
   'INVALID_IMAGE', // the image is not an https URL of bounded length
   'INVALID_BAN_REASON', // the ban reason is not one bounded line
   'INVALID_INPUT', // the request holds a NUL character
+  'SSO_ONLY', // single sign-on only: password sign-in and sign-up are refused (the first admin's password still works)
+  'SSO_EMAIL_UNVERIFIED', // the identity provider does not say the e-mail is verified: no account is made or linked
+  'SSO_FIRST_ACCOUNT', // no account exists yet: the first one signs up with a password
   // Raised by better-auth
   'INVALID_EMAIL_OR_PASSWORD', // wrong email or password
   'USER_ALREADY_EXISTS', // sign-up with an email that has an account
@@ -81,6 +85,13 @@ export const AUTH_ERROR_CODES = [
   'PASSWORD_TOO_LONG', // the password is longer than better-auth's maximum
   'BANNED_USER', // the account is disabled by an administrator
   'INVALID_TOKEN', // a password-reset link that is unknown, used or expired
+  'INVALID_PASSWORD', // two-factor set-up or removal with a wrong password
+  'INVALID_CODE', // a wrong or expired two-factor code
+  'INVALID_BACKUP_CODE', // a wrong or already used recovery code
+  'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE', // five wrong codes for this sign-in: sign in again
+  'ACCOUNT_TEMPORARILY_LOCKED', // ten wrong codes in a row: the second factor is locked for 15 minutes
+  'INVALID_TWO_FACTOR_COOKIE', // the second-factor step expired (10 minutes) or was already used: sign in again
+  'TOTP_ALREADY_ENABLED', // two-factor set-up while it is already on
 ] as const;
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];

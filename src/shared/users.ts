@@ -13,6 +13,10 @@ export const me = z
     email: z.string(),
     name: z.string(),
     role,
+    twoFactorEnabled: z.boolean().describe('TOTP two-factor is set up.'),
+    twoFactorRequired: z
+      .boolean()
+      .describe('An admin who must set up two-factor before any admin route (403 `two_factor_required` until then).'),
   })
   .meta({ id: 'Me', description: 'The signed-in account.' });
 

@@ -9,6 +9,7 @@ import { AdminGroupsPage } from './pages/admin-groups-page.tsx';
 import { AdminInvitationsPage } from './pages/admin-invitations-page.tsx';
 import { AdminModelsPage } from './pages/admin-models-page.tsx';
 import { AdminPlansPage } from './pages/admin-plans-page.tsx';
+import { AdminSsoPage } from './pages/admin-sso-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { SignInPage, SignUpPage } from './pages/auth-pages.tsx';
 import { ChatPage } from './pages/chat-page.tsx';
@@ -33,12 +34,16 @@ function RequireUser({ children, admin = false }: { children: ReactNode; admin?:
   if (user === undefined) return <Loading />;
   if (user === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   if (admin && user.role !== 'admin') return <ForbiddenPage />;
+  // Admins must set up two-factor first (the server answers 403 two_factor_required meanwhile).
+  if (admin && user.twoFactorRequired) return <Navigate to="/profile" replace state={{ twoFactorRequired: true }} />;
   return <>{children}</>;
 }
 
 function SignedOutOnly({ children }: { children: ReactNode }) {
   const { user } = useSession();
   if (user === undefined) return <Loading />;
+  // An admin held to set up two-factor goes to it first.
+  if (user?.twoFactorRequired) return <Navigate to="/profile" replace state={{ twoFactorRequired: true }} />;
   if (user) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
@@ -130,6 +135,14 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminModelsPage />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/sso"
+          element={
+            <RequireUser admin>
+              <AdminSsoPage />
             </RequireUser>
           }
         />

@@ -15,11 +15,17 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-/** `env` adds settings (e.g. the fake Stripe's) on top of the fakes' and the server's own. */
-export async function startE2eServer(options: { env?: Record<string, string> } = {}): Promise<E2eServer> {
+/**
+ * `env` adds settings (e.g. the fake Stripe's) on top of the fakes' and the server's own; `port`
+ * is for a test that must know the address before the server starts (an identity provider's
+ * registered redirect URI).
+ */
+export async function startE2eServer(
+  options: { env?: Record<string, string>; port?: number } = {},
+): Promise<E2eServer> {
   const fakes = await startFakeUpstreams();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'webox-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   // The browser uses this exact origin: better-auth checks it.
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = parseConfig({

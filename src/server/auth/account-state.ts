@@ -1,7 +1,7 @@
 // Whether an account may act. "Disabled" is better-auth's ban (the admin plugin's `banned`, with
 // its optional `banExpires`): every credential of the account (session cookie, access tokens)
 // asks this same question, so a disabled account stops everywhere at once.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { user } from '../db/schema/auth.ts';
 
@@ -36,4 +36,17 @@ export async function readAccountState(db: Database, userId: string): Promise<{ 
 export async function hasAnyAccount(db: Database): Promise<boolean> {
   const rows = await db.select({ id: user.id }).from(user).limit(1);
   return rows.length > 0;
+}
+
+/**
+ * Whether `email` is the first account's and that account is still an admin: the one password
+ * sign-in left open while single sign-on only is on.
+ */
+export async function isFirstAdmin(db: Database, email: string): Promise<boolean> {
+  const [first] = await db
+    .select({ email: user.email, role: user.role })
+    .from(user)
+    .orderBy(asc(user.createdAt), asc(user.id))
+    .limit(1);
+  return first !== undefined && first.role === 'admin' && first.email.toLowerCase() === email.trim().toLowerCase();
 }

@@ -27,6 +27,22 @@ export const authErrors = {
   invalidBanReason: (max: number) =>
     badRequest('INVALID_BAN_REASON', `The reason must be one line of at most ${max} characters.`),
   invalidInput: () => badRequest('INVALID_INPUT', 'The request holds a NUL character.'),
+  ssoEmailUnverified: () =>
+    new APIError('FORBIDDEN', {
+      code: 'SSO_EMAIL_UNVERIFIED' satisfies AuthErrorCode,
+      message: 'The identity provider does not say this e-mail address is verified.',
+    }),
+  ssoFirstAccount: () =>
+    new APIError('FORBIDDEN', {
+      code: 'SSO_FIRST_ACCOUNT' satisfies AuthErrorCode,
+      message: 'The first account signs up with a password.',
+    }),
+  /** Password sign-in or sign-up while single sign-on only is on (the first admin's sign-in excepted). */
+  ssoOnly: (): AuthRefusal => ({
+    status: 403,
+    headers: {},
+    body: { code: 'SSO_ONLY', message: 'This WeBox signs in with single sign-on only.' },
+  }),
   /** An endpoint WeBox does not expose, or a path spelled otherwise than better-auth's router reads it. */
   notFound: (): AuthRefusal => ({ status: 404, headers: {}, body: { code: 'NOT_FOUND', message: 'Not found.' } }),
   tooManyAttempts: (waitSeconds: number): AuthRefusal => ({

@@ -24,7 +24,20 @@ export const ALLOWED_AUTH_ENDPOINTS: ReadonlyArray<{ method: 'GET' | 'POST'; pat
   // account); the reset page sends the token and the new password.
   { method: 'POST', path: '/request-password-reset' },
   { method: 'POST', path: '/reset-password' },
+  // Single sign-on (served by its own instance, sso-instance.ts; 404 while it is not configured).
+  { method: 'POST', path: '/sign-in/social' },
+  { method: 'GET', path: '/callback/oidc' },
+  // Two-factor: set-up, its confirmation (also the sign-in's second step), recovery codes, removal.
+  { method: 'POST', path: '/two-factor/enable' },
+  { method: 'POST', path: '/two-factor/verify-totp' },
+  { method: 'POST', path: '/two-factor/verify-backup-code' },
+  { method: 'POST', path: '/two-factor/disable' },
 ];
+
+const SSO_PATHS = new Set([`${AUTH_BASE_PATH}/sign-in/social`, `${AUTH_BASE_PATH}/callback/oidc`]);
+
+/** Whether the (canonical) path is one of single sign-on's, served by its own instance. */
+export const isSsoPath = (path: string) => SSO_PATHS.has(path);
 
 const allowed = new Set(ALLOWED_AUTH_ENDPOINTS.map(({ method, path }) => `${method} ${AUTH_BASE_PATH}${path}`));
 

@@ -6,18 +6,23 @@ import type { Config } from '../config.ts';
 import { commonErrors } from '../errors.ts';
 import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
-import { hasAnyAccount, isDisabled } from './account-state.ts';
+import { hasAnyAccount, isDisabled, isFirstAdmin } from './account-state.ts';
 import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
 import { type AuthRefusal, authErrors } from './auth-errors.ts';
 import { AUTH_ATTEMPTS_PER_MINUTE, type Auth, type AuthHooks, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
-import { AUTH_BASE_PATH, allowedAuthPath } from './auth-paths.ts';
+import { AUTH_BASE_PATH, allowedAuthPath, isSsoPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
+import { ssoErrors } from './sso-errors.ts';
+import { createSsoInstance, type SsoInstance } from './sso-instance.ts';
+import { createSsoSettings, type SsoSettings } from './sso-settings.ts';
 
 export interface SessionUser {
   id: string;
   email: string;
   name: string;
   role: 'admin' | 'user';
+  /** TOTP two-factor is set up (better-auth's two-factor plugin). */
+  twoFactorEnabled: boolean;
 }
 
 type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -30,11 +35,16 @@ declare module 'fastify' {
      * link is sent): they replace these defaults while the app is built.
      */
     authHooks: AuthHooks;
+    /** Single sign-on and two-factor settings, and the better-auth instance serving single sign-on. */
+    sso: { settings: SsoSettings; instance: SsoInstance };
     /** Serialises the changes that decide the first account and the last admin. */
     accountsLock: AccountsLock;
     /** onRequest hook (before the body is even parsed): 401 unless signed in. */
     requireUser: Guard;
-    /** onRequest hook (before the body is even parsed): 401 unless signed in, 403 unless admin. */
+    /**
+     * onRequest hook (before the body is even parsed): 401 unless signed in, 403 unless admin, 403
+     * `two_factor_required` while admins must have two-factor and this one has not set it up.
+     */
     requireAdmin: Guard;
   }
   interface FastifyRequest {
@@ -67,18 +77,29 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       },
     };
     app.decorate('authHooks', hooks);
-    const auth = createAuth({
+    // Read at each call: the modules registered after this one fill them in.
+    const authHooks: AuthHooks = {
+      signupsPerAddressPerMinute: () => app.authHooks.signupsPerAddressPerMinute(),
+      sendResetPassword: (input) => app.authHooks.sendResetPassword(input),
+    };
+    const authLogger = { warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) };
+    const auth = createAuth({ config, db: app.database.db, secret, logger: authLogger, hooks: authHooks });
+    app.decorate('auth', auth);
+    const ssoSettings = createSsoSettings({
       config,
       db: app.database.db,
-      secret,
-      logger: { warn: (message) => log.warn(message), error: (message) => log.error(message) },
-      // Read at each call: the modules registered after this one fill them in.
-      hooks: {
-        signupsPerAddressPerMinute: () => app.authHooks.signupsPerAddressPerMinute(),
-        sendResetPassword: (input) => app.authHooks.sendResetPassword(input),
-      },
+      keyring: app.keyring,
+      bus: app.bus,
+      log: log.child({ module: 'sso' }),
     });
-    app.decorate('auth', auth);
+    await ssoSettings.refresh();
+    const ssoInstance = createSsoInstance({
+      settings: ssoSettings,
+      bus: app.bus,
+      build: (oidc) => createAuth({ config, db: app.database.db, secret, logger: authLogger, hooks: authHooks, oidc }),
+      log: log.child({ module: 'sso' }),
+    });
+    app.decorate('sso', { settings: ssoSettings, instance: ssoInstance });
     const accountsLock = createAccountsLock({ database: app.database, auth });
     app.decorate('accountsLock', accountsLock);
     app.decorateRequest('sessionUser', null);
@@ -91,6 +112,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         email: session.user.email,
         name: session.user.name,
         role: session.user.role === 'admin' ? 'admin' : 'user',
+        twoFactorEnabled: session.user.twoFactorEnabled === true,
       };
     }
 
@@ -102,6 +124,9 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       request.sessionUser = await loadSessionUser(request);
       if (!request.sessionUser) throw commonErrors.unauthenticated();
       if (request.sessionUser.role !== 'admin') throw commonErrors.forbidden();
+      if (!request.sessionUser.twoFactorEnabled && ssoSettings.current().requireAdminTwoFactor) {
+        throw ssoErrors.twoFactorRequired();
+      }
     });
 
     // better-auth speaks the Fetch API: translate the Fastify request, answer with its Response.
@@ -122,6 +147,17 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         }
         const signIn = path === SIGN_IN_PATH;
         const email = signIn ? emailOf(request.body) : null;
+        // Single sign-on's endpoints are served by its own instance, when it is configured.
+        const handler = isSsoPath(path) ? await ssoInstance.current() : auth;
+        if (handler === null) return sendRefusal(reply, authErrors.notFound());
+        if (ssoSettings.current().ssoOnly && (signIn || path === SIGN_UP_PATH)) {
+          // Password sign-in and sign-up are refused, except the first admin's sign-in: the way back
+          // in when the identity provider fails. The first account may still sign up (none exists).
+          const allowed = signIn
+            ? email !== null && (await isFirstAdmin(app.database.db, email))
+            : !(await hasAnyAccount(app.database.db));
+          if (!allowed) return sendRefusal(reply, authErrors.ssoOnly());
+        }
         if (signIn) {
           const wait = await signInThrottle.waitSeconds(email, request.ip);
           if (wait > 0) {
@@ -147,7 +183,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
         headers.set(CLIENT_IP_HEADER, request.ip);
         const url = new URL(request.url, config.publicUrl);
         const forward = () =>
-          auth.handler(
+          handler.handler(
             new Request(url, {
               method: request.method,
               headers,
@@ -172,7 +208,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       },
     });
   },
-  { name: 'webox-auth', dependencies: ['webox-database', 'webox-metering'] },
+  { name: 'webox-auth', dependencies: ['webox-database', 'webox-vault', 'webox-metering'] },
 );
 
 const SIGN_UP_PATH = `${AUTH_BASE_PATH}/sign-up/email`;

@@ -55,6 +55,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   { code: 'forbidden', status: 403, meaning: 'Signed in, but not an admin.' },
   {
+    code: 'two_factor_required',
+    status: 403,
+    meaning: 'An admin route while "require two-factor for admins" is on and this admin has not set it up.',
+  },
+  {
     code: 'model_not_in_plan',
     status: 403,
     meaning:

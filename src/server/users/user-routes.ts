@@ -49,8 +49,10 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
   await app.register(
     userScope(async (app) => {
       app.get('/api/me', { schema: { tags, summary: 'Who am I', response: { 200: me } } }, async (request) => {
-        const { id, email, name, role } = currentUser(request);
-        return { id, email, name, role };
+        const { id, email, name, role, twoFactorEnabled } = currentUser(request);
+        const twoFactorRequired =
+          role === 'admin' && !twoFactorEnabled && app.sso.settings.current().requireAdminTwoFactor;
+        return { id, email, name, role, twoFactorEnabled, twoFactorRequired };
       });
     }),
   );

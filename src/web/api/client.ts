@@ -39,6 +39,9 @@ import type {
   PublicInvitation,
   RevenueView,
   SavedKey,
+  SsoPublicView,
+  SsoSettingsBody,
+  SsoSettingsView,
   UserKeyState,
 } from './types.ts';
 
@@ -192,6 +195,27 @@ export const api = {
   accountSettings: () => get<AccountSettingsView>('/api/admin/account-settings'),
   saveAccountSettings: (body: { signupsPerAddressPerMinute: number | null }) =>
     send<AccountSettingsView>('PUT', '/api/admin/account-settings', body),
+
+  /** Whether the sign-in page offers single sign-on, and under which name. */
+  sso: () => get<SsoPublicView>('/api/sso'),
+  /** Starts a single sign-on: the identity provider's address, where the browser goes next. */
+  startSso: (providerId: string) =>
+    send<{ url: string }>('POST', '/api/auth/sign-in/social', {
+      provider: providerId,
+      callbackURL: '/',
+      errorCallbackURL: '/sign-in',
+    }),
+  ssoSettings: () => get<SsoSettingsView>('/api/admin/sso'),
+  saveSsoSettings: (body: SsoSettingsBody) => send<SsoSettingsView>('PUT', '/api/admin/sso', body),
+
+  /** Two-factor set-up: the otpauth URI and the recovery codes (shown once); on after verifyTotp. */
+  enableTwoFactor: (password: string | undefined) =>
+    send<{ totpURI: string; backupCodes: string[] }>('POST', '/api/auth/two-factor/enable', { password }),
+  /** A TOTP code: the set-up's confirmation, or the sign-in's second step. */
+  verifyTotp: (code: string) => send<unknown>('POST', '/api/auth/two-factor/verify-totp', { code }),
+  verifyBackupCode: (code: string) => send<unknown>('POST', '/api/auth/two-factor/verify-backup-code', { code }),
+  disableTwoFactor: (password: string | undefined) =>
+    send<unknown>('POST', '/api/auth/two-factor/disable', { password }),
 
   providers: () => get<{ providers: ProviderInfo[]; defaultModel?: string | null }>('/api/providers'),
   keys: () => get<{ providers: UserKeyState[] }>('/api/keys'),

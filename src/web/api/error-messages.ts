@@ -38,6 +38,7 @@ export const CODE_SENTENCES = {
   invitation_invalid: 'plain',
   invalid_class_list: 'plain',
   email_not_configured: 'plain',
+  two_factor_required: 'plain',
   unknown_provider: 'plain',
   invalid_key_format: 'detailed',
   no_api_key: 'provider',
@@ -83,6 +84,16 @@ export const AUTH_SENTENCES = {
   PASSWORD_TOO_LONG: 'auth.errors.passwordTooLong',
   BANNED_USER: 'auth.errors.disabled',
   INVALID_TOKEN: 'auth.errors.invalidResetLink',
+  SSO_ONLY: 'auth.errors.ssoOnly',
+  SSO_EMAIL_UNVERIFIED: 'auth.errors.ssoEmailUnverified',
+  SSO_FIRST_ACCOUNT: 'auth.errors.ssoFirstAccount',
+  INVALID_PASSWORD: 'auth.errors.invalidPassword',
+  INVALID_CODE: 'auth.errors.invalidCode',
+  INVALID_BACKUP_CODE: 'auth.errors.invalidBackupCode',
+  TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE: 'auth.errors.tooManyCodes',
+  ACCOUNT_TEMPORARILY_LOCKED: 'auth.errors.twoFactorLocked',
+  INVALID_TWO_FACTOR_COOKIE: 'auth.errors.twoFactorExpired',
+  TOTP_ALREADY_ENABLED: 'auth.errors.twoFactorAlreadyOn',
 } as const satisfies Record<AuthErrorCode, string | null>;
 
 export interface ErrorLike {

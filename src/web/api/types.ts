@@ -38,6 +38,7 @@ export type {
 } from '../../shared/limits.ts';
 export type { CatalogueModel, ModelSettingsView, PriceTier } from '../../shared/models.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
+export type { SsoPublicView, SsoSettingsBody, SsoSettingsView } from '../../shared/sso.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type {
   AccountImpact,

@@ -56,6 +56,7 @@ export function Layout() {
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/models">{t('nav.adminModels')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/sso">{t('nav.adminSso')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />

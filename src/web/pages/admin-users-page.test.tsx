@@ -68,7 +68,16 @@ const adminLimits: AdminLimits = {
 
 function renderPage(language: 'en' | 'fr' = 'en') {
   return renderWithApp(
-    <SessionProvider initialUser={{ id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin' }}>
+    <SessionProvider
+      initialUser={{
+        id: 'u1',
+        email: 'ada@example.com',
+        name: 'Ada',
+        role: 'admin',
+        twoFactorEnabled: false,
+        twoFactorRequired: false,
+      }}
+    >
       <AdminUsersPage />
     </SessionProvider>,
     { language },

@@ -33,11 +33,69 @@ describe('SignInPage', () => {
   });
 });
 
+describe('SignInPage with single sign-on', () => {
+  it('offers the button under the provider’s name, and says why a sign-in came back refused', async () => {
+    const { calls } = mockFetch({
+      'GET /api/sso': () => ({ body: { enabled: true, providerId: 'oidc', name: 'ENT du lycée', ssoOnly: true } }),
+      'POST /api/auth/sign-in/social': () => ({ status: 429, body: { message: 'Too many requests.' } }),
+    });
+    renderWithApp(
+      <SessionProvider initialUser={null}>
+        <SignInPage />
+      </SessionProvider>,
+      { language: 'fr', path: '/sign-in?error=SSO_EMAIL_UNVERIFIED' },
+    );
+    const button = await screen.findByRole('button', { name: 'Se connecter avec ENT du lycée' });
+    expect(screen.getByRole('alert').textContent).toContain("n'indique pas que votre adresse e-mail est vérifiée");
+    expect(screen.getByText('La connexion par mot de passe est réservée au premier administrateur.')).toBeTruthy();
+    await userEvent.click(button);
+    await vi.waitFor(() =>
+      expect(calls.find((call) => call.url === '/api/auth/sign-in/social')?.body).toEqual({
+        provider: 'oidc',
+        callbackURL: '/',
+        errorCallbackURL: '/sign-in',
+      }),
+    );
+  });
+
+  it('asks the second factor when the password sign-in says so, then sends the code', async () => {
+    const { calls } = mockFetch({
+      'POST /api/auth/sign-in/email': () => ({ body: { twoFactorRedirect: true, twoFactorMethods: ['totp'] } }),
+      'POST /api/auth/two-factor/verify-totp': () => ({
+        status: 401,
+        body: { code: 'INVALID_CODE', message: 'Invalid code' },
+      }),
+    });
+    renderWithApp(
+      <SessionProvider initialUser={null}>
+        <SignInPage />
+      </SessionProvider>,
+    );
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'correct horse battery staple');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByRole('heading', { name: 'Two-factor authentication' });
+    await userEvent.type(screen.getByLabelText('Code'), '123 456');
+    await userEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong code. Type the code your app shows now.');
+    expect(calls.find((call) => call.url === '/api/auth/two-factor/verify-totp')?.body).toEqual({ code: '123456' });
+  });
+});
+
 describe('SignUpPage', () => {
   it('reads the password rule with the field, and names the account after the e-mail when no name is given', async () => {
     const { calls } = mockFetch({
       'POST /api/auth/sign-up/email': () => ({ body: {} }),
-      'GET /api/me': () => ({ body: { id: 'u1', email: 'ada@example.com', name: 'ada', role: 'admin' } }),
+      'GET /api/me': () => ({
+        body: {
+          id: 'u1',
+          email: 'ada@example.com',
+          name: 'ada',
+          role: 'admin',
+          twoFactorEnabled: false,
+          twoFactorRequired: false,
+        },
+      }),
     });
     renderWithApp(
       <SessionProvider initialUser={null}>

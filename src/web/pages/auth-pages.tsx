@@ -1,9 +1,13 @@
-// Sign in and sign up (better-auth's email + password endpoints), with their errors in words.
-import { type FormEvent, type ReactNode, useState } from 'react';
+// Sign in and sign up (better-auth's email + password endpoints), with their errors in words; the
+// single sign-on button when it is configured, and the second step (a TOTP or recovery code) for
+// an account with two-factor.
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { isAuthErrorCode } from '../../shared/error-codes.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
+import type { SsoPublicView } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
 import { LanguageSwitcher } from '../components/language-switcher.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -31,7 +35,10 @@ export function AuthFrame({ title, children }: { title: string; children: ReactN
   );
 }
 
-function useAuthSubmit(action: () => Promise<unknown>) {
+/** What an action tells the form: signed in, or a second factor is asked first. */
+type AuthOutcome = 'signed-in' | 'second-factor';
+
+function useAuthSubmit(action: () => Promise<AuthOutcome | undefined>) {
   const { t } = useTranslation();
   const { refresh } = useSession();
   const navigate = useNavigate();
@@ -43,8 +50,16 @@ function useAuthSubmit(action: () => Promise<unknown>) {
     setBusy(true);
     setError(null);
     try {
-      await action();
-      await refresh();
+      if ((await action()) === 'second-factor') {
+        setBusy(false);
+        return;
+      }
+      const me = await refresh();
+      // An admin held to set up two-factor goes to it first.
+      if (me?.twoFactorRequired) {
+        navigate('/profile', { replace: true, state: { twoFactorRequired: true } });
+        return;
+      }
       const from = (location.state as { from?: string } | null)?.from;
       navigate(from && from !== '/sign-in' && from !== '/sign-up' ? from : '/', { replace: true });
     } catch (caught) {
@@ -55,13 +70,117 @@ function useAuthSubmit(action: () => Promise<unknown>) {
   return { submit, error, busy };
 }
 
+/** A failed single sign-on comes back with ?error=<code>: in words. */
+function ssoErrorText(t: ReturnType<typeof useTranslation>['t'], code: string) {
+  if (isAuthErrorCode(code)) return errorMessage(t, { code });
+  if (code === 'account_not_linked' || code === 'unable_to_link_account') return t('auth.sso.notLinked');
+  return t('auth.sso.failed');
+}
+
+function SsoButton({ sso }: { sso: SsoPublicView }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { url } = await api.startSso(sso.providerId);
+      window.location.assign(url);
+    } catch (caught) {
+      setError(errorMessage(t, caught) || t('auth.sso.failed'));
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="form-stack sso-block">
+      {error && <Notice kind="error">{error}</Notice>}
+      <button type="button" className="button button-primary" onClick={start} disabled={busy}>
+        {busy ? t('auth.working') : t('auth.sso.button', { name: sso.name })}
+      </button>
+    </div>
+  );
+}
+
+function SecondFactorForm() {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState(false);
+  const { submit, error, busy } = useAuthSubmit(async () => {
+    const value = code.trim();
+    await (recovery ? api.verifyBackupCode(value) : api.verifyTotp(value.replace(/\s+/g, '')));
+    return 'signed-in';
+  });
+  return (
+    <form onSubmit={submit} className="form-stack" noValidate>
+      <p>{recovery ? t('auth.twoFactor.recoveryIntro') : t('auth.twoFactor.intro')}</p>
+      {error && <Notice kind="error">{error}</Notice>}
+      <Field label={recovery ? t('auth.twoFactor.recoveryCode') : t('auth.twoFactor.code')}>
+        {(control) => (
+          <input
+            {...control}
+            // biome-ignore lint/a11y/noAutofocus: the one field of this step, reached by the user's own action
+            autoFocus
+            autoComplete="one-time-code"
+            inputMode={recovery ? 'text' : 'numeric'}
+            maxLength={recovery ? 64 : 8}
+            required
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+        )}
+      </Field>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? t('auth.working') : t('auth.twoFactor.verify')}
+      </button>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          setRecovery(!recovery);
+          setCode('');
+        }}
+      >
+        {recovery ? t('auth.twoFactor.useApp') : t('auth.twoFactor.useRecovery')}
+      </button>
+    </form>
+  );
+}
+
 export function SignInPage() {
   const { t } = useTranslation();
+  const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, error, busy } = useAuthSubmit(() => api.signIn({ email: email.trim(), password }));
+  const [secondFactor, setSecondFactor] = useState(false);
+  const [sso, setSso] = useState<SsoPublicView | null>(null);
+  useEffect(() => {
+    api
+      .sso()
+      .then(setSso)
+      .catch(() => setSso(null));
+  }, []);
+  const ssoError = new URLSearchParams(location.search).get('error');
+  const { submit, error, busy } = useAuthSubmit(async () => {
+    const answer = (await api.signIn({ email: email.trim(), password })) as { twoFactorRedirect?: boolean } | null;
+    if (answer?.twoFactorRedirect) {
+      setSecondFactor(true);
+      return 'second-factor';
+    }
+    return 'signed-in';
+  });
+  if (secondFactor) {
+    return (
+      <AuthFrame title={t('auth.twoFactor.title')}>
+        <SecondFactorForm />
+      </AuthFrame>
+    );
+  }
   return (
     <AuthFrame title={t('auth.signInTitle')}>
+      {ssoError && <Notice kind="error">{ssoErrorText(t, ssoError.slice(0, 100))}</Notice>}
+      {sso?.enabled && <SsoButton sso={sso} />}
+      {sso?.enabled && <p className="auth-divider">{sso.ssoOnly ? t('auth.sso.adminOnly') : t('auth.sso.or')}</p>}
       <form onSubmit={submit} className="form-stack" noValidate>
         {error && <Notice kind="error">{error}</Notice>}
         <Field label={t('auth.email')}>
@@ -107,9 +226,10 @@ export function SignUpPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, error, busy } = useAuthSubmit(() =>
-    api.signUp({ name: name.trim() || email.split('@')[0] || email, email: email.trim(), password }),
-  );
+  const { submit, error, busy } = useAuthSubmit(async () => {
+    await api.signUp({ name: name.trim() || email.split('@')[0] || email, email: email.trim(), password });
+    return 'signed-in';
+  });
   return (
     <AuthFrame title={t('auth.signUpTitle')}>
       <form onSubmit={submit} className="form-stack" noValidate>

@@ -1,4 +1,4 @@
-// "Mon profil" / "My profile": the account, the subscription (#billing), the personal keys, the global keys (the admin's
+// "Mon profil" / "My profile": the account, two-factor, the subscription (#billing), the personal keys, the global keys (the admin's
 // section, or their status for everyone else) and the access tokens.
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
@@ -11,6 +11,7 @@ import { GlobalKeysAdmin } from '../keys/global-keys-admin.tsx';
 import { GlobalKeysStatus } from '../keys/global-keys-status.tsx';
 import { PersonalKeys } from '../keys/personal-keys.tsx';
 import { useSession } from '../session.tsx';
+import { TwoFactorSection } from '../sso/two-factor-section.tsx';
 
 export function ProfilePage() {
   const { t } = useTranslation();
@@ -40,6 +41,7 @@ export function ProfilePage() {
           </div>
         </dl>
       </section>
+      <TwoFactorSection required={user.twoFactorRequired} />
       <BillingSection catalog={catalog} />
       {error !== null && <Notice kind="error">{errorMessage(t, error)}</Notice>}
       {!catalog && error === null && <p role="status">{t('app.loading')}</p>}

@@ -1,7 +1,7 @@
 // better-auth's tables (core + admin plugin), written from the schema its Drizzle generator emits
 // for these options, with time zones on timestamps. Only the auth module reads or writes them
 // directly; other modules ask the auth module's service functions.
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const timestampTz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -20,6 +20,8 @@ export const user = pgTable('user', {
   banned: boolean('banned').default(false),
   banReason: text('ban_reason'),
   banExpires: timestampTz('ban_expires'),
+  /** better-auth's two-factor plugin. */
+  twoFactorEnabled: boolean('two_factor_enabled').default(false),
 });
 
 export const session = pgTable(
@@ -81,3 +83,40 @@ export const verification = pgTable(
   },
   (table) => [index('verification_identifier_idx').on(table.identifier)],
 );
+
+/** better-auth's two-factor plugin table (its secret and backup codes are encrypted by better-auth). */
+export const twoFactor = pgTable(
+  'two_factor',
+  {
+    id: text('id').primaryKey(),
+    secret: text('secret').notNull(),
+    backupCodes: text('backup_codes').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    verified: boolean('verified').default(true),
+    failedVerificationCount: integer('failed_verification_count').default(0),
+    lockedUntil: timestampTz('locked_until'),
+  },
+  (table) => [index('two_factor_secret_idx').on(table.secret), index('two_factor_user_id_idx').on(table.userId)],
+);
+
+/**
+ * WeBox's own, not better-auth's: the single sign-on and two-factor settings (one row), read by the
+ * auth module only (auth/sso-settings.ts). better-auth's adapter ignores it.
+ */
+export const authSettings = pgTable('auth_settings', {
+  /** Always 1: the table holds one row. */
+  id: integer('id').primaryKey().default(1),
+  oidcIssuer: text('oidc_issuer'),
+  oidcClientId: text('oidc_client_id'),
+  /** Sealed with the vault's AES-256-GCM (crypto.ts), never in clear. */
+  oidcClientSecretSealed: text('oidc_client_secret_sealed'),
+  oidcName: text('oidc_name'),
+  /** Password sign-in and sign-up refused, except for the first admin. */
+  ssoOnly: boolean('sso_only').default(false).notNull(),
+  /** Admins without two-factor are held to setting it up before any admin route. */
+  requireAdminTwoFactor: boolean('require_admin_two_factor').default(false).notNull(),
+  updatedBy: text('updated_by'),
+  updatedAt: timestampTz('updated_at').defaultNow().notNull(),
+});
