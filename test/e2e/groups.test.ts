@@ -9,7 +9,7 @@ import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
+import { chooseModel, launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
 
 /** One cent, each member's budget per day. */
@@ -87,7 +87,7 @@ describe('groups', () => {
 
     // Camille's message cannot fit the group's budget: refused in words, before the provider.
     await student.goto(`${server.baseUrl}/`);
-    await student.getByLabel(fr.chat.model).selectOption('openai::gpt-4.1');
+    await chooseModel(student, fr.chat.model, 'openai', 'gpt-4.1');
     const callsBefore = server.fakes.byProvider.openai.requests.length;
     await student.getByLabel(fr.chat.messageLabel).fill('Bonjour, pouvez-vous m’aider ?');
     await student.getByRole('button', { name: fr.chat.send }).click();

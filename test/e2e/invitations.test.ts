@@ -176,7 +176,9 @@ for (const language of ['fr', 'en'] as const) {
       await dark.getByLabel(t.auth.password).fill(PASSWORD);
       await dark.getByRole('button', { name: t.auth.signIn }).click();
       await dark.getByRole('link', { name: t.nav.admin }).click();
-      await dark.getByLabel(t.accounts.adminResetUser).selectOption({ label: `Prénom1 Nom1 (${students[0]?.email})` });
+      await dark
+        .getByLabel(t.accounts.adminResetUser, { exact: true })
+        .selectOption({ label: `Prénom1 Nom1 (${students[0]?.email})` });
       await dark.getByRole('button', { name: t.accounts.adminResetSendLink }).click();
       await dark.getByTestId('password-reset-result').filter({ hasText: t.accounts.adminResetEmailed }).waitFor();
       await smtp.waitFor(students[0]?.email ?? '');
