@@ -79,4 +79,32 @@ describe("a group's models on the global keys", () => {
     expect((await admin.delete(`/api/admin/groups/${group.id}/members/${student.id}`)).statusCode).toBe(204);
     expect((await v1(test, student.token, ask('openai/gpt-4.1'))).statusCode).toBe(200);
   });
+
+  it('costs no query per call once warm, for a user in a group and for one in none', async () => {
+    const group = (await admin.post('/api/admin/groups', { name: `4e A ${Date.now()}`, models: null })).json() as {
+      id: string;
+    };
+    const grouped = await member(test);
+    const alone = await member(test);
+    await admin.put(`/api/admin/groups/${group.id}/members/${grouped.id}`, {});
+    const db = test.app.database.db;
+    const select = db.select.bind(db);
+    let selects = 0;
+    db.select = ((...args: Parameters<typeof select>) => {
+      selects += 1;
+      return select(...args);
+    }) as typeof db.select;
+    try {
+      for (const who of [grouped, alone]) {
+        await test.app.groups.budgetsOf(who.id);
+        const warm = selects;
+        await test.app.groups.modelsOf(who.id);
+        await test.app.groups.budgetsOf(who.id);
+        // A user in no group is remembered as such: before, each of their calls read the tables.
+        expect(selects).toBe(warm);
+      }
+    } finally {
+      db.select = select;
+    }
+  });
 });

@@ -111,7 +111,11 @@ export function createGroupService(options: {
     return { ...row, role: row.role === 'admin' ? 'admin' : 'member', budgets: row.budgets ?? null };
   }
 
-  const membershipOf = (userId: string) => memberships.peek(userId) ?? memberships.load(userId);
+  // A user in no group is cached as null: only undefined (not cached) reads the database.
+  const membershipOf = (userId: string) => {
+    const cached = memberships.peek(userId);
+    return cached === undefined ? memberships.load(userId) : Promise.resolve(cached);
+  };
   const groupChanged = (groupId: string) => bus.publish(GROUP_CHANNEL, `g:${groupId}`);
   const memberChanged = (userId: string) => bus.publish(GROUP_CHANNEL, `u:${userId}`);
 
