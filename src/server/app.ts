@@ -62,6 +62,9 @@ export interface BuildOptions {
   webRoot?: string;
 }
 
+/** Believe X-Forwarded-For for the nearest `hops` proxies: hop 0 is the socket's peer. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
@@ -73,6 +76,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     ...serverTimeouts(config),
+    // request.ip is the client behind the reverse proxies named by WEBOX_TRUST_PROXY, and the
+    // socket's peer otherwise: per-address limits count it (never a header the client chose).
+    // A hop count becomes proxy-addr's own rule for it (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // During a graceful stop our own hook answers (drain.ts): /readyz in its shape, the rest as
     // WeBox's errors, where Fastify's would send its own body.
     return503OnClosing: false,

@@ -66,3 +66,23 @@ describe('billing configuration', () => {
     expect(text).not.toContain(WEBHOOK_SECRET);
   });
 });
+
+describe('WEBOX_TRUST_PROXY', () => {
+  it('trusts nobody by default, a hop count, or the proxies named', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    expect(parseConfig({ WEBOX_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseConfig({ WEBOX_TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ,fd00::/8,loopback' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it.each(['true', '0', '11', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/1', 'proxy.example.org', '127.0.0.1,'])(
+    'refuses %j with a message naming the variable',
+    (value) => {
+      expect(() => parseConfig({ WEBOX_TRUST_PROXY: value })).toThrow(/WEBOX_TRUST_PROXY/);
+    },
+  );
+});

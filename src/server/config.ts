@@ -1,6 +1,7 @@
 // The only reader of process.env. The environment is parsed once at boot into a frozen, typed
 // Config that is passed to buildApp(); nothing else looks at process.env, so tests can build as
 // many differently configured apps as they like in one process.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { baseUrlVariable, type ProviderId, providers } from './providers/registry.ts';
@@ -38,9 +39,48 @@ const urlWithoutTrailingSlash = (fallback: string) =>
     .default(fallback)
     .transform((value) => value.replace(/\/+$/, ''));
 
+// proxy-addr's names for address ranges (Fastify's trustProxy understands them).
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's range names. */
+function isProxyAddress(value: string) {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * WEBOX_TRUST_PROXY: whose X-Forwarded-For WeBox believes, so that per-address limits (sign-up,
+ * sign-in, password resets) count the real client behind a reverse proxy instead of the proxy.
+ * Unset: nobody's (the socket's peer is the client). A hop count (`1`: the nearest proxy), or the
+ * proxies' addresses and ranges. `true` is refused on purpose: it would let any client that can
+ * reach WeBox directly choose its own address, and so its own rate-limit bucket.
+ */
+const trustProxySchema = optionalString.transform((value, context): number | string[] | false => {
+  if (value === undefined) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+  } else {
+    const addresses = value.split(',').map((item) => item.trim());
+    if (addresses.every(isProxyAddress)) return addresses;
+  }
+  context.addIssue({
+    code: 'custom',
+    message:
+      "WEBOX_TRUST_PROXY must be a hop count from 1 to 10, or the reverse proxy's addresses or ranges, comma-separated (127.0.0.1, 10.0.0.0/8, loopback)",
+  });
+  return z.NEVER;
+});
+
 export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  WEBOX_TRUST_PROXY: trustProxySchema,
   WEBOX_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   WEBOX_REQUEST_TIMEOUT_MS: positiveInt(60_000),
   WEBOX_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
@@ -188,6 +228,8 @@ export function parseConfig(environment: Record<string, string | undefined>) {
   return Object.freeze({
     port: env.PORT,
     host: env.HOST,
+    /** Fastify's trustProxy: false, a hop count, or the reverse proxies' addresses. */
+    trustProxy: env.WEBOX_TRUST_PROXY,
     /** How long a client may take to send a request's headers, and the whole request (not the answer). */
     headersTimeoutMs: env.WEBOX_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.WEBOX_REQUEST_TIMEOUT_MS,
