@@ -3,6 +3,8 @@
 // (own > group > plan > default) on /api/limits, in Admin › Users and in real admission, and the
 // model list the model policy reads (app.groups.modelsOf), dropped on every change.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction } from '../src/server/db/after-commit.ts';
+import { GROUP_CHANNEL } from '../src/server/groups/group-service.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
@@ -325,5 +327,49 @@ describe('the model list the model policy reads', () => {
     await admin.delete(`/api/admin/groups/${group.id}`);
     expect(await test.app.groups.modelsOf(user.id)).toBeNull();
     expect(await test.app.groups.budgetsOf(user.id)).toBeNull();
+  });
+});
+
+describe("the group service's writes in a caller's transaction", () => {
+  it('announce a change once the transaction has committed, and nothing (and no member) when it rolls back', async () => {
+    const heard: string[] = [];
+    test.app.bus.subscribe(GROUP_CHANNEL, (message) => heard.push(message));
+    const { db } = test.app.database;
+    const user = await member(test);
+    const group = await createGroup({ models: ['openai/gpt-4.1-mini'] });
+    // Cached: in no group.
+    expect(await test.app.groups.modelsOf(user.id)).toBeNull();
+
+    await expect(
+      inTransaction(db, async (scope) => {
+        await test.app.groups.setMember(group.id, user.id, 'member', scope);
+        throw new Error('the account could not be made');
+      }),
+    ).rejects.toThrow('the account could not be made');
+    expect(heard).toEqual([]);
+    expect((await admin.get(`/api/admin/groups/${group.id}`)).json().members).toEqual([]);
+    expect(await test.app.groups.membershipsByUser([user.id])).toEqual(new Map());
+    expect(await test.app.groups.modelsOf(user.id)).toBeNull();
+
+    // An account that does not exist: 404, and the transaction rolls back.
+    await expect(
+      inTransaction(db, (scope) => test.app.groups.setMember(group.id, 'no-such-account', 'member', scope)),
+    ).rejects.toMatchObject({ statusCode: 404 });
+    expect(heard).toEqual([]);
+
+    await inTransaction(db, async (scope) => {
+      await test.app.groups.setMember(group.id, user.id, 'member', scope);
+      expect(heard).toEqual([]);
+    });
+    expect(heard).toEqual([`u:${user.id}`]);
+    expect(await test.app.groups.modelsOf(user.id)).toEqual(['openai/gpt-4.1-mini']);
+
+    await inTransaction(db, async (scope) => {
+      await test.app.groups.update(group.id, { models: ['openai/gpt-4.1'] }, scope);
+      await test.app.groups.removeMember(group.id, user.id, undefined, scope);
+      expect(heard).toEqual([`u:${user.id}`]);
+    });
+    expect(heard).toEqual([`u:${user.id}`, `g:${group.id}`, `u:${user.id}`]);
+    expect(await test.app.groups.modelsOf(user.id)).toBeNull();
   });
 });

@@ -2,11 +2,15 @@
 // admins, and what the group sets on the global keys (a budget, a model list). The completion
 // path asks, on every call on the global keys, which group a user is in: each user's membership
 // is cached in memory and dropped on every change, on every instance, through the change bus
-// (a read that overlaps a change is never kept: the cached map's generation guard).
+// (a read that overlaps a change is never kept: the cached map's generation guard). Each write
+// takes an optional CommitScope: another module's transaction (an accepted invitation joins its
+// group in the transaction that records the acceptance), in which it writes, and after whose
+// commit it announces the change.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { GroupRole, GroupView } from '../../shared/groups.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
+import type { CommitScope } from '../db/after-commit.ts';
 import type { Database } from '../db/client.ts';
 import { userGroup, userGroupMember } from '../db/schema/groups.ts';
 import { commonErrors } from '../errors.ts';
@@ -51,9 +55,12 @@ function checkModels(models: readonly string[] | null | undefined): string[] | n
   return [...new Set(models)];
 }
 
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string } | undefined)?.code === '23505' ||
-  (error as { cause?: { code?: string } } | undefined)?.cause?.code === '23505';
+const hasCode = (error: unknown, code: string) =>
+  (error as { code?: string } | undefined)?.code === code ||
+  (error as { cause?: { code?: string } } | undefined)?.cause?.code === code;
+const isUniqueViolation = (error: unknown) => hasCode(error, '23505');
+/** A member row naming an account that does not exist (or no longer does). */
+const isForeignKeyViolation = (error: unknown) => hasCode(error, '23503');
 
 function toView(row: GroupRow, memberCount: number): GroupView {
   return {
@@ -116,22 +123,28 @@ export function createGroupService(options: {
     const cached = memberships.peek(userId);
     return cached === undefined ? memberships.load(userId) : Promise.resolve(cached);
   };
-  const groupChanged = (groupId: string) => bus.publish(GROUP_CHANNEL, `g:${groupId}`);
-  const memberChanged = (userId: string) => bus.publish(GROUP_CHANNEL, `u:${userId}`);
+  /** Announces a change now, or, in a caller's transaction, once that has committed. */
+  async function announce(scope: CommitScope | undefined, message: string) {
+    const publish = () => bus.publish(GROUP_CHANNEL, message);
+    if (scope) scope.afterCommit(publish);
+    else await publish();
+  }
+  const groupChanged = (groupId: string, scope?: CommitScope) => announce(scope, `g:${groupId}`);
+  const memberChanged = (userId: string, scope?: CommitScope) => announce(scope, `u:${userId}`);
 
-  async function findRow(id: string): Promise<GroupRow | undefined> {
+  async function findRow(id: string, on: Database = db): Promise<GroupRow | undefined> {
     if (!UUID.test(id)) return undefined;
-    const [row] = await db.select().from(userGroup).where(eq(userGroup.id, id));
+    const [row] = await on.select().from(userGroup).where(eq(userGroup.id, id));
     return row;
   }
 
-  async function memberCount(id: string) {
-    const [row] = await db.select({ members: count() }).from(userGroupMember).where(eq(userGroupMember.groupId, id));
+  async function memberCount(id: string, on: Database = db) {
+    const [row] = await on.select({ members: count() }).from(userGroupMember).where(eq(userGroupMember.groupId, id));
     return row?.members ?? 0;
   }
 
-  async function requireGroup(id: string): Promise<GroupRow> {
-    const row = await findRow(id);
+  async function requireGroup(id: string, on: Database = db): Promise<GroupRow> {
+    const row = await findRow(id, on);
     if (!row) throw commonErrors.notFound('The group');
     return row;
   }
@@ -167,19 +180,22 @@ export function createGroupService(options: {
       return toView(row, await memberCount(id));
     },
 
-    /** Names of these groups (those that no longer exist are left out). */
+    /** Whether a group has this id. */
+    async exists(id: string): Promise<boolean> {
+      return (await findRow(id)) !== undefined;
+    },
+
+    /** Every group's name by its id. */
     async names(): Promise<Map<string, string>> {
       const rows = await db.select({ id: userGroup.id, name: userGroup.name }).from(userGroup);
       return new Map(rows.map((row) => [row.id, row.name]));
     },
 
-    async create(input: {
-      name: string;
-      description?: string;
-      budgets?: BudgetLimits | null;
-      models?: string[] | null;
-    }): Promise<GroupView> {
-      const [row] = await db
+    async create(
+      input: { name: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
+      scope?: CommitScope,
+    ): Promise<GroupView> {
+      const [row] = await (scope?.tx ?? db)
         .insert(userGroup)
         .values({
           name: input.name,
@@ -196,12 +212,14 @@ export function createGroupService(options: {
     async update(
       id: string,
       change: { name?: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
+      scope?: CommitScope,
     ): Promise<GroupView> {
-      await requireGroup(id);
+      const on = scope?.tx ?? db;
+      await requireGroup(id, on);
       const models = checkModels(change.models);
       let row: GroupRow | undefined;
       try {
-        [row] = await db
+        [row] = await on
           .update(userGroup)
           .set({
             ...(change.name === undefined ? {} : { name: change.name }),
@@ -217,16 +235,16 @@ export function createGroupService(options: {
         throw error;
       }
       if (!row) throw commonErrors.notFound('The group');
-      await groupChanged(id);
-      return toView(row, await memberCount(id));
+      await groupChanged(id, scope);
+      return toView(row, await memberCount(id, on));
     },
 
     /** Deletes the group; its members stay, in no group. */
-    async remove(id: string): Promise<void> {
-      const row = await findRow(id);
-      if (!row) throw commonErrors.notFound('The group');
-      await db.delete(userGroup).where(eq(userGroup.id, id));
-      await groupChanged(id);
+    async remove(id: string, scope?: CommitScope): Promise<void> {
+      const on = scope?.tx ?? db;
+      await requireGroup(id, on);
+      await on.delete(userGroup).where(eq(userGroup.id, id));
+      await groupChanged(id, scope);
     },
 
     /** Members of a group, oldest first. */
@@ -270,38 +288,46 @@ export function createGroupService(options: {
      * Puts the user in the group with this role: adds them, moves them from another group (a user
      * is in one group at most), or changes their role. Unknown group or user: 404.
      */
-    async setMember(groupId: string, userId: string, role: GroupRole): Promise<void> {
-      await requireGroup(groupId);
-      if (!(await userExists(userId))) throw commonErrors.notFound('The user');
+    async setMember(groupId: string, userId: string, role: GroupRole, scope?: CommitScope): Promise<void> {
+      const on = scope?.tx ?? db;
+      await requireGroup(groupId, on);
+      // In a caller's transaction the account may be new (not yet visible to the users module's
+      // connection): the member row's foreign key says whether it exists.
+      if (!scope && !(await userExists(userId))) throw commonErrors.notFound('The user');
       const values = { groupId, role, addedAt: new Date() };
-      await db
-        .insert(userGroupMember)
-        .values({ userId, ...values })
-        .onConflictDoUpdate({ target: userGroupMember.userId, set: values });
-      await memberChanged(userId);
+      try {
+        await on
+          .insert(userGroupMember)
+          .values({ userId, ...values })
+          .onConflictDoUpdate({ target: userGroupMember.userId, set: values });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw commonErrors.notFound('The user');
+        throw error;
+      }
+      await memberChanged(userId, scope);
     },
 
     /** Adds the user only if they are in no group yet; false when they are in one. */
-    async addIfUngrouped(groupId: string, userId: string): Promise<boolean> {
-      const inserted = await db
+    async addIfUngrouped(groupId: string, userId: string, scope?: CommitScope): Promise<boolean> {
+      const inserted = await (scope?.tx ?? db)
         .insert(userGroupMember)
         .values({ userId, groupId, role: 'member' })
         .onConflictDoNothing({ target: userGroupMember.userId })
         .returning({ userId: userGroupMember.userId });
-      if (inserted.length > 0) await memberChanged(userId);
+      if (inserted.length > 0) await memberChanged(userId, scope);
       return inserted.length > 0;
     },
 
-    /** Takes the user out of this group; 404 when they are not in it. */
-    async removeMember(groupId: string, userId: string, onlyRole?: GroupRole): Promise<void> {
+    /** Takes the user out of this group (only if they have `onlyRole`, when given); 404 when they are not in it. */
+    async removeMember(groupId: string, userId: string, onlyRole?: GroupRole, scope?: CommitScope): Promise<void> {
       const conditions = [eq(userGroupMember.userId, userId), eq(userGroupMember.groupId, groupId)];
       if (onlyRole) conditions.push(eq(userGroupMember.role, onlyRole));
-      const removed = await db
+      const removed = await (scope?.tx ?? db)
         .delete(userGroupMember)
         .where(and(...conditions))
         .returning({ userId: userGroupMember.userId });
       if (removed.length === 0) throw commonErrors.notFound('The member');
-      await memberChanged(userId);
+      await memberChanged(userId, scope);
     },
   };
 }

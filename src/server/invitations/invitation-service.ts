@@ -6,10 +6,11 @@ import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { ClassListError, CreatedInvitation, InvitationView } from '../../shared/invitations.ts';
 import type { Auth } from '../auth/auth-instance.ts';
 import type { Config } from '../config.ts';
+import { inTransaction } from '../db/after-commit.ts';
 import type { Database } from '../db/client.ts';
 import { invitation } from '../db/schema/invitations.ts';
 import { commonErrors } from '../errors.ts';
-import type { GroupDirectory } from '../groups/group-directory.ts';
+import type { GroupService } from '../groups/group-service.ts';
 import type { MailLocale } from '../mail/mail-locale.ts';
 import { invitationMail } from '../mail/mail-templates.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -67,7 +68,7 @@ export function createInvitationService(options: {
   auth: Auth;
   config: Config;
   users: UserService;
-  groups: GroupDirectory;
+  groups: Pick<GroupService, 'exists' | 'names' | 'setMember'>;
   mailer: Mailer | null;
   log: MailLogger;
 }) {
@@ -154,7 +155,7 @@ export function createInvitationService(options: {
 
   async function checkGroup(groupId: string | null | undefined) {
     if (!groupId) return null;
-    if (!(await groups.existing([groupId])).has(groupId)) throw commonErrors.notFound('The group');
+    if (!(await groups.exists(groupId))) throw commonErrors.notFound('The group');
     return groupId;
   }
 
@@ -180,10 +181,9 @@ export function createInvitationService(options: {
       const defaultGroup = await checkGroup(settings.groupId);
       const { rows, errors } = await parseClassList(csv);
       const problems: ClassListError[] = [...errors];
-      const [taken, groupIds] = await Promise.all([
-        users.existingEmails(rows.map((row) => row.email)),
-        groups.idsByName(),
-      ]);
+      const [taken, names] = await Promise.all([users.existingEmails(rows.map((row) => row.email)), groups.names()]);
+      // Group names are unique; a class list may spell them in another case.
+      const groupIds = new Map([...names].map(([id, name]) => [name.trim().toLowerCase(), id]));
       const invitees: Invitee[] = [];
       for (const row of rows) {
         if (taken.has(row.email)) problems.push({ line: row.line, field: 'email', reason: 'has_account' });
@@ -260,9 +260,11 @@ export function createInvitationService(options: {
         await db.update(invitation).set({ acceptedAt: null }).where(eq(invitation.id, claimed.id));
         throw error;
       }
-      await db.transaction(async (tx) => {
-        await tx.update(invitation).set({ acceptedUserId: userId }).where(eq(invitation.id, claimed.id));
-        if (claimed.groupId) await groups.addMember(tx, userId, claimed.groupId);
+      // The group's limits apply from the account's first call, on every instance: the membership is
+      // announced once this transaction has committed.
+      await inTransaction(db, async (scope) => {
+        await scope.tx.update(invitation).set({ acceptedUserId: userId }).where(eq(invitation.id, claimed.id));
+        if (claimed.groupId) await groups.setMember(claimed.groupId, userId, 'member', scope);
       });
       const response = await auth.api.signInEmail({
         body: { email: claimed.email, password: input.password },

@@ -1,7 +1,6 @@
 // Invitations, class lists, password resets and the sign-up settings (docs/accounts-api.md). The
 // mailer lives here too: these are the only e-mails WeBox sends so far.
 import fastifyPlugin from 'fastify-plugin';
-import { createGroupDirectory } from '../groups/group-directory.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { type AccountSettings, createAccountSettings } from './account-settings.ts';
 import { createInvitationService, type InvitationService } from './invitation-service.ts';
@@ -33,7 +32,7 @@ export const invitationsPlugin = fastifyPlugin(
         auth: app.auth,
         config: app.config,
         users: app.users,
-        groups: createGroupDirectory(app.database.db),
+        groups: app.groups,
         mailer,
         log,
       }),
@@ -41,5 +40,5 @@ export const invitationsPlugin = fastifyPlugin(
     app.authHooks.signupsPerAddressPerMinute = settings.signupsPerAddressPerMinute;
     app.authHooks.sendResetPassword = passwordReset.sendSelfService;
   },
-  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users'] },
+  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups'] },
 );
