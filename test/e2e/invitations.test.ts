@@ -1,7 +1,7 @@
 // Accounts in a real browser, in French and in English, with e-mail read from an SMTP server
-// started here: an invitation accepted, a class list of 30 imported (one with an error first,
+// started here: an invitation into a group accepted (the account is then in the group), a class list of 30 imported (one with an error first,
 // nothing imported) and a few of its students' first sign-ins through their links, a forgotten
-// password reset by e-mail. Pages in light and dark are saved as screenshots.
+// password reset by e-mail, and the admin's reset from the account's row in Admin › Users. Pages in light and dark are saved as screenshots.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
@@ -80,19 +80,27 @@ for (const language of ['fr', 'en'] as const) {
       await admin.getByLabel(t.auth.email).fill(`admin-${language}@example.com`);
       await admin.getByLabel(t.auth.password).fill(PASSWORD);
       await admin.getByRole('button', { name: t.auth.signUp }).click();
+      await admin.getByRole('link', { name: t.nav.adminInvitations }).waitFor();
+      const group = await admin.request.post(`${server.baseUrl}/api/admin/groups`, {
+        headers: { origin: server.baseUrl },
+        data: { name: '3e B' },
+      });
+      expect(group.status()).toBe(201);
       await admin.getByRole('link', { name: t.nav.adminInvitations }).click();
       await admin.getByRole('heading', { name: t.accounts.invitationsTitle, level: 1 }).waitFor();
       await admin.getByText(t.accounts.invitationsIntroEmail).waitFor();
 
-      // 1. One invitation, e-mailed in the admin's language, accepted in dark mode.
+      // 1. One invitation into the group, e-mailed in the admin's language, accepted in dark mode.
       const inviteeEmail = `lea-${language}@example.com`;
       await admin.getByLabel(t.accounts.inviteEmails).fill(inviteeEmail);
+      await admin.getByLabel(t.accounts.inviteGroup).selectOption({ label: '3e B' });
+      expect(await admin.getByRole('switch', { name: t.accounts.sendEmail }).isChecked()).toBe(true);
       await admin.getByRole('button', { name: t.accounts.inviteSubmit, exact: true }).click();
       await admin
         .getByRole('status')
         .filter({ hasText: t.accounts.invited_one.replace('{{count}}', '1') })
         .waitFor();
-      await admin.getByTestId('invitation-row').filter({ hasText: inviteeEmail }).waitFor();
+      await admin.getByTestId('invitation-row').filter({ hasText: inviteeEmail }).filter({ hasText: '3e B' }).waitFor();
       await shot(admin, '01-invitations');
       const { page: invitee, message } = await acceptFromMail(inviteeEmail, 'Léa Dupont', 'dark');
       expect(message.subject).toBe(
@@ -101,6 +109,11 @@ for (const language of ['fr', 'en'] as const) {
       await shot(invitee, '02-invitation-dark');
       await invitee.getByRole('button', { name: t.accounts.invitationSubmit }).click();
       await invitee.getByRole('heading', { name: t.chat.emptyTitle }).waitFor();
+      // The account is in the group (and Admin › Users says so, below).
+      const { id: groupId } = (await group.json()) as { id: string };
+      const detail = await admin.request.get(`${server.baseUrl}/api/admin/groups/${groupId}`);
+      const members = ((await detail.json()) as { members: Array<{ email: string; role: string }> }).members;
+      expect(members).toEqual([expect.objectContaining({ email: inviteeEmail, role: 'member' })]);
 
       // 2. A class list with one bad line: the error is named, nothing is imported.
       const students = Array.from({ length: 30 }, (_, index) => ({
@@ -130,7 +143,7 @@ for (const language of ['fr', 'en'] as const) {
         .getByRole('status')
         .filter({ hasText: t.accounts.invited_other.replace('{{count}}', '30') })
         .waitFor();
-      await expect.poll(() => admin.getByTestId('invitation-row').count()).toBe(31);
+      await expect.poll(() => admin.getByTestId('invitation-row').count(), { timeout: 30_000 }).toBe(31);
 
       // 4. A few first sign-ins through their links, the name offered from the list.
       for (const student of students.slice(0, 3)) {
@@ -140,9 +153,9 @@ for (const language of ['fr', 'en'] as const) {
         await page.getByRole('heading', { name: t.chat.emptyTitle }).waitFor();
       }
       await admin.reload();
-      await expect
-        .poll(() => admin.getByTestId('invitation-row').filter({ hasText: t.accounts.statuses.accepted }).count())
-        .toBe(4);
+      const accepted = admin.getByTestId('invitation-row').filter({ hasText: t.accounts.statuses.accepted });
+      await accepted.first().waitFor();
+      await expect.poll(() => accepted.count(), { timeout: 30_000 }).toBe(4);
 
       // 5. Léa forgets her password: the e-mailed link sets a new one.
       const forgetful = await newPage();
@@ -176,11 +189,16 @@ for (const language of ['fr', 'en'] as const) {
       await dark.getByLabel(t.auth.password).fill(PASSWORD);
       await dark.getByRole('button', { name: t.auth.signIn }).click();
       await dark.getByRole('link', { name: t.nav.admin }).click();
+      await dark.getByTestId('user-row').filter({ hasText: inviteeEmail }).getByText('3e B', { exact: true }).waitFor();
       await dark
-        .getByLabel(t.accounts.adminResetUser, { exact: true })
-        .selectOption({ label: `Prénom1 Nom1 (${students[0]?.email})` });
-      await dark.getByRole('button', { name: t.accounts.adminResetSendLink }).click();
-      await dark.getByTestId('password-reset-result').filter({ hasText: t.accounts.adminResetEmailed }).waitFor();
+        .getByTestId('user-row')
+        .filter({ hasText: students[0]?.email ?? '' })
+        .getByRole('button', { name: t.admin.resetPasswordFor.replace('{{name}}', 'Prénom1 Nom1') })
+        .click();
+      const resetPanel = dark.getByTestId('password-reset-panel');
+      await resetPanel.getByText(t.accounts.adminResetByEmail.replace('{{email}}', students[0]?.email ?? '')).waitFor();
+      await resetPanel.getByRole('button', { name: t.accounts.adminResetSendLink }).click();
+      await resetPanel.getByTestId('password-reset-result').filter({ hasText: t.accounts.adminResetEmailed }).waitFor();
       await smtp.waitFor(students[0]?.email ?? '');
       await shot(dark, '06-admin-reset-dark');
     });

@@ -183,6 +183,7 @@ export const api = {
   invite: (body: {
     emails: string[];
     role?: 'admin' | 'user';
+    groupId?: string | null;
     expiresInDays?: number;
     sendEmail?: boolean;
     locale?: 'fr' | 'en';

@@ -122,7 +122,7 @@ describe('AdminInvitationsPage', () => {
       },
     });
     renderWithApp(<AdminInvitationsPage />, { language: 'fr' });
-    await screen.findByText(/L’envoi d’e-mails n’est pas configuré/);
+    await screen.findByText(/L’envoi d’e-mails n’est pas configuré : après une invitation/);
     await userEvent.type(screen.getByLabelText('Adresses e-mail'), 'a@example.org');
     await userEvent.click(screen.getByRole('button', { name: 'Inviter' }));
     expect(await screen.findByText(`http://localhost/invitation#${TOKEN}`)).toBeTruthy();
@@ -133,5 +133,87 @@ describe('AdminInvitationsPage', () => {
     expect((await screen.findByTestId('class-list-errors')).textContent).toBe(
       'Ligne 3, colonne email : adresse e-mail non valide',
     );
+  });
+});
+
+describe('AdminInvitationsPage: group and e-mail', () => {
+  const group = {
+    id: '0b7c6a52-4a7e-4b8e-9a43-6f2b1a3c9d10',
+    name: '3e B',
+    description: '',
+    budgets: null,
+    models: null,
+    memberCount: 0,
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt: '2026-12-01T10:00:00.000Z',
+  };
+  const pending = {
+    id: 'i1',
+    email: 'a@example.org',
+    role: 'user',
+    groupId: group.id,
+    locale: 'en',
+    status: 'pending',
+    expiresAt: '2026-12-08T10:00:00.000Z',
+    createdAt: '2026-12-01T10:00:00.000Z',
+    acceptedAt: null,
+    emailSentAt: null,
+  };
+  const routes = (emailEnabled: boolean) => ({
+    'GET /api/admin/invitations': () => ({ body: { invitations: [pending] } }),
+    'GET /api/admin/account-settings': () => ({ body: { signupsPerAddressPerMinute: 10, emailEnabled } }),
+    'GET /api/admin/groups': () => ({ body: { groups: [group] } }),
+    'POST /api/admin/invitations': () => ({
+      status: 201,
+      body: { invitations: [{ ...pending, url: null, emailed: emailEnabled }] },
+    }),
+  });
+
+  it('invites into the chosen group, and not by e-mail when the switch is turned off', async () => {
+    const { calls } = mockFetch(routes(true));
+    renderWithApp(<AdminInvitationsPage />, { language: 'en' });
+    const row = await screen.findByTestId('invitation-row');
+    expect(row.textContent).toContain('3e B');
+    const send = screen.getByRole('switch', { name: 'Send by e-mail' }) as HTMLInputElement;
+    expect(send.checked).toBe(true);
+    expect(send.disabled).toBe(false);
+    await userEvent.selectOptions(screen.getByLabelText('Into a group (optional)'), '3e B');
+    await userEvent.type(screen.getByLabelText('E-mail addresses'), 'a@example.org b@example.org');
+    await userEvent.click(screen.getByRole('button', { name: 'Invite' }));
+    await vi.waitFor(() => expect(calls.some((call) => call.method === 'POST')).toBe(true));
+    expect(calls.find((call) => call.method === 'POST')?.body).toMatchObject({
+      emails: ['a@example.org', 'b@example.org'],
+      groupId: group.id,
+      sendEmail: true,
+    });
+
+    await userEvent.click(send);
+    expect(send.checked).toBe(false);
+    await userEvent.selectOptions(screen.getByLabelText('Into a group (optional)'), 'No group');
+    await userEvent.type(screen.getByLabelText('E-mail addresses'), 'c@example.org');
+    await userEvent.click(screen.getByRole('button', { name: 'Invite' }));
+    await vi.waitFor(() => expect(calls.filter((call) => call.method === 'POST')).toHaveLength(2));
+    expect(calls.filter((call) => call.method === 'POST')[1]?.body).toMatchObject({
+      emails: ['c@example.org'],
+      groupId: null,
+      sendEmail: false,
+    });
+  });
+
+  it('without SMTP, the switch is off and disabled, and says the link will be shown to pass on', async () => {
+    const { calls } = mockFetch(routes(false));
+    renderWithApp(<AdminInvitationsPage />, { language: 'fr' });
+    await screen.findByTestId('invitation-row');
+    const send = screen.getByRole('switch', { name: 'Envoyer par e-mail' }) as HTMLInputElement;
+    expect(send.checked).toBe(false);
+    expect(send.disabled).toBe(true);
+    const hint = document.getElementById(send.getAttribute('aria-describedby') ?? '');
+    expect(hint?.textContent).toBe(
+      'L’envoi d’e-mails n’est pas configuré sur ce WeBox : le lien s’affichera ici, à transmettre vous-même.',
+    );
+    await userEvent.type(screen.getByLabelText('Adresses e-mail'), 'a@example.org');
+    await userEvent.click(screen.getByRole('button', { name: 'Inviter' }));
+    await vi.waitFor(() => expect(calls.some((call) => call.method === 'POST')).toBe(true));
+    expect(calls.find((call) => call.method === 'POST')?.body).toMatchObject({ groupId: null, sendEmail: false });
   });
 });

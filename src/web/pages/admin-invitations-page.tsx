@@ -1,10 +1,11 @@
-// Admin › Invitations: invite addresses, import a class list (CSV), see the links to pass on when
-// no e-mail carried them (shown once, downloadable as CSV), list and revoke invitations.
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+// Admin › Invitations: invite addresses (optionally into a group, by e-mail or by link), import a
+// class list (CSV), see the links to pass on when no e-mail carried them (shown once, downloadable
+// as CSV), list and revoke invitations.
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
-import type { ClassListError, CreatedInvitation, InvitationView } from '../api/types.ts';
+import type { ClassListError, CreatedInvitation, GroupView, InvitationView } from '../api/types.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -22,11 +23,15 @@ export function AdminInvitationsPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('accounts.invitationsTitle'));
   const locale = i18n.language.startsWith('en') ? 'en' : 'fr';
+  const sendHintId = `${useId()}-send-hint`;
   const [list, setList] = useState<InvitationView[] | null>(null);
   const [emailEnabled, setEmailEnabled] = useState(false);
   const [signupLimit, setSignupLimit] = useState<number | null>(null);
   const [emails, setEmails] = useState('');
   const [role, setRole] = useState<'user' | 'admin'>('user');
+  const [groups, setGroups] = useState<GroupView[]>([]);
+  const [groupId, setGroupId] = useState('');
+  const [sendEmail, setSendEmail] = useState(true);
   const [days, setDays] = useState('7');
   const [csv, setCsv] = useState('');
   const [made, setMade] = useState<CreatedInvitation[]>([]);
@@ -36,8 +41,14 @@ export function AdminInvitationsPage() {
 
   const load = useCallback(async () => {
     try {
-      const [invitations, settings] = await Promise.all([api.invitations(), api.accountSettings()]);
+      const [invitations, settings, groupList] = await Promise.all([
+        api.invitations(),
+        api.accountSettings(),
+        // Without the groups the form still invites, into no group.
+        api.adminGroups().catch(() => ({ groups: [] as GroupView[] })),
+      ]);
       setList(invitations.invitations);
+      setGroups(groupList.groups);
       setEmailEnabled(settings.emailEnabled);
       setSignupLimit(settings.signupsPerAddressPerMinute);
     } catch (error) {
@@ -79,7 +90,8 @@ export function AdminInvitationsPage() {
       .map((email) => email.trim())
       .filter(Boolean);
     if (list.length === 0) return;
-    if (await run(() => api.invite({ emails: list, role, expiresInDays, locale }))) setEmails('');
+    const body = { emails: list, role, groupId: groupId || null, expiresInDays, sendEmail: emailEnabled && sendEmail };
+    if (await run(() => api.invite({ ...body, locale }))) setEmails('');
   };
 
   const importList = async (event: FormEvent) => {
@@ -98,6 +110,7 @@ export function AdminInvitationsPage() {
   };
 
   const withLinks = made.filter((row) => row.url);
+  const groupName = (id: string | null) => (id ? (groups.find((group) => group.id === id)?.name ?? null) : null);
   const date = (iso: string) =>
     new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -171,6 +184,35 @@ export function AdminInvitationsPage() {
               </select>
             )}
           </Field>
+          <Field label={t('accounts.inviteGroup')} hint={t('accounts.inviteGroupHint')}>
+            {(control) => (
+              <select {...control} value={groupId} onChange={(event) => setGroupId(event.target.value)}>
+                <option value="">{t('accounts.noGroup')}</option>
+                {groups.map((group) => (
+                  <option key={group.id} value={group.id}>
+                    {group.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                role="switch"
+                checked={emailEnabled && sendEmail}
+                aria-checked={emailEnabled && sendEmail}
+                disabled={!emailEnabled}
+                aria-describedby={sendHintId}
+                onChange={(event) => setSendEmail(event.target.checked)}
+              />
+              <span>{t('accounts.sendEmail')}</span>
+            </label>
+            <p id={sendHintId} className="field-hint">
+              {emailEnabled ? t('accounts.sendEmailHint') : t('accounts.sendEmailUnavailable')}
+            </p>
+          </div>
           <Field label={t('accounts.expiresInDays')}>
             {(control) => (
               <input
@@ -225,6 +267,11 @@ export function AdminInvitationsPage() {
             empty={t('accounts.listEmpty')}
             columns={[
               { key: 'email', header: t('auth.email'), cell: (row) => row.email },
+              {
+                key: 'group',
+                header: t('accounts.group'),
+                cell: (row) => groupName(row.groupId) ?? <span className="muted">{t('accounts.noGroup')}</span>,
+              },
               { key: 'status', header: t('accounts.status'), cell: (row) => t(`accounts.statuses.${row.status}`) },
               { key: 'expires', header: t('accounts.expires'), cell: (row) => date(row.expiresAt) },
               {

@@ -282,3 +282,64 @@ describe('Admin › Users search, groups and delete', () => {
     expect(calls.some((call) => call.method === 'DELETE' && call.url === '/api/admin/users/u2')).toBe(true);
   });
 });
+
+describe('Admin › Users password reset, from the row', () => {
+  const routes = (emailEnabled: boolean) => ({
+    'GET /api/admin/users': () => ({ body: { users, total: 2, page: 1, limit: 25 } }),
+    'GET /api/admin/limits': () => ({ body: adminLimits }),
+    'GET /api/admin/groups': () => ({ body: { groups: [] } }),
+    'GET /api/admin/account-settings': () => ({ body: { signupsPerAddressPerMinute: 10, emailEnabled } }),
+    'POST /api/admin/users/u2/password-reset': (call: { body: unknown }) => ({
+      body: (call.body as { password?: string }).password
+        ? { passwordSet: true, url: null, emailed: false, expiresAt: null, sessionsRevoked: true }
+        : {
+            passwordSet: false,
+            url: emailEnabled ? null : 'http://localhost/reset-password#tok',
+            emailed: emailEnabled,
+            expiresAt: '2026-12-01T11:00:00.000Z',
+            sessionsRevoked: true,
+          },
+    }),
+  });
+
+  it('without SMTP, the row’s action makes a link for that user and shows it to pass on', async () => {
+    const { calls } = mockFetch(routes(false));
+    renderPage('fr');
+    const rows = await screen.findAllByTestId('user-row');
+    // One's own password is changed on the profile page.
+    expect(
+      within(rows[0] as HTMLElement).getByRole('button', { name: 'Réinitialiser le mot de passe de Ada' }),
+    ).toHaveProperty('disabled', true);
+    await userEvent.click(
+      within(rows[1] as HTMLElement).getByRole('button', { name: 'Réinitialiser le mot de passe de Bob' }),
+    );
+    const panel = within(await screen.findByTestId('password-reset-panel'));
+    expect(panel.getByRole('heading', { name: 'Réinitialiser le mot de passe de Bob' })).toBeTruthy();
+    await panel.findByText(/le lien s’affichera ici, à transmettre vous-même à bob@example.com/);
+    await userEvent.click(panel.getByRole('button', { name: 'Créer un lien de réinitialisation' }));
+    const result = await panel.findByTestId('password-reset-result');
+    expect(result.textContent).toContain('Lien de réinitialisation, valable une heure, à transmettre :');
+    expect(result.textContent).toContain('http://localhost/reset-password#tok');
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ locale: 'fr' });
+  });
+
+  it('with SMTP, says the link was e-mailed; a typed password is set at once', async () => {
+    const { calls } = mockFetch(routes(true));
+    renderPage('en');
+    const rows = await screen.findAllByTestId('user-row');
+    await userEvent.click(within(rows[1] as HTMLElement).getByRole('button', { name: 'Reset the password of Bob' }));
+    const panel = within(await screen.findByTestId('password-reset-panel'));
+    await panel.findByText(/The link is e-mailed to bob@example.com/);
+    await userEvent.click(panel.getByRole('button', { name: 'Send a reset link' }));
+    expect((await panel.findByTestId('password-reset-result')).textContent).toBe(
+      'Reset link sent by e-mail (works for an hour).',
+    );
+    await userEvent.type(panel.getByLabelText('New password'), 'a brand new password');
+    await userEvent.click(panel.getByRole('button', { name: 'Set this password' }));
+    await panel.findByText('Password changed; the person was signed out everywhere.');
+    expect(calls.filter((call) => call.method === 'POST').map((call) => call.body)).toEqual([
+      { locale: 'en' },
+      { password: 'a brand new password', locale: 'en' },
+    ]);
+  });
+});

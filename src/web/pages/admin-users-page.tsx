@@ -1,7 +1,7 @@
 // Admin › Users: the accounts, searched, sorted and paged by the server (users/users-toolbar.tsx,
-// users/users-table.tsx), the panel of one account's action (its limits, rename, delete: one
-// panel open at a time, under the table), the default budgets, and the form that creates an
-// account. Messages about all of them show on top.
+// users/users-table.tsx), the panel of one account's action (its limits, rename, password reset,
+// delete: one panel open at a time, under the table), the default budgets, and the form that
+// creates an account. Messages about all of them show on top.
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
@@ -14,7 +14,7 @@ import { DefaultBudgetsForm } from '../limits/default-budgets-form.tsx';
 import { UserLimitsForm } from '../limits/user-limits-form.tsx';
 import { useSession } from '../session.tsx';
 import { CreateUserForm, type NewUser } from '../users/create-user-form.tsx';
-import { PasswordResetAction } from '../users/password-reset-action.tsx';
+import { PasswordResetPanel } from '../users/password-reset-panel.tsx';
 import { DeleteUserPanel, RenameUserPanel } from '../users/user-panels.tsx';
 import { type UserAction, type UserChange, UsersTable } from '../users/users-table.tsx';
 import { PAGE_SIZE, UsersPager, type UsersQuery, UsersToolbar, usersParams } from '../users/users-toolbar.tsx';
@@ -166,6 +166,9 @@ export function AdminUsersPage() {
               onCancel={() => setPanel(null)}
             />
           )}
+          {panel.action === 'password' && (
+            <PasswordResetPanel key={panelUser.id} user={panelUser} onCancel={() => setPanel(null)} />
+          )}
           {panel.action === 'delete' && (
             <DeleteUserPanel
               key={panelUser.id}
@@ -197,8 +200,6 @@ export function AdminUsersPage() {
       {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
 
       <CreateUserForm create={create} />
-
-      {users && <PasswordResetAction users={users} />}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // Admin › Users' table: each account with its role, group, state, the providers it has personal
 // keys for (never the keys) and its budget on the global keys (each limit with where it comes
 // from); promote / demote, disable / enable, the button that opens the account's limits form, and
-// the actions that open a panel under the table (rename, delete: one more is one line in ACTIONS).
+// the actions that open a panel under the table (rename, password reset, delete: one more is one
+// line in ACTIONS).
 import { useTranslation } from 'react-i18next';
 import type { AdminUser, UserLimitsSummary } from '../api/types.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
@@ -12,7 +13,7 @@ import { UserBudgetSummary } from '../limits/user-budget-summary.tsx';
 export type UserChange = { role?: 'admin' | 'user'; disabled?: boolean; name?: string };
 
 /** What opens a panel under the table for one account. */
-export type UserAction = 'rename' | 'delete';
+export type UserAction = 'rename' | 'password' | 'delete';
 
 /** The panel actions, in the order of their buttons; `self`: whether one may do it to oneself. */
 const ACTIONS: ReadonlyArray<{
@@ -23,6 +24,8 @@ const ACTIONS: ReadonlyArray<{
   self: boolean;
 }> = [
   { action: 'rename', label: 'admin.rename', ariaLabel: 'admin.renameFor', self: true },
+  // One's own password is changed on the profile page, without signing oneself out everywhere.
+  { action: 'password', label: 'admin.resetPassword', ariaLabel: 'admin.resetPasswordFor', self: false },
   { action: 'delete', label: 'admin.delete', ariaLabel: 'admin.deleteFor', danger: true, self: false },
 ];
 
