@@ -110,12 +110,9 @@ export function createVault(options: {
   async function findRows(userId: string, provider: ProviderId) {
     const personalKey = `${userId}|${provider}`;
     const now = Date.now();
-    let personal = cache.personal.peek(personalKey, now);
-    if (personal === undefined) personal = await cache.personal.load(personalKey);
+    const personal = await cache.personal.get(personalKey, now);
     if (personal) return { personal, global: null };
-    let global = cache.global.peek(provider, now);
-    if (global === undefined) global = await cache.global.load(provider);
-    return { personal: null, global };
+    return { personal: null, global: await cache.global.get(provider, now) };
   }
 
   /**
