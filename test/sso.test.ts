@@ -2,12 +2,17 @@
 // whole code flow through WeBox's HTTP routes, linking by verified e-mail only, sign-up rules,
 // "SSO only", the admin's settings (secret write-only, encrypted, never logged) and their reach
 // to the instance that serves sign-ins.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/server/app.ts';
+import { type App, buildApp } from '../src/server/app.ts';
+import { parseConfig } from '../src/server/config.ts';
 import * as schema from '../src/server/db/schema/auth.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, clientWithCookie, cookieFrom, signIn, signUp, uniqueEmail } from './helpers/client.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { type OidcAccount, startOidcProvider, type TestOidcProvider } from './helpers/oidc.ts';
 
 const PUBLIC_URL = 'http://localhost:3000';
@@ -338,5 +343,88 @@ describe('sign-up rules and SSO only', () => {
     admin = await signUp(test.app);
     const response = await admin.put('/api/admin/sso', { ssoOnly: true });
     expect(response.statusCode).toBe(400);
+  });
+});
+
+describe("the stored client secret across the vault's key rotation", () => {
+  const run = promisify(execFile);
+  const keys = { a: randomBytes(32), b: randomBytes(32), c: randomBytes(32) };
+  const entry = (id: keyof typeof keys) => `${id}:${keys[id].toString('base64')}`;
+  const authSecret = randomBytes(32).toString('base64url');
+  let database: TestDatabase;
+  let adminCookie = '';
+
+  const envFor = (keyring: Record<string, string>) => ({
+    WEBOX_DATA_DIR: database.dataDir,
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    WEBOX_AUTH_SECRET: authSecret,
+    WEBOX_PUBLIC_URL: PUBLIC_URL,
+    LOG_LEVEL: 'silent',
+    ...keyring,
+  });
+  /** An app on the shared database with this keyring; closed after `use`. */
+  async function withApp(keyring: Record<string, string>, use: (app: App) => Promise<void>) {
+    const app = await buildApp(parseConfig(envFor(keyring)));
+    try {
+      await use(app);
+    } finally {
+      await app.close();
+    }
+  }
+  const sealedSecret = async (app: App) =>
+    (await app.database.db.select().from(schema.authSettings))[0]?.oidcClientSecretSealed ?? '';
+  /** Single sign-on works: the secret opened and the provider took it in the code exchange. */
+  async function signsIn(app: App) {
+    expect(app.sso.settings.current()).toMatchObject({ source: 'settings', secretUnreadable: false });
+    expect((await ssoSignIn(app, account())).client).not.toBeNull();
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await withApp({ WEBOX_MASTER_KEYS: entry('a') }, async (app) => {
+      const admin = await signUp(app);
+      adminCookie = admin.cookie;
+      const put = await admin.put('/api/admin/sso', {
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      expect((await sealedSecret(app)).startsWith('wbx1:a:')).toBe(true);
+    });
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('is re-sealed by `webox vault rotate`: single sign-on works with the old key gone', async () => {
+    const cli = () =>
+      run(process.execPath, ['src/server/main.ts', 'vault', 'rotate'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...envFor({ WEBOX_MASTER_KEYS: `${entry('a')},${entry('b')}`, WEBOX_MASTER_KEY_ACTIVE: 'b' }),
+        },
+      });
+    expect((await cli()).stdout).toContain('Re-encrypted 1 key(s) under b');
+    expect((await cli()).stdout).toContain('Re-encrypted 0 key(s) under b');
+    await withApp({ WEBOX_MASTER_KEYS: entry('b') }, async (app) => {
+      expect((await sealedSecret(app)).startsWith('wbx1:b:')).toBe(true);
+      await signsIn(app);
+    });
+  });
+
+  it("is re-sealed by the admin API's rotation: single sign-on works with the old key gone", async () => {
+    await withApp({ WEBOX_MASTER_KEYS: `${entry('b')},${entry('c')}`, WEBOX_MASTER_KEY_ACTIVE: 'c' }, async (app) => {
+      const report = await clientWithCookie(app, adminCookie).post('/api/admin/vault/rotate', {});
+      expect(report.statusCode, report.body).toBe(200);
+      expect(report.json()).toEqual({ activeKeyId: 'c', rotated: 1, skipped: 0, unreadable: 0 });
+      expect((await sealedSecret(app)).startsWith('wbx1:c:')).toBe(true);
+      await signsIn(app);
+    });
+    await withApp({ WEBOX_MASTER_KEYS: entry('c') }, signsIn);
+    // The secret did move: the previous key alone no longer opens it.
+    await withApp({ WEBOX_MASTER_KEYS: entry('b') }, async (app) => {
+      expect(app.sso.settings.current()).toMatchObject({ source: 'none', secretUnreadable: true });
+    });
   });
 });

@@ -14,7 +14,7 @@ import { AUTH_BASE_PATH, allowedAuthPath, isSsoPath } from './auth-paths.ts';
 import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 import { ssoErrors } from './sso-errors.ts';
 import { createSsoInstance, type SsoInstance } from './sso-instance.ts';
-import { createSsoSettings, type SsoSettings } from './sso-settings.ts';
+import { createSsoSettings, type SsoSettings, ssoSealedSecret } from './sso-settings.ts';
 
 export interface SessionUser {
   id: string;
@@ -93,6 +93,8 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       log: log.child({ module: 'sso' }),
     });
     await ssoSettings.refresh();
+    // The client secret is sealed with the keyring: the vault's rotation re-seals it too.
+    app.vault.registerSealed(ssoSealedSecret(app.database.db));
     const ssoInstance = createSsoInstance({
       settings: ssoSettings,
       bus: app.bus,

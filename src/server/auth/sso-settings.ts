@@ -1,8 +1,10 @@
 // The single sign-on and two-factor settings (one row of auth_settings), the environment's OIDC
 // settings over them, and what every instance holds in memory: read again when the change bus
 // says they changed (docs/sso-2fa.md). The client secret is sealed with the vault's AES-256-GCM
-// under the active master key; it is opened in memory only, to hand to better-auth.
-import { eq } from 'drizzle-orm';
+// under the active master key; it is opened in memory only, to hand to better-auth. The vault's
+// key rotation re-seals it through ssoSealedSecret (registered with app.vault, and handed to
+// `webox vault rotate`).
+import { and, eq } from 'drizzle-orm';
 import type { SsoSettingsBody, SsoSettingsView } from '../../shared/sso.ts';
 import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
@@ -10,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { authSettings } from '../db/schema/auth.ts';
 import { type KeyPlace, type Keyring, open, seal } from '../vault/crypto.ts';
+import type { SealedValues } from '../vault/vault-rotation.ts';
 import { OIDC_PROVIDER_ID, type OidcProviderSettings } from './auth-instance.ts';
 import { ssoErrors } from './sso-errors.ts';
 
@@ -46,6 +49,30 @@ const hostOf = (issuer: string) => {
     return issuer;
   }
 };
+
+/**
+ * The stored client secret for the vault's rotation. An instance holds the secret opened in memory,
+ * so a re-sealed row changes nothing it serves; the next read of the row finds the new ciphertext.
+ */
+export function ssoSealedSecret(db: Database): SealedValues {
+  return {
+    async list() {
+      const [row] = await db
+        .select({ ciphertext: authSettings.oidcClientSecretSealed })
+        .from(authSettings)
+        .where(eq(authSettings.id, SETTINGS_ID));
+      return row?.ciphertext ? [{ id: String(SETTINGS_ID), ciphertext: row.ciphertext, place: SECRET_PLACE }] : [];
+    },
+    async replace(_id, previous, next) {
+      const updated = await db
+        .update(authSettings)
+        .set({ oidcClientSecretSealed: next })
+        .where(and(eq(authSettings.id, SETTINGS_ID), eq(authSettings.oidcClientSecretSealed, previous)))
+        .returning({ id: authSettings.id });
+      return updated.length > 0;
+    },
+  };
+}
 
 export function createSsoSettings(options: {
   config: Config;

@@ -169,7 +169,7 @@ export function createBillingAccess(options: {
     plans: () => plans.current(),
 
     async decide(userId: string, now = new Date()): Promise<Access> {
-      const state = users.peek(userId) ?? (await users.load(userId));
+      const state = await users.get(userId);
       const { policy, freeAllowance, graceDays } = settings.current();
       const grant = state.grant;
       const live = grant !== null && (grant.until === null || grant.until > now);

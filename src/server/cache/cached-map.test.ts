@@ -40,6 +40,35 @@ describe('createCachedMap', () => {
     expect(cache.peek('missing')).toBeNull();
   });
 
+  it('get reads a key once, then answers from memory; a held null is a hit, not read again', async () => {
+    const load = tableLoader({ a: 'one' });
+    const cache = createCachedMap({ load, maxEntries: 10 });
+    expect(await cache.get('a')).toBe('one');
+    expect(cache.get('a')).toBe('one');
+    expect(await cache.get('missing')).toBeNull();
+    // Synchronous on a hit, the null included: no promise, no load.
+    expect(cache.get('missing')).toBeNull();
+    expect(cache.get('missing')).toBeNull();
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(load.mock.calls.map(([key]) => key)).toEqual(['a', 'missing']);
+    // Dropped, the null is read again, once.
+    cache.invalidate('missing');
+    expect(await cache.get('missing')).toBeNull();
+    expect(await cache.get('missing')).toBeNull();
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+
+  it('get reads an entry again once its ttl has passed', async () => {
+    const load = tableLoader({});
+    const cache = createCachedMap({ load, maxEntries: 10, ttlMs: 1_000 });
+    const start = Date.now();
+    expect(await cache.get('missing', start)).toBeNull();
+    expect(cache.get('missing', start + 1_000)).toBeNull();
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(await cache.get('missing', start + 5_000)).toBeNull();
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('shares one read between callers asking at the same time', async () => {
     const { load, reads } = fakeLoader<string>();
     const cache = createCachedMap({ load, maxEntries: 10 });

@@ -25,6 +25,11 @@ export interface CachedMapOptions<V> {
 export interface CachedMap<V> {
   /** The hot path: the entry if it is held and fresh, else undefined. Synchronous, allocates nothing. */
   peek(key: string, now?: number): V | undefined;
+  /**
+   * The entry: on a hit the value itself (no promise made), on a miss the load's promise. A held
+   * null is a hit; only a key not held (or past its ttl) is read. Callers `await` it.
+   */
+  get(key: string, now?: number): V | Promise<V>;
   /** Reads the entry through the loader, once for every caller asking at the same time. */
   load(key: string): Promise<V>;
   invalidate(key: string): void;
@@ -99,6 +104,12 @@ export function createCachedMap<V>(options: CachedMapOptions<V>): CachedMap<V> {
         return undefined;
       }
       return entry.value;
+    },
+
+    get(key, now) {
+      // A loader never resolves to undefined: undefined is only ever "not held".
+      const value = map.peek(key, now);
+      return value === undefined ? map.load(key) : value;
     },
 
     load(key) {

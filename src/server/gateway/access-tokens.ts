@@ -152,7 +152,7 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
       if (!token.startsWith(TOKEN_PREFIX) || token.length < TOKEN_PREFIX.length + 43 || token.length > 200) return null;
       const tokenHash = hashToken(token);
       const now = Date.now();
-      const entry = cache.peek(tokenHash, now) ?? (await cache.load(tokenHash));
+      const entry = await cache.get(tokenHash, now);
       if (!entry.identity) return null;
       if (entry.expiresAt !== null && entry.expiresAt <= now) return null;
       if (entry.ownerDisabledUntil > now) return null;

@@ -118,11 +118,8 @@ export function createGroupService(options: {
     return { ...row, role: row.role === 'admin' ? 'admin' : 'member', budgets: row.budgets ?? null };
   }
 
-  // A user in no group is cached as null: only undefined (not cached) reads the database.
-  const membershipOf = (userId: string) => {
-    const cached = memberships.peek(userId);
-    return cached === undefined ? memberships.load(userId) : Promise.resolve(cached);
-  };
+  // A user in no group is cached as null, and answered from memory like any other.
+  const membershipOf = async (userId: string) => memberships.get(userId);
   /** Announces a change now, or, in a caller's transaction, once that has committed. */
   async function announce(scope: CommitScope | undefined, message: string) {
     const publish = () => bus.publish(GROUP_CHANNEL, message);

@@ -191,7 +191,7 @@ export function createLimitPolicies(options: {
     cached: (userId: string): EffectiveLimits | undefined => combined.peek(userId),
 
     async effective(userId: string): Promise<EffectiveLimits> {
-      return combined.peek(userId) ?? combined.load(userId);
+      return combined.get(userId);
     },
 
     async getDefault() {

@@ -12,7 +12,7 @@ import { checkKeyFormat } from './key-format.ts';
 import type { KeyStore, SealedRow } from './key-store.ts';
 import { verifyKeyWithProvider } from './key-verification.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
-import { type RotationReport, rotateVault } from './vault-rotation.ts';
+import { type RotationReport, rotateVault, type SealedValues } from './vault-rotation.ts';
 
 export type ResolvedKey = { source: KeySource; apiKey: string } | { source: 'none' };
 
@@ -47,6 +47,8 @@ export function createVault(options: {
 }) {
   const { config, keyring, store, bus, log } = options;
   const cache = createSealedKeyCache(store, bus);
+  /** What other modules keep sealed in their own tables (registerSealed), re-sealed by rotate(). */
+  const sealed: SealedValues[] = [];
 
   function openOrFail(ciphertext: string, place: KeyPlace): string {
     try {
@@ -110,12 +112,9 @@ export function createVault(options: {
   async function findRows(userId: string, provider: ProviderId) {
     const personalKey = `${userId}|${provider}`;
     const now = Date.now();
-    let personal = cache.personal.peek(personalKey, now);
-    if (personal === undefined) personal = await cache.personal.load(personalKey);
+    const personal = await cache.personal.get(personalKey, now);
     if (personal) return { personal, global: null };
-    let global = cache.global.peek(provider, now);
-    if (global === undefined) global = await cache.global.load(provider);
-    return { personal: null, global };
+    return { personal: null, global: await cache.global.get(provider, now) };
   }
 
   /**
@@ -149,13 +148,22 @@ export function createVault(options: {
 
   return {
     /**
-     * Re-encrypts every stored key under the active master key, through this vault's own store;
-     * then every instance drops the sealed rows it cached (they were read under the old key).
+     * Re-encrypts every stored key under the active master key, through this vault's own store,
+     * and the values other modules registered; then every instance drops the sealed rows it cached
+     * (they were read under the old key).
      */
     async rotate(): Promise<RotationReport> {
-      const report = await rotateVault({ keyring, store });
+      const report = await rotateVault({ keyring, store, sealed });
       await bus.publish(KEY_CHANNEL, RESYNC);
       return report;
+    },
+
+    /**
+     * A module that seals a value of its own with the keyring (auth's single sign-on secret) gives
+     * the rotation a way to re-seal it; the vault never reads that module's table itself.
+     */
+    registerSealed(values: SealedValues) {
+      sealed.push(values);
     },
 
     savePersonalKey: (userId: string, provider: string, input: { apiKey: unknown; verify?: boolean }) =>
