@@ -1,8 +1,11 @@
 // axe-core on every page of the web app, in French, light and dark: 0 serious or critical
-// violations (issue 14). Each page is checked once it has loaded its data (its heading is shown).
+// violations (issue 14). Each page is checked once it has loaded its data (its heading is shown);
+// "Mon groupe" as a group admin with members, and the two-factor set-up in its two states (the QR
+// code to scan, then the recovery codes).
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
+import { totpCode } from '../helpers/totp.ts';
 import { expectAccessible } from './accessibility.ts';
 import { launchBrowser, signUpInBrowser } from './browser.ts';
 import { type E2eServer, startE2eServer } from './server.ts';
@@ -54,5 +57,52 @@ describe('accessibility', () => {
       await expectAccessible(page, path);
     }
     await context.close();
+  });
+
+  it('"Mon groupe" as a group admin, and the two-factor set-up, have no serious or critical axe violation', async () => {
+    const adminContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    admin.setDefaultTimeout(30_000);
+    await signUpInBrowser(admin, server.baseUrl, fr, 'Ada Admin', 'ada@example.com');
+    const send = (method: 'post' | 'put', path: string, data: unknown) =>
+      admin.request[method](`${server.baseUrl}${path}`, { headers: { origin: server.baseUrl }, data });
+    const group = await send('post', '/api/admin/groups', { name: '3e B', description: 'Mme Martin, salle 12' });
+    expect(group.status()).toBe(201);
+    const groupId = ((await group.json()) as { id: string }).id;
+
+    const groupAdminContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const groupAdmin = await groupAdminContext.newPage();
+    groupAdmin.setDefaultTimeout(30_000);
+    for (const [name, email, role] of [
+      ['Camille', 'camille@example.com', 'admin'],
+      ['Léo', 'leo@example.com', 'member'],
+    ] as const) {
+      const context = role === 'admin' ? groupAdminContext : await browser.newContext({ locale: 'fr-FR' });
+      const page = role === 'admin' ? groupAdmin : await context.newPage();
+      await signUpInBrowser(page, server.baseUrl, fr, name, email);
+      const id = ((await (await page.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
+      expect((await send('put', `/api/admin/groups/${groupId}/members/${id}`, { role })).status()).toBe(200);
+      if (context !== groupAdminContext) await context.close();
+    }
+    await groupAdmin.goto(`${server.baseUrl}/group`);
+    await groupAdmin.getByRole('heading', { name: `${fr.nav.myGroup} · 3e B` }).waitFor();
+    await groupAdmin.getByTestId('member-row').filter({ hasText: 'leo@example.com' }).waitFor();
+    await groupAdmin.waitForLoadState('networkidle');
+    await expectAccessible(groupAdmin, '/group');
+
+    // The admin's two-factor set-up: the QR code to scan, then the recovery codes.
+    await admin.goto(`${server.baseUrl}/profile`);
+    await admin.getByLabel(fr.auth.password, { exact: true }).fill('correct horse battery staple');
+    await admin.getByRole('button', { name: fr.twoFactor.start }).click();
+    await admin.getByRole('img', { name: fr.twoFactor.qrAlt }).waitFor();
+    await admin.getByText(fr.twoFactor.manual).click();
+    await expectAccessible(admin, '/profile (two-factor: QR code)');
+    const uri = (await admin.getByTestId('otpauth-uri').textContent()) ?? '';
+    await admin.getByLabel(fr.auth.twoFactor.code).fill(totpCode(uri));
+    await admin.getByRole('button', { name: fr.twoFactor.confirm }).click();
+    await admin.getByRole('heading', { name: fr.twoFactor.recoveryTitle }).waitFor();
+    await expectAccessible(admin, '/profile (two-factor: recovery codes)');
+    await groupAdminContext.close();
+    await adminContext.close();
   });
 });

@@ -306,7 +306,7 @@ describe('Admin › Users password reset, from the row', () => {
     const { calls } = mockFetch(routes(false));
     renderPage('fr');
     const rows = await screen.findAllByTestId('user-row');
-    // One's own password is changed on the profile page.
+    // Not one's own: the reset would sign this session out too.
     expect(
       within(rows[0] as HTMLElement).getByRole('button', { name: 'Réinitialiser le mot de passe de Ada' }),
     ).toHaveProperty('disabled', true);

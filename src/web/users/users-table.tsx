@@ -24,7 +24,7 @@ const ACTIONS: ReadonlyArray<{
   self: boolean;
 }> = [
   { action: 'rename', label: 'admin.rename', ariaLabel: 'admin.renameFor', self: true },
-  // One's own password is changed on the profile page, without signing oneself out everywhere.
+  // Not one's own: the reset signs the account out everywhere, this session included.
   { action: 'password', label: 'admin.resetPassword', ariaLabel: 'admin.resetPasswordFor', self: false },
   { action: 'delete', label: 'admin.delete', ariaLabel: 'admin.deleteFor', danger: true, self: false },
 ];
