@@ -271,25 +271,37 @@ describe('GET /api/admin/requests', () => {
 });
 
 describe('format=csv', () => {
-  it('exports the same rows as the JSON, whatever cursor and limit say', async () => {
+  it('exports the same rows as the JSON in French, whatever cursor and limit say', async () => {
     const json = (await page(admin, `/api/admin/requests?user=${ids.alice}&limit=200`)).requests;
-    const response = await admin.get(`/api/admin/requests?user=${ids.alice}&format=csv&limit=2`);
+    const response = await admin.get(`/api/admin/requests?user=${ids.alice}&format=csv&limit=2&lang=fr`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="webox-requests-/);
-    const records = parse(response.body, { columns: true, bom: true }) as Record<string, string>[];
+    expect(response.body.startsWith('\uFEFF')).toBe(true);
+    const records = parse(response.body, { columns: true, bom: true, delimiter: ';' }) as Record<string, string>[];
     expect(records).toHaveLength(json.length);
-    expect(records.map((row) => Object.values(row).find((value) => value.startsWith('req-log-')))).toEqual(idsOf(json));
-    const first = records[0] as Record<string, string>;
-    expect(Object.values(first)).toContain(alice.email);
+    expect(records.map((row) => row['Requête (id)'])).toEqual(idsOf(json));
+    records.forEach((row, index) => {
+      const api = json[index] as RequestLogRow;
+      expect(row['Adresse e-mail']).toBe(alice.email);
+      expect(Number(row['Coût (micro-dollars)'])).toBe(api.costMicrousd);
+      expect(Number(row['Coût (USD)']?.replace(',', '.'))).toBeCloseTo(api.costMicrousd / 1e6, 6);
+      expect(Number(row['Jetons de sortie'])).toBe(api.outputTokens);
+      expect(Number(row.Statut)).toBe(api.status);
+      expect(row.Erreur).toBe(api.error ?? '');
+      expect(row.Estimé).toBe(api.estimated ? 'oui' : 'non');
+    });
+    // 22:00Z on 2026-03-10 is 23:00 in Paris.
+    expect(records.at(-1)?.Date).toBe('2026-03-10 23:00:00');
   });
 
-  it("exports only the user's own rows on /api/requests, filtered", async () => {
-    const response = await bob.get('/api/requests?format=csv&status=failed');
+  it("exports only the user's own rows on /api/requests, filtered, in English", async () => {
+    const response = await bob.get('/api/requests?format=csv&status=failed&lang=en');
     expect(response.statusCode).toBe(200);
     const records = parse(response.body, { columns: true, bom: true }) as Record<string, string>[];
     expect(records).toHaveLength(1);
-    expect(Object.values(records[0] as Record<string, string>)).toContain('provider_error');
+    expect(records[0]).toMatchObject({ Error: 'provider_error', Status: '502', Estimated: 'no' });
+    expect(Object.keys(records[0] as object)).not.toContain('Email');
     expect(response.body).not.toContain(bob.email);
   });
 });

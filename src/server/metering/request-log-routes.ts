@@ -2,13 +2,15 @@
 // also those of one member of their group (`user=`, the groups module's "sees its members' usage"),
 // and admins everyone's (/api/admin/requests). `format=csv` streams every matching row.
 import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type RequestLogQuery, type RequestLogRow, requestLogPage, requestLogQuery } from '../../shared/request-log.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
+import { csvReplyHeaders, describeCsvColumns } from '../exports/csv-export.ts';
+import { csvOptionsFor } from '../exports/export-options.ts';
 import type { RouteDocs } from '../openapi/route-docs.ts';
 import {
   decodeCursor,
@@ -17,7 +19,7 @@ import {
   type RequestLogFilters,
   resolveInstants,
 } from './request-log.ts';
-import { REQUEST_CSV_COLUMNS, requestCsvWriter } from './request-log-csv.ts';
+import { requestCsvColumns, requestCsvWriter } from './request-log-csv.ts';
 
 const tags = ['Usage'];
 
@@ -27,7 +29,7 @@ const FILTERS =
 const csvExport: RouteDocs = {
   responses: {
     200: {
-      description: `The page as JSON, or with \`format=csv\` every matching row as CSV (\`text/csv\`, an attachment, CRLF line ends, streamed: no cap, never held in memory whole). Columns: ${REQUEST_CSV_COLUMNS.map((column) => `\`${column}\``).join(', ')}; \`userId\`, \`name\` and \`email\` only in the admin and group views. Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
+      description: `The page as JSON, or with \`format=csv\` every matching row as CSV (\`text/csv\`, an attachment; \`cursor\` and \`limit\` ignored), streamed page by page: no cap, never held in memory whole. In the reader's language (\`lang=fr|en\`, else the Accept-Language header, else French): UTF-8 with a BOM, CRLF line ends; in French \`;\` between cells and decimal commas, in English \`,\` and decimal points. Columns, by id (kind; French / English header): ${describeCsvColumns(requestCsvColumns(true) as never)}; \`userId\`, \`name\` and \`email\` only in the admin and group views. Times in WEBOX_TIMEZONE; money in the display currency with six decimals, the currency in the header, beside the ledger's exact micro-dollars (\`costMicrousd\`). Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
       content: { 'text/csv': z.string() },
     },
   },
@@ -62,19 +64,22 @@ export const requestLogRoutes: FastifyPluginAsyncZod = async (app) => {
     });
   }
 
-  async function answer(reply: FastifyReply, query: RequestLogQuery, userId: string | undefined, withUsers: boolean) {
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    query: RequestLogQuery,
+    userId: string | undefined,
+    withUsers: boolean,
+  ) {
     const filters = filtersOf(query, userId);
     if (query.format === 'csv') {
-      const csv = requestCsvWriter(withUsers);
+      const csv = requestCsvWriter(withUsers, await csvOptionsFor(app, request));
       async function* lines() {
         yield csv.header();
         for await (const entries of requests.all(filters, CSV_PAGE)) yield csv.lines(await toRows(entries, withUsers));
       }
       const day = new Date().toISOString().slice(0, 10);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="webox-requests-${day}.csv"`)
-        .send(Readable.from(lines()));
+      return reply.headers(csvReplyHeaders(`webox-requests-${day}.csv`)).send(Readable.from(lines()));
     }
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const { rows, next } = await requests.page(filters, { after, limit: query.limit });
@@ -98,11 +103,11 @@ export const requestLogRoutes: FastifyPluginAsyncZod = async (app) => {
         async (request, reply) => {
           const me = currentUser(request).id;
           const target = request.query.user;
-          if (target === undefined || target === me) return answer(reply, request.query, me, false);
+          if (target === undefined || target === me) return answer(request, reply, request.query, me, false);
           // A group's admin sees their members' usage (groups module); nobody else sees anyone's.
           const [mine, theirs] = await Promise.all([app.groups.membershipOf(me), app.groups.membershipOf(target)]);
           if (mine?.role !== 'admin' || theirs?.groupId !== mine.groupId) throw commonErrors.notFound('The user');
-          return answer(reply, request.query, target, true);
+          return answer(request, reply, request.query, target, true);
         },
       );
     }),
@@ -128,7 +133,7 @@ export const requestLogRoutes: FastifyPluginAsyncZod = async (app) => {
             // An address nobody has matches nothing, like an id nobody has.
             userId = (await app.users.idByEmail(userId)) ?? userId;
           }
-          return answer(reply, request.query, userId, true);
+          return answer(request, reply, request.query, userId, true);
         },
       );
     }),
