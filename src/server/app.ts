@@ -33,6 +33,7 @@ import { installJsonBodyParser } from './json-body.ts';
 import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
+import { requestLogRoutes } from './metering/request-log-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { modelsPlugin } from './models/models-plugin.ts';
 import { modelsRoutes } from './models/models-routes.ts';
@@ -151,6 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
+    await app.register(requestLogRoutes);
     // The budgets users see are the ones admission holds: the group's, billing's plans and
     // allowance included (the same answers the completion gates hand admission).
     await app.register(limitsRoutes, {

@@ -16,6 +16,7 @@ import { ChatPage } from './pages/chat-page.tsx';
 import { MyGroupPage } from './pages/my-group-page.tsx';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page.tsx';
 import { ProfilePage } from './pages/profile-page.tsx';
+import { RequestsPage } from './pages/requests-page.tsx';
 import { UsagePage } from './pages/usage-page.tsx';
 import { useSession } from './session.tsx';
 
@@ -89,6 +90,15 @@ export function App() {
         <Route path="c/:conversationId" element={<ChatPage />} />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="usage" element={<UsagePage scope="mine" />} />
+        <Route path="requests" element={<RequestsPage scope="mine" />} />
+        <Route
+          path="admin/requests"
+          element={
+            <RequireUser admin>
+              <RequestsPage scope="admin" />
+            </RequireUser>
+          }
+        />
         <Route
           path="admin/usage"
           element={

@@ -49,7 +49,7 @@ describe('accessibility', () => {
     await signUpInBrowser(page, server.baseUrl, fr, 'Ada Admin', 'ada@example.com');
     await expectAccessible(page, '/ (chat)');
     const pages = ['/profile', '/usage', '/admin/usage', '/admin/users', '/admin/plans'];
-    pages.push('/admin/models', '/admin/groups', '/admin/invitations', '/admin/sso');
+    pages.push('/admin/models', '/admin/groups', '/admin/invitations', '/admin/sso', '/requests', '/admin/requests');
     for (const path of pages) {
       await page.goto(`${server.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();

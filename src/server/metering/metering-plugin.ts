@@ -10,6 +10,7 @@ import { createPriceBook, type PriceBook } from './price-book.ts';
 import { createQuota, type Quota } from './quota.ts';
 import { warnWhenCountedAlone } from './rate-limit-instances.ts';
 import { createRateLimits, type RateLimits } from './rate-limits.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
 import { createUsageLedger, type UsageLedger } from './usage-ledger.ts';
 import { createUsageStats, type UsageStats } from './usage-stats.ts';
 
@@ -17,6 +18,8 @@ export interface Metering {
   prices: PriceBook;
   ledger: UsageLedger;
   stats: UsageStats;
+  /** The ledger's rows, filtered and paged (the request log). */
+  requests: RequestLog;
   rates: RateLimits;
   policies: LimitPolicies;
   quota: Quota;
@@ -72,6 +75,7 @@ export const meteringPlugin = fastifyPlugin(
       prices,
       ledger,
       stats: createUsageStats(app.database.db),
+      requests: createRequestLog(app.database.db),
       rates,
       policies,
       quota,

@@ -10,6 +10,7 @@ import type {
   MyLimits,
   UserLimitsDetail,
 } from '../../shared/limits.ts';
+import type { RequestLogPage } from '../../shared/request-log.ts';
 import type { UsageRangeReport, UsageReport } from '../../shared/usage.ts';
 import { readEvents } from './sse.ts';
 import type {
@@ -155,12 +156,37 @@ async function request<T>(method: string, url: string, body?: unknown, signal?: 
 /** A usage report's address: the JSON the pages read, or the CSV export the same table links to. */
 export function usageUrl(
   scope: 'mine' | 'admin',
-  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv' },
+  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv'; lang?: 'fr' | 'en' },
 ) {
   const query = new URLSearchParams({ from: options.from, to: options.to, groupBy: options.groupBy });
   if (options.userId) query.set('userId', options.userId);
   if (options.format) query.set('format', options.format);
+  if (options.lang) query.set('lang', options.lang);
   return `${scope === 'admin' ? '/api/admin/usage' : '/api/usage'}?${query}`;
+}
+
+/** The request log's filters as the page's address and the API's query share them (strings). */
+export type RequestLogParams = Partial<
+  Record<
+    'user' | 'provider' | 'model' | 'source' | 'status' | 'error' | 'from' | 'to' | 'estimated' | 'unpriced',
+    string
+  >
+>;
+
+/** A page of the request log, or its CSV export (every matching row), for the user or the admin. */
+export function requestLogUrl(
+  scope: 'mine' | 'admin',
+  params: RequestLogParams,
+  options: { cursor?: string | null; limit?: number; format?: 'csv'; lang?: 'fr' | 'en' } = {},
+) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+  if (options.cursor) query.set('cursor', options.cursor);
+  if (options.limit) query.set('limit', String(options.limit));
+  if (options.format) query.set('format', options.format);
+  if (options.lang) query.set('lang', options.lang);
+  const text = query.toString();
+  return `${scope === 'admin' ? '/api/admin/requests' : '/api/requests'}${text ? `?${text}` : ''}`;
 }
 
 const get = <T>(url: string) => request<T>('GET', url);
@@ -235,6 +261,10 @@ export const api = {
   updateConversation: (id: string, body: { title?: string; provider?: string; model?: string }) =>
     send<ConversationSummary>('PATCH', `/api/conversations/${encodeURIComponent(id)}`, body),
   deleteConversation: (id: string) => send<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}`),
+
+  /** The request log: one page, newest first (`cursor`: the previous page's nextCursor). */
+  requestLog: (scope: 'mine' | 'admin', params: RequestLogParams, cursor: string | null, limit: number) =>
+    get<RequestLogPage>(requestLogUrl(scope, params, { cursor, limit })),
 
   /** Admin › Users: one page of accounts matching the search (every account without a limit). */
   users: (query: AdminUsersParams = {}) => {

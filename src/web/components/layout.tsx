@@ -49,10 +49,12 @@ export function Layout() {
           </Link>
           <NavLink to="/profile">{t('nav.profile')}</NavLink>
           <NavLink to="/usage">{t('nav.usage')}</NavLink>
+          <NavLink to="/requests">{t('nav.requests')}</NavLink>
           {managesGroup && <NavLink to="/group">{t('nav.myGroup')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/invitations">{t('nav.adminInvitations')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/usage">{t('nav.adminUsage')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/requests">{t('nav.adminRequests')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/plans">{t('nav.adminPlans')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/models">{t('nav.adminModels')}</NavLink>}

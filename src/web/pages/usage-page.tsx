@@ -40,7 +40,7 @@ export function UsagePage({ scope }: { scope: UsageScope }) {
         error === null && <p role="status">{t('app.loading')}</p>
       ) : (
         <>
-          <UsageStats totals={report.totals} scope={scope} />
+          <UsageStats totals={report.totals} scope={scope} range={range} />
           {scope === 'admin' && <RevenueSection range={range} />}
           {report.totals.requests === 0 ? (
             <Notice kind="info">{t('usage.empty')}</Notice>

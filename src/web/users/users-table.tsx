@@ -4,6 +4,7 @@
 // the actions that open a panel under the table (rename, password reset, delete: one more is one
 // line in ACTIONS).
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { AdminUser, UserLimitsSummary } from '../api/types.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { type Catalog, providerName } from '../components/use-catalog.ts';
@@ -148,6 +149,14 @@ export function UsersTable({
       className: 'row-actions',
       cell: (user) => (
         <>
+          <Link
+            className="button button-small button-ghost"
+            to={`/admin/requests?user=${encodeURIComponent(user.id)}`}
+            aria-label={t('requests.ofUserFor', { name: user.name })}
+            data-testid="user-requests-link"
+          >
+            {t('requests.ofUser')}
+          </Link>
           <button
             type="button"
             className="button button-small"

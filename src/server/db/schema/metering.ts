@@ -7,6 +7,7 @@
 // the usage ledger writes its row (which deletes the hold in the same statement) or the hold
 // expires and is charged from its worst case. Users are referenced by id only (cascading deletes):
 // the metering code never reads the accounts' table.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -72,9 +73,15 @@ export const usageEvent = pgTable(
     firstTokenMs: integer('first_token_ms'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
+  // The request log pages newest first on (created_at, request_id); failed requests are few, and
+  // have partial indexes of their own (migration 0014).
   (table) => [
-    index('usage_event_user_created_idx').on(table.userId, table.createdAt),
-    index('usage_event_created_idx').on(table.createdAt),
+    index('usage_event_user_created_idx').on(table.userId, table.createdAt, table.requestId),
+    index('usage_event_created_idx').on(table.createdAt, table.requestId),
+    index('usage_event_failed_created_idx').on(table.createdAt, table.requestId).where(sql`${table.status} >= 400`),
+    index('usage_event_failed_user_created_idx')
+      .on(table.userId, table.createdAt, table.requestId)
+      .where(sql`${table.status} >= 400`),
   ],
 );
 

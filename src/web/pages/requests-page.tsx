@@ -1,0 +1,185 @@
+// "Mes requêtes" / "My requests" (scope mine) and Admin › Requêtes / Requests (scope admin): the
+// request log, newest first, one line per model call with its tokens, cost, latency, status and
+// error. The filters live in the address (shareable; Admin › Users and the usage page link here
+// filtered); paging goes forward by the API's cursor and back through the cursors already seen.
+// The CSV link exports every row the filters match, in the page's language.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { RequestLogPage, RequestLogRow } from '../../shared/request-log.ts';
+import { api, type RequestLogParams, requestLogUrl } from '../api/client.ts';
+import { errorMessage } from '../api/error-messages.ts';
+import { type Column, DataTable } from '../components/data-table.tsx';
+import { Notice } from '../components/notice.tsx';
+import { providerName, useCatalog } from '../components/use-catalog.ts';
+import { useDocumentTitle } from '../components/use-document-title.ts';
+import { useFormat } from '../format.ts';
+import { currentLanguage } from '../i18n/languages.ts';
+import { FILTER_NAMES, filtersFrom, RequestFilters } from '../requests/request-filters.tsx';
+
+const PAGE_SIZE = 50;
+
+export function RequestsPage({ scope }: { scope: 'mine' | 'admin' }) {
+  const { t, i18n } = useTranslation();
+  const format = useFormat();
+  const { catalog } = useCatalog();
+  const [search, setSearch] = useSearchParams();
+  const title = scope === 'admin' ? t('requests.adminTitle') : t('requests.title');
+  useDocumentTitle(title);
+
+  const key = FILTER_NAMES.map((name) => `${name}=${search.get(name) ?? ''}`).join('&');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters change when their key does
+  const filters = useMemo(() => filtersFrom(search), [key]);
+  /** The cursors of the pages before this one (the first page's is null), and this page's. */
+  const [trail, setTrail] = useState<Array<string | null>>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [page, setPage] = useState<RequestLogPage | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(
+    async (at: string | null) => {
+      setError(null);
+      try {
+        setPage(await api.requestLog(scope, filters, at, PAGE_SIZE));
+      } catch (caught) {
+        setPage(null);
+        setError(caught);
+      }
+    },
+    [scope, filters],
+  );
+
+  // New filters start again from the first page.
+  useEffect(() => {
+    setTrail([]);
+    setCursor(null);
+    void load(null);
+  }, [load]);
+
+  const apply = (params: RequestLogParams) => {
+    const next = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value) next.set(name, value);
+    setSearch(next);
+  };
+  const goNext = () => {
+    if (!page?.nextCursor) return;
+    setTrail((before) => [...before, cursor]);
+    setCursor(page.nextCursor);
+    void load(page.nextCursor);
+  };
+  const goBack = () => {
+    const previous = trail.at(-1) ?? null;
+    setTrail((before) => before.slice(0, -1));
+    setCursor(previous);
+    void load(previous);
+  };
+
+  const columns: Column<RequestLogRow>[] = [
+    { key: 'at', header: t('requests.at'), cell: (row) => <time dateTime={row.at}>{format.dateTime(row.at)}</time> },
+    ...(scope === 'admin' || filters.user
+      ? [
+          {
+            key: 'user',
+            header: t('requests.user'),
+            cell: (row: RequestLogRow) =>
+              row.user ? (
+                <>
+                  {row.user.name} <span className="muted small">{row.user.email}</span>
+                </>
+              ) : (
+                <span className="muted">{t('requests.deletedUser')}</span>
+              ),
+          },
+        ]
+      : []),
+    {
+      key: 'model',
+      header: t('requests.model'),
+      cell: (row) => (
+        <>
+          {row.model} <span className="muted small">{providerName(catalog, row.provider)}</span>
+        </>
+      ),
+    },
+    { key: 'source', header: t('requests.source'), cell: (row) => t(`requests.sources.${row.source}`) },
+    {
+      key: 'tokens',
+      header: t('requests.tokens'),
+      numeric: true,
+      cell: (row) =>
+        t('requests.tokensCell', { input: format.number(row.inputTokens), output: format.number(row.outputTokens) }),
+    },
+    { key: 'cost', header: t('requests.cost'), numeric: true, cell: (row) => format.money(row.costMicrousd) },
+    {
+      key: 'latency',
+      header: t('requests.latency'),
+      numeric: true,
+      cell: (row) =>
+        row.latencyMs === null ? '' : t('requests.milliseconds', { value: format.number(row.latencyMs) }),
+    },
+    {
+      key: 'status',
+      header: t('requests.status'),
+      testId: () => 'request-status',
+      cell: (row) =>
+        row.status < 400 ? (
+          <span className="badge badge-neutral">{t('requests.statuses.ok')}</span>
+        ) : (
+          <>
+            <span className="badge badge-none">{row.status}</span> <code>{row.error}</code>
+          </>
+        ),
+    },
+    {
+      key: 'flags',
+      header: t('requests.flags'),
+      cell: (row) => (
+        <>
+          {row.estimated && <span className="badge badge-neutral">{t('requests.estimated')}</span>}{' '}
+          {row.unpriced && <span className="badge badge-neutral">{t('requests.unpriced')}</span>}
+        </>
+      ),
+    },
+  ];
+
+  const csv = requestLogUrl(scope, filters, { format: 'csv', lang: currentLanguage(i18n) });
+  const pageNumber = trail.length + 1;
+
+  return (
+    <div className="page requests-page">
+      <h1>{title}</h1>
+      <p className="muted">{scope === 'admin' ? t('requests.adminIntro') : t('requests.intro')}</p>
+      <RequestFilters scope={scope} value={filters} catalog={catalog} onApply={apply} />
+      {error !== null && <Notice kind="error">{errorMessage(t, error)}</Notice>}
+      <div className="requests-actions">
+        <a className="button button-ghost" href={csv} download>
+          {t('requests.exportCsv')}
+        </a>
+      </div>
+      {!page ? (
+        error === null && <p role="status">{t('app.loading')}</p>
+      ) : (
+        <>
+          <DataTable
+            caption={title}
+            columns={columns}
+            rows={page.requests}
+            rowKey={(row) => row.id}
+            rowTestId="request-row"
+            empty={t('requests.empty')}
+            wrapperClassName="table-wrap card"
+          />
+          <nav className="pager" aria-label={t('requests.paging')}>
+            <button type="button" className="button button-small" disabled={trail.length === 0} onClick={goBack}>
+              {t('requests.previous')}
+            </button>
+            <span aria-live="polite">{t('requests.page', { number: pageNumber })}</span>
+            <button type="button" className="button button-small" disabled={!page.nextCursor} onClick={goNext}>
+              {t('requests.next')}
+            </button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
