@@ -1,7 +1,7 @@
 // axe-core on every page of the web app, in French, light and dark: 0 serious or critical
 // violations (issue 14). Each page is checked once it has loaded its data (its heading is shown);
-// "Mon groupe" as a group admin with members, and the two-factor set-up in its two states (the QR
-// code to scan, then the recovery codes).
+// "Mon groupe" as a group admin with members, Admin › Users with a row's password reset open, and
+// the two-factor set-up in its two states (the QR code to scan, then the recovery codes).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
@@ -59,7 +59,7 @@ describe('accessibility', () => {
     await context.close();
   });
 
-  it('"Mon groupe" as a group admin, and the two-factor set-up, have no serious or critical axe violation', async () => {
+  it('"Mon groupe" as a group admin, a password reset and the two-factor set-up have no serious or critical axe violation', async () => {
     const adminContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
     admin.setDefaultTimeout(30_000);
@@ -89,6 +89,14 @@ describe('accessibility', () => {
     await groupAdmin.getByTestId('member-row').filter({ hasText: 'leo@example.com' }).waitFor();
     await groupAdmin.waitForLoadState('networkidle');
     await expectAccessible(groupAdmin, '/group');
+
+    // Admin › Users with one row's password reset open (no SMTP here: the link shown to pass on).
+    await admin.goto(`${server.baseUrl}/admin/users`);
+    await admin.getByRole('button', { name: fr.admin.resetPasswordFor.replace('{{name}}', 'Léo') }).click();
+    const resetPanel = admin.getByTestId('password-reset-panel');
+    await resetPanel.getByRole('button', { name: fr.accounts.adminResetMakeLink }).click();
+    await resetPanel.getByTestId('password-reset-result').filter({ hasText: '/reset-password#' }).waitFor();
+    await expectAccessible(admin, '/admin/users (password reset)');
 
     // The admin's two-factor set-up: the QR code to scan, then the recovery codes.
     await admin.goto(`${server.baseUrl}/profile`);

@@ -94,7 +94,8 @@ for (const language of ['fr', 'en'] as const) {
       const inviteeEmail = `lea-${language}@example.com`;
       await admin.getByLabel(t.accounts.inviteEmails).fill(inviteeEmail);
       await admin.getByLabel(t.accounts.inviteGroup).selectOption({ label: '3e B' });
-      expect(await admin.getByRole('switch', { name: t.accounts.sendEmail }).isChecked()).toBe(true);
+      const inviteForm = admin.getByRole('region', { name: t.accounts.inviteTitle, exact: true });
+      expect(await inviteForm.getByRole('switch', { name: t.accounts.sendEmail }).isChecked()).toBe(true);
       await admin.getByRole('button', { name: t.accounts.inviteSubmit, exact: true }).click();
       await admin
         .getByRole('status')

@@ -214,8 +214,13 @@ export const api = {
     sendEmail?: boolean;
     locale?: 'fr' | 'en';
   }) => send<{ invitations: CreatedInvitation[] }>('POST', '/api/admin/invitations', body),
-  importClassList: (body: { csv: string; expiresInDays?: number; sendEmail?: boolean; locale?: 'fr' | 'en' }) =>
-    send<{ invitations: CreatedInvitation[] }>('POST', '/api/admin/invitations/import', body),
+  importClassList: (body: {
+    csv: string;
+    groupId?: string | null;
+    expiresInDays?: number;
+    sendEmail?: boolean;
+    locale?: 'fr' | 'en';
+  }) => send<{ invitations: CreatedInvitation[] }>('POST', '/api/admin/invitations/import', body),
   revokeInvitation: (id: string) => send<void>('DELETE', `/api/admin/invitations/${encodeURIComponent(id)}`),
   adminPasswordReset: (userId: string, body: { password?: string; sendEmail?: boolean; locale?: 'fr' | 'en' }) =>
     send<AdminPasswordReset>('POST', `/api/admin/users/${encodeURIComponent(userId)}/password-reset`, body),

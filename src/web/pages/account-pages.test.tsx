@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../session.tsx';
@@ -174,12 +174,13 @@ describe('AdminInvitationsPage: group and e-mail', () => {
     renderWithApp(<AdminInvitationsPage />, { language: 'en' });
     const row = await screen.findByTestId('invitation-row');
     expect(row.textContent).toContain('3e B');
-    const send = screen.getByRole('switch', { name: 'Send by e-mail' }) as HTMLInputElement;
+    const form = within(screen.getByRole('region', { name: 'Invite' }));
+    const send = form.getByRole('switch', { name: 'Send by e-mail' }) as HTMLInputElement;
     expect(send.checked).toBe(true);
     expect(send.disabled).toBe(false);
     await userEvent.selectOptions(screen.getByLabelText('Into a group (optional)'), '3e B');
     await userEvent.type(screen.getByLabelText('E-mail addresses'), 'a@example.org b@example.org');
-    await userEvent.click(screen.getByRole('button', { name: 'Invite' }));
+    await userEvent.click(form.getByRole('button', { name: 'Invite' }));
     await vi.waitFor(() => expect(calls.some((call) => call.method === 'POST')).toBe(true));
     expect(calls.find((call) => call.method === 'POST')?.body).toMatchObject({
       emails: ['a@example.org', 'b@example.org'],
@@ -191,7 +192,7 @@ describe('AdminInvitationsPage: group and e-mail', () => {
     expect(send.checked).toBe(false);
     await userEvent.selectOptions(screen.getByLabelText('Into a group (optional)'), 'No group');
     await userEvent.type(screen.getByLabelText('E-mail addresses'), 'c@example.org');
-    await userEvent.click(screen.getByRole('button', { name: 'Invite' }));
+    await userEvent.click(form.getByRole('button', { name: 'Invite' }));
     await vi.waitFor(() => expect(calls.filter((call) => call.method === 'POST')).toHaveLength(2));
     expect(calls.filter((call) => call.method === 'POST')[1]?.body).toMatchObject({
       emails: ['c@example.org'],
@@ -200,11 +201,40 @@ describe('AdminInvitationsPage: group and e-mail', () => {
     });
   });
 
+  it('imports a class list into the chosen group for the lines that name none', async () => {
+    const { calls } = mockFetch({
+      ...routes(true),
+      'POST /api/admin/invitations/import': () => ({
+        status: 201,
+        body: { invitations: [{ ...pending, url: null, emailed: true }] },
+      }),
+    });
+    renderWithApp(<AdminInvitationsPage />, { language: 'en' });
+    await screen.findByTestId('invitation-row');
+    const form = within(screen.getByRole('region', { name: 'Import a class list (CSV)' }));
+    await userEvent.selectOptions(form.getByLabelText('Group of the lines that name none (optional)'), '3e B');
+    const file = new File(['email\nok@example.org\n'], 'classe.csv', { type: 'text/csv' });
+    await userEvent.upload(form.getByLabelText('CSV file'), file);
+    await userEvent.click(await form.findByRole('button', { name: 'Import' }));
+    await vi.waitFor(() => expect(calls.some((call) => call.url.endsWith('/import'))).toBe(true));
+    expect(calls.find((call) => call.url.endsWith('/import'))?.body).toMatchObject({
+      csv: 'email\nok@example.org\n',
+      groupId: group.id,
+      sendEmail: true,
+    });
+  });
+
   it('without SMTP, the switch is off and disabled, and says the link will be shown to pass on', async () => {
     const { calls } = mockFetch(routes(false));
     renderWithApp(<AdminInvitationsPage />, { language: 'fr' });
     await screen.findByTestId('invitation-row');
-    const send = screen.getByRole('switch', { name: 'Envoyer par e-mail' }) as HTMLInputElement;
+    const switches = screen.getAllByRole('switch', { name: 'Envoyer par e-mail' }) as HTMLInputElement[];
+    // One for the invitations, one for the class list: both off.
+    expect(switches.map((item) => [item.checked, item.disabled])).toEqual([
+      [false, true],
+      [false, true],
+    ]);
+    const send = switches[0] as HTMLInputElement;
     expect(send.checked).toBe(false);
     expect(send.disabled).toBe(true);
     const hint = document.getElementById(send.getAttribute('aria-describedby') ?? '');

@@ -1,7 +1,7 @@
 // Admin › Invitations: invite addresses (optionally into a group, by e-mail or by link), import a
 // class list (CSV), see the links to pass on when no e-mail carried them (shown once, downloadable
 // as CSV), list and revoke invitations.
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
@@ -19,11 +19,75 @@ function linksCsv(made: CreatedInvitation[]) {
   return `\uFEFFemail;lien\n${lines.join('\n')}\n`;
 }
 
+/** The group the invited accounts join ('' for none). */
+function GroupSelect({
+  label,
+  hint,
+  groups,
+  value,
+  onChange,
+}: {
+  label: ReactNode;
+  hint: ReactNode;
+  groups: GroupView[];
+  value: string;
+  onChange: (groupId: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label} hint={hint}>
+      {(control) => (
+        <select {...control} value={value} onChange={(event) => onChange(event.target.value)}>
+          <option value="">{t('accounts.noGroup')}</option>
+          {groups.map((group) => (
+            <option key={group.id} value={group.id}>
+              {group.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Whether the links go by e-mail; without SMTP, off and disabled, saying the links will show here. */
+function SendEmailSwitch({
+  emailEnabled,
+  checked,
+  onChange,
+}: {
+  emailEnabled: boolean;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const hintId = `${useId()}-hint`;
+  const on = emailEnabled && checked;
+  return (
+    <div className="field">
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={on}
+          aria-checked={on}
+          disabled={!emailEnabled}
+          aria-describedby={hintId}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+        <span>{t('accounts.sendEmail')}</span>
+      </label>
+      <p id={hintId} className="field-hint">
+        {emailEnabled ? t('accounts.sendEmailHint') : t('accounts.sendEmailUnavailable')}
+      </p>
+    </div>
+  );
+}
+
 export function AdminInvitationsPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('accounts.invitationsTitle'));
   const locale = i18n.language.startsWith('en') ? 'en' : 'fr';
-  const sendHintId = `${useId()}-send-hint`;
   const [list, setList] = useState<InvitationView[] | null>(null);
   const [emailEnabled, setEmailEnabled] = useState(false);
   const [signupLimit, setSignupLimit] = useState<number | null>(null);
@@ -32,6 +96,8 @@ export function AdminInvitationsPage() {
   const [groups, setGroups] = useState<GroupView[]>([]);
   const [groupId, setGroupId] = useState('');
   const [sendEmail, setSendEmail] = useState(true);
+  const [importGroupId, setImportGroupId] = useState('');
+  const [importSendEmail, setImportSendEmail] = useState(true);
   const [days, setDays] = useState('7');
   const [csv, setCsv] = useState('');
   const [made, setMade] = useState<CreatedInvitation[]>([]);
@@ -97,7 +163,8 @@ export function AdminInvitationsPage() {
   const importList = async (event: FormEvent) => {
     event.preventDefault();
     if (!csv) return;
-    if (await run(() => api.importClassList({ csv, expiresInDays, locale }))) setCsv('');
+    const body = { csv, groupId: importGroupId || null, expiresInDays, sendEmail: emailEnabled && importSendEmail };
+    if (await run(() => api.importClassList({ ...body, locale }))) setCsv('');
   };
 
   const revoke = async (id: string) => {
@@ -184,35 +251,14 @@ export function AdminInvitationsPage() {
               </select>
             )}
           </Field>
-          <Field label={t('accounts.inviteGroup')} hint={t('accounts.inviteGroupHint')}>
-            {(control) => (
-              <select {...control} value={groupId} onChange={(event) => setGroupId(event.target.value)}>
-                <option value="">{t('accounts.noGroup')}</option>
-                {groups.map((group) => (
-                  <option key={group.id} value={group.id}>
-                    {group.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <div className="field">
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                role="switch"
-                checked={emailEnabled && sendEmail}
-                aria-checked={emailEnabled && sendEmail}
-                disabled={!emailEnabled}
-                aria-describedby={sendHintId}
-                onChange={(event) => setSendEmail(event.target.checked)}
-              />
-              <span>{t('accounts.sendEmail')}</span>
-            </label>
-            <p id={sendHintId} className="field-hint">
-              {emailEnabled ? t('accounts.sendEmailHint') : t('accounts.sendEmailUnavailable')}
-            </p>
-          </div>
+          <GroupSelect
+            label={t('accounts.inviteGroup')}
+            hint={t('accounts.inviteGroupHint')}
+            groups={groups}
+            value={groupId}
+            onChange={setGroupId}
+          />
+          <SendEmailSwitch emailEnabled={emailEnabled} checked={sendEmail} onChange={setSendEmail} />
           <Field label={t('accounts.expiresInDays')}>
             {(control) => (
               <input
@@ -248,6 +294,14 @@ export function AdminInvitationsPage() {
               />
             )}
           </Field>
+          <GroupSelect
+            label={t('accounts.importGroup')}
+            hint={t('accounts.importGroupHint')}
+            groups={groups}
+            value={importGroupId}
+            onChange={setImportGroupId}
+          />
+          <SendEmailSwitch emailEnabled={emailEnabled} checked={importSendEmail} onChange={setImportSendEmail} />
           <button type="submit" className="button button-primary" disabled={busy || !csv}>
             {t('accounts.importSubmit')}
           </button>
