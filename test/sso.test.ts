@@ -180,6 +180,27 @@ describe('single sign-on from the environment', () => {
     expect(await test.dump()).not.toContain(provider.clientSecret);
   });
 
+  it('counts sign-in attempts by password and by single sign-on against one limit per address', async () => {
+    const remoteAddress = '10.250.0.1';
+    const attempt = (url: string, payload: Record<string, unknown>, from = remoteAddress) =>
+      test.app.inject({ remoteAddress: from, method: 'POST', url, headers: { origin: PUBLIC_URL }, payload });
+    const byPassword = (from?: string) =>
+      attempt('/api/auth/sign-in/email', { email: uniqueEmail(), password: 'not the password' }, from);
+    const bySso = (from?: string) => attempt('/api/auth/sign-in/social', { provider: 'oidc', callbackURL: '/' }, from);
+    // Ten a minute per address (AUTH_ATTEMPTS_PER_MINUTE), half each way.
+    for (let index = 0; index < 5; index++) {
+      expect((await byPassword()).statusCode).toBe(401);
+      expect((await bySso()).statusCode).toBe(200);
+    }
+    const refusedSso = await bySso();
+    expect(refusedSso.statusCode, refusedSso.body).toBe(429);
+    expect(Number(refusedSso.headers['x-retry-after'])).toBeGreaterThan(0);
+    expect((await byPassword()).statusCode).toBe(429);
+    // Another address is not held up.
+    expect((await bySso('10.250.0.2')).statusCode).toBe(200);
+    expect((await byPassword('10.250.0.2')).statusCode).toBe(401);
+  });
+
   it('refuses a PUT of OIDC fields that would leave them half set', async () => {
     const response = await admin.put('/api/admin/sso', { issuer: 'https://idp.example.com' });
     expect(response.statusCode).toBe(400);

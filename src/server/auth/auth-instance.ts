@@ -3,6 +3,7 @@
 // generic OAuth plugin for the OpenID Connect provider (docs/sso-2fa.md). Every security-relevant option is set explicitly from Config, because better-auth relaxes its
 // origin check and rate limiting under NODE_ENV=test (which Vitest sets) and tests must see what
 // production does.
+import type { BetterAuthRateLimitStorage } from '@better-auth/core';
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
 // The admin plugin's own entry: the plugins index loads every plugin (organisations, two-factor,
@@ -63,10 +64,12 @@ export function createAuth(options: {
   secret: string;
   logger: AuthLogger;
   hooks: AuthHooks;
+  /** Where the per-address limits are counted: one storage for every instance (authRateLimitStorage). */
+  rateLimitStorage: BetterAuthRateLimitStorage;
   /** Only on the single sign-on instance (auth/sso-instance.ts); the main instance has none. */
   oidc?: OidcProviderSettings | null;
 }) {
-  const { config, db, secret, logger, hooks } = options;
+  const { config, db, secret, logger, hooks, rateLimitStorage } = options;
   const oidc = options.oidc ?? null;
   return betterAuth({
     appName: 'WeBox',
@@ -113,7 +116,8 @@ export function createAuth(options: {
     },
     rateLimit: {
       enabled: true,
-      storage: 'memory',
+      // Shared by the main and the single sign-on instances, and by every WeBox instance on Redis.
+      customStorage: rateLimitStorage,
       window: 60,
       max: 300,
       customRules: {

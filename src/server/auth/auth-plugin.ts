@@ -11,7 +11,7 @@ import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
 import { type AuthRefusal, authErrors } from './auth-errors.ts';
 import { AUTH_ATTEMPTS_PER_MINUTE, type Auth, type AuthHooks, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
 import { AUTH_BASE_PATH, allowedAuthPath, isSsoPath } from './auth-paths.ts';
-import { createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
+import { authRateLimitStorage, createSignInThrottle, SIGN_IN_PATH } from './sign-in-throttle.ts';
 import { ssoErrors } from './sso-errors.ts';
 import { createSsoInstance, type SsoInstance } from './sso-instance.ts';
 import { createSsoSettings, type SsoSettings, ssoSealedSecret } from './sso-settings.ts';
@@ -83,7 +83,16 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       sendResetPassword: (input) => app.authHooks.sendResetPassword(input),
     };
     const authLogger = { warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) };
-    const auth = createAuth({ config, db: app.database.db, secret, logger: authLogger, hooks: authHooks });
+    // One count of attempts per address for both better-auth instances (main and single sign-on).
+    const rateLimitStorage = authRateLimitStorage(app.metering.rates);
+    const auth = createAuth({
+      config,
+      db: app.database.db,
+      secret,
+      logger: authLogger,
+      hooks: authHooks,
+      rateLimitStorage,
+    });
     app.decorate('auth', auth);
     const ssoSettings = createSsoSettings({
       config,
@@ -98,7 +107,16 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     const ssoInstance = createSsoInstance({
       settings: ssoSettings,
       bus: app.bus,
-      build: (oidc) => createAuth({ config, db: app.database.db, secret, logger: authLogger, hooks: authHooks, oidc }),
+      build: (oidc) =>
+        createAuth({
+          config,
+          db: app.database.db,
+          secret,
+          logger: authLogger,
+          hooks: authHooks,
+          rateLimitStorage,
+          oidc,
+        }),
       log: log.child({ module: 'sso' }),
     });
     app.decorate('sso', { settings: ssoSettings, instance: ssoInstance });

@@ -2,7 +2,8 @@
 // and per client address (one address trying many accounts). Only failed attempts count; a
 // successful sign-in clears the account's count. Counted in the rate-limit store (Redis when
 // REDIS_URL is set, so every instance sees the same count); better-auth's own per-address limit on
-// requests per minute still applies on top.
+// requests per minute still applies on top, counted in the same store (authRateLimitStorage).
+import type { BetterAuthRateLimitStorage } from '@better-auth/core';
 import type { RateLimits } from '../metering/rate-limits.ts';
 
 /** Failed attempts allowed per account in the window, before it is locked until the window ends. */
@@ -37,6 +38,27 @@ export function createSignInThrottle(rateLimits: RateLimits) {
     },
     async succeeded(email: string) {
       await rateLimits.clearFailures('signin-account', account(email), ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECONDS);
+    },
+  };
+}
+
+/**
+ * better-auth's per-address limits (its rateLimit rules), for every better-auth instance WeBox
+ * runs: the main one and the single sign-on one (sso-instance.ts) are given this one storage, so
+ * they count together, in the rate-limit store (Redis when REDIS_URL is set: every WeBox instance
+ * counts together too). better-auth's key is `<address>|<path>`; every sign-in path (`/sign-in/email`
+ * on the main instance, `/sign-in/social` on the single sign-on one) counts under one key, so
+ * trying both ways gets no more attempts than one.
+ */
+export function authRateLimitStorage(rateLimits: RateLimits): BetterAuthRateLimitStorage {
+  return {
+    async consume(key, rule) {
+      const cut = key.indexOf('|');
+      const address = cut === -1 ? '' : key.slice(0, cut);
+      const path = cut === -1 ? key : key.slice(cut + 1);
+      const bucket = path.startsWith('/sign-in/') ? `${address}|/sign-in/*` : key;
+      const wait = await rateLimits.consumeAttempt('auth-requests', bucket, rule.max, rule.window);
+      return wait === 0 ? { allowed: true, retryAfter: null } : { allowed: false, retryAfter: wait };
     },
   };
 }

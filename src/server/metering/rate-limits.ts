@@ -173,6 +173,17 @@ export async function createRateLimits(options: { redisUrl: string | undefined; 
         .penalty(key, 1)
         .catch(() => {});
     },
+    /** Counts one attempt; 0 when it may go ahead, else the seconds until the window frees up (not counted). */
+    async consumeAttempt(kind: string, key: string, points: number, durationSeconds: number): Promise<number> {
+      try {
+        await throttle(kind, points, durationSeconds).consume(key);
+        return 0;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return seconds(error.msBeforeNext);
+        // The store failed (and its insurance in memory with it): the attempt is not held up.
+        return 0;
+      }
+    },
     async clearFailures(kind: string, key: string, points: number, durationSeconds: number) {
       await throttle(kind, points, durationSeconds)
         .delete(key)
