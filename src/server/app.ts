@@ -19,6 +19,8 @@ import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { createConversationService } from './conversations/conversation-service.ts';
 import { databasePlugin } from './db/database-plugin.ts';
+import { displayPlugin } from './display/display-plugin.ts';
+import { displayRoutes } from './display/display-routes.ts';
 import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
@@ -115,6 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(openapiPlugin, { version });
     await app.register(databasePlugin, { config });
     await app.register(vaultPlugin, { config, keyring });
+    await app.register(displayPlugin);
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
@@ -166,6 +169,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);
     await app.register(revenueRoutes);
+    await app.register(displayRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
     // The web app: its catch-all GET answers only paths no other route claims.

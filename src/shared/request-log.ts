@@ -50,10 +50,12 @@ export const requestLogQuery = z.object({
     .describe('An error code (`quota_exceeded`, `provider_error`, …).'),
   from: dayOrInstant
     .optional()
-    .describe('From this instant on (included), or from the start of this day (YYYY-MM-DD) in WEBOX_TIMEZONE.'),
+    .describe('From this instant on (included), or from the start of this day (YYYY-MM-DD) in the display time zone.'),
   to: dayOrInstant
     .optional()
-    .describe('Before this instant (excluded), or up to the end of this day (YYYY-MM-DD, included) in WEBOX_TIMEZONE.'),
+    .describe(
+      'Before this instant (excluded), or up to the end of this day (YYYY-MM-DD, included) in the display time zone.',
+    ),
   estimated: flag.describe('true: only rows whose tokens were estimated (the provider never sent them).'),
   unpriced: flag.describe('true: only rows for a model with no price (costed at 0).'),
   cursor: z

@@ -35,10 +35,11 @@ export const invitationsPlugin = fastifyPlugin(
         groups: app.groups,
         mailer,
         log,
+        timeZone: app.display.timeZone,
       }),
     );
     app.authHooks.signupsPerAddressPerMinute = settings.signupsPerAddressPerMinute;
     app.authHooks.sendResetPassword = passwordReset.sendSelfService;
   },
-  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups'] },
+  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups', 'webox-display'] },
 );

@@ -24,12 +24,12 @@ import { requestCsvColumns, requestCsvWriter } from './request-log-csv.ts';
 const tags = ['Usage'];
 
 const FILTERS =
-  'Newest first. Filters combine (and). `from`/`to` take days (YYYY-MM-DD, in WEBOX_TIMEZONE, both included) or instants (`to` excluded). Paging by keyset: pass `nextCursor` back as `cursor` for the next page, as fast at page 5,000 as at page 1; rows written meanwhile never repeat a row or shift the pages. A cursor that does not read: 400 `invalid_request`.';
+  'Newest first. Filters combine (and). `from`/`to` take days (YYYY-MM-DD, in the display time zone: GET /api/settings/display, else WEBOX_TIMEZONE; both included) or instants (`to` excluded). Paging by keyset: pass `nextCursor` back as `cursor` for the next page, as fast at page 5,000 as at page 1; rows written meanwhile never repeat a row or shift the pages. A cursor that does not read: 400 `invalid_request`.';
 
 const csvExport: RouteDocs = {
   responses: {
     200: {
-      description: `The page as JSON, or with \`format=csv\` every matching row as CSV (\`text/csv\`, an attachment; \`cursor\` and \`limit\` ignored), streamed page by page: no cap, never held in memory whole. In the reader's language (\`lang=fr|en\`, else the Accept-Language header, else French): UTF-8 with a BOM, CRLF line ends; in French \`;\` between cells and decimal commas, in English \`,\` and decimal points. Columns, by id (kind; French / English header): ${describeCsvColumns(requestCsvColumns(true) as never)}; \`userId\`, \`name\` and \`email\` only in the admin and group views. Times in WEBOX_TIMEZONE; money in the display currency with six decimals, the currency in the header, beside the ledger's exact micro-dollars (\`costMicrousd\`). Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
+      description: `The page as JSON, or with \`format=csv\` every matching row as CSV (\`text/csv\`, an attachment; \`cursor\` and \`limit\` ignored), streamed page by page: no cap, never held in memory whole. In the reader's language (\`lang=fr|en\`, else the Accept-Language header, else French): UTF-8 with a BOM, CRLF line ends; in French \`;\` between cells and decimal commas, in English \`,\` and decimal points. Columns, by id (kind; French / English header): ${describeCsvColumns(requestCsvColumns(true) as never)}; \`userId\`, \`name\` and \`email\` only in the admin and group views. Times in the display time zone; money in the display currency with six decimals, the currency in the header, beside the ledger's exact micro-dollars (\`costMicrousd\`). Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
       content: { 'text/csv': z.string() },
     },
   },
@@ -49,7 +49,7 @@ export const requestLogRoutes: FastifyPluginAsyncZod = async (app) => {
       source: query.source,
       status: query.status,
       error: query.error,
-      ...resolveInstants(app.config.timezone, query),
+      ...resolveInstants(app.display.timeZone(), query),
       estimated: query.estimated,
       unpriced: query.unpriced,
     };
@@ -73,7 +73,7 @@ export const requestLogRoutes: FastifyPluginAsyncZod = async (app) => {
   ) {
     const filters = filtersOf(query, userId);
     if (query.format === 'csv') {
-      const csv = requestCsvWriter(withUsers, await csvOptionsFor(app, request));
+      const csv = requestCsvWriter(withUsers, csvOptionsFor(app, request));
       async function* lines() {
         yield csv.header();
         for await (const entries of requests.all(filters, CSV_PAGE)) yield csv.lines(await toRows(entries, withUsers));

@@ -26,7 +26,7 @@ type UsageQuery = z.infer<typeof usageQuery>;
 const tags = ['Usage'];
 
 const RANGE =
-  '`from` and `to` are days (YYYY-MM-DD, both included) in WEBOX_TIMEZONE; the default is the current month. Read from the daily rollups.';
+  '`from` and `to` are days (YYYY-MM-DD, both included) in the display time zone (GET /api/settings/display: chosen by an admin, else WEBOX_TIMEZONE); the default is the current month. Read from the daily rollups.';
 
 /** The CSV export is a string the route writes itself: described, not serialised. */
 const csvExport: RouteDocs = {
@@ -49,16 +49,16 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   async function answer(request: FastifyRequest, reply: FastifyReply, query: UsageQuery, userId: string | undefined) {
-    const range = resolveRange(app.config.timezone, query.from, query.to);
+    const range = resolveRange(app.display.timeZone(), query.from, query.to);
     const result = await app.metering.stats.query({ userId, ...range, groupBy: query.groupBy });
     if (query.groupBy === 'user') result.series = await withNames(result.series);
     if (query.format === 'csv') {
-      const options = await csvOptionsFor(app, request);
+      const options = csvOptionsFor(app, request);
       return reply
         .headers(csvReplyHeaders(`webox-usage-${range.from}-${range.to}-by-${query.groupBy}.csv`))
         .send(writeCsv(usageCsvColumns(query.groupBy), result.series, options));
     }
-    return reply.send({ ...range, timezone: app.config.timezone, groupBy: query.groupBy, ...result });
+    return reply.send({ ...range, timezone: app.display.timeZone(), groupBy: query.groupBy, ...result });
   }
 
   /** One range's report: what the usage page shows, in one request. */
@@ -67,13 +67,13 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     userId: string | undefined,
     admin: boolean,
   ): Promise<UsageRangeReport> {
-    const range = resolveRange(app.config.timezone, query.from, query.to);
+    const range = resolveRange(app.display.timeZone(), query.from, query.to);
     const groupings = admin && !userId ? (['day', 'model', 'user'] as const) : (['day', 'model'] as const);
     const { totals, series } = await app.metering.stats.report({ userId, ...range, groupings });
     const user = 'user' in series ? await withNames(series.user) : undefined;
     return {
       ...range,
-      timezone: app.config.timezone,
+      timezone: app.display.timeZone(),
       totals,
       series: { day: series.day, model: series.model, ...(user ? { user } : {}) },
     };

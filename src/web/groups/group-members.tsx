@@ -3,6 +3,7 @@
 // only) make a member the group's admin or not.
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { GroupMemberView } from '../api/types.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
@@ -15,6 +16,7 @@ export function GroupMembers({
   myId,
   onRemove,
   onRole,
+  requestsOf,
 }: {
   caption: string;
   members: GroupMemberView[];
@@ -22,6 +24,8 @@ export function GroupMembers({
   onRemove: (member: GroupMemberView) => void;
   /** Site admins only: change a member's role. */
   onRole?: (member: GroupMemberView, role: 'member' | 'admin') => void;
+  /** Where a member's requests are read (the request log, filtered to them). */
+  requestsOf?: (member: GroupMemberView) => string;
 }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -53,6 +57,15 @@ export function GroupMembers({
       className: 'row-actions',
       cell: (member) => (
         <>
+          {requestsOf && (
+            <Link
+              className="button button-small button-ghost"
+              to={requestsOf(member)}
+              aria-label={t('requests.ofUserFor', { name: member.name })}
+            >
+              {t('requests.ofUser')}
+            </Link>
+          )}
           {onRole && (
             <button
               type="button"

@@ -212,6 +212,7 @@ export function AdminGroupsPage() {
           <GroupMembers
             caption={t('groups.membersTitle')}
             members={open.members}
+            requestsOf={(member) => `/admin/requests?user=${encodeURIComponent(member.userId)}`}
             onRole={async (member, role) => {
               try {
                 setOpen(await api.setGroupMember(open.id, member.userId, role));

@@ -62,6 +62,7 @@ export function MyGroupPage() {
               caption={t('groups.membersTitle')}
               members={group.members}
               myId={user?.id}
+              requestsOf={(member) => `/requests?user=${encodeURIComponent(member.userId)}`}
               onRemove={async (member) => {
                 setMessage(null);
                 try {
