@@ -1,24 +1,47 @@
 // Money, dates and numbers in the reader's language: formatMoney for any locale (the i18n set-up's
-// {{amount, money}} uses it), and useFormat, every formatter bound to the current language.
+// {{amount, money}} uses it), in the display currency the admin chose, and useFormat, every
+// formatter bound to the current language.
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from './i18n/languages.ts';
 
 const locales = { fr: 'fr-FR', en: 'en-US' } as const;
 
-/** Dollars from micro-dollars, with cents, or more digits for amounts under a dollar. */
-export function formatMoney(microusd: number, locale: string): string {
-  const dollars = microusd / 1_000_000;
-  const small = dollars !== 0 && Math.abs(dollars) < 1;
+/** The currency money is shown in and its rate (GET /api/settings/display); dollars until it is read. */
+export interface DisplayCurrency {
+  /** Lowercase ISO 4217. */
+  currency: string;
+  /** Dollars per unit of the currency (1 for usd). */
+  usdPerUnit: number;
+}
+
+const DOLLARS: DisplayCurrency = { currency: 'usd', usdPerUnit: 1 };
+let shown: DisplayCurrency = DOLLARS;
+
+/** Every amount formatted from now on is in this currency (the layout sets it once signed in). */
+export function setDisplayCurrency(display: DisplayCurrency | null): void {
+  shown = display && display.usdPerUnit > 0 ? display : DOLLARS;
+}
+
+export const displayCurrency = (): DisplayCurrency => shown;
+
+/**
+ * Money from micro-dollars (what the ledger and budgets hold) in the display currency at its rate,
+ * with cents, or more digits for amounts under one unit. The one formatter of amounts in the app:
+ * the i18n set-up's {{amount, money}} and useFormat().money both call it.
+ */
+export function formatMoney(microusd: number, locale: string, display: DisplayCurrency = shown): string {
+  const amount = microusd / 1_000_000 / display.usdPerUnit;
+  const small = amount !== 0 && Math.abs(amount) < 1;
   const money = (value: number) =>
     new Intl.NumberFormat(locale, {
       style: 'currency',
-      currency: 'USD',
+      currency: display.currency.toUpperCase(),
       minimumFractionDigits: 2,
       maximumFractionDigits: small ? 4 : 2,
     }).format(value);
   // A few micro-dollars are not nothing: say so rather than print $0.00.
-  if (dollars > 0 && dollars < 0.0001) return `< ${money(0.0001)}`;
-  return money(dollars);
+  if (amount > 0 && amount < 0.0001) return `< ${money(0.0001)}`;
+  return money(amount);
 }
 
 export function useFormat() {

@@ -27,6 +27,8 @@ import type {
   ConversationSummary,
   CreatedAccessToken,
   CreatedInvitation,
+  DisplaySettingsBody,
+  DisplaySettingsView,
   GlobalKeyState,
   GroupBody,
   GroupDetail,
@@ -336,6 +338,9 @@ export const api = {
   updatePlan: (id: string, body: Partial<PlanBody> & { active?: boolean }) =>
     send<PlanView>('PATCH', `/api/admin/plans/${encodeURIComponent(id)}`, body),
   billingSettings: () => get<BillingSettingsView>('/api/admin/billing'),
+  displaySettings: () => get<DisplaySettingsView>('/api/settings/display'),
+  saveDisplaySettings: (body: DisplaySettingsBody) =>
+    send<DisplaySettingsView>('PUT', '/api/admin/settings/display', body),
   saveBillingSettings: (body: Partial<Omit<BillingSettingsView, 'enabled'>>) =>
     send<BillingSettingsView>('PUT', '/api/admin/billing', body),
   /** Grants a plan by hand (planId null removes the grant); `until` ends it. */

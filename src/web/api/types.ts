@@ -16,6 +16,7 @@ export type {
   RevenueView,
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+export type { DisplaySettingsBody, DisplaySettingsView } from '../../shared/display.ts';
 export type { GroupDetail, GroupMembership, GroupMemberView, GroupView } from '../../shared/groups.ts';
 export type {
   AccountSettingsView,

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client.ts';
+import { useDisplaySettings } from '../display/use-display-settings.ts';
 import { useSession } from '../session.tsx';
 import { LanguageSwitcher } from './language-switcher.tsx';
 
@@ -14,6 +15,7 @@ export function Layout() {
   // Whether the user administers a group (its page is then in the navigation).
   const [managesGroup, setManagesGroup] = useState(false);
   const userId = user?.id;
+  useDisplaySettings(userId);
   useEffect(() => {
     if (!userId) return;
     let current = true;

@@ -9,6 +9,7 @@ import { RevenueSection } from '../billing/revenue-section.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
+import { DisplaySettingsSection } from '../display/display-settings-section.tsx';
 import { MyBudget } from '../usage/budget-section.tsx';
 import { CsvLink } from '../usage/csv-link.tsx';
 import { CostChart, TokensChart } from '../usage/usage-charts.tsx';
@@ -92,6 +93,7 @@ export function UsagePage({ scope }: { scope: UsageScope }) {
           <p className="muted small">{t('usage.timezoneNote', { timezone: report.timezone })}</p>
         </>
       )}
+      {scope === 'admin' && <DisplaySettingsSection />}
     </div>
   );
 }
