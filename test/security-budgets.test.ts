@@ -236,15 +236,18 @@ describe('the output limit sent is the one held', () => {
     const tooBig = await v1(test, user.token, unlisted({ max_tokens: 2 ** 31 }));
     expect(tooBig.statusCode).toBe(400);
     expect(tooBig.json().error).toMatchObject({ code: 'invalid_request', param: 'max_tokens' });
-    // The largest the database can hold: refused by the budget, not by an overflow.
-    const overBudget = await v1(test, user.token, unlisted({ max_tokens: INT32_MAX }));
-    expect(overBudget.statusCode).toBe(429);
-    expect(overBudget.json().error.code).toBe('quota_exceeded');
     // n times the limit must stay countable too.
     const multiplied = await v1(test, user.token, unlisted({ max_tokens: INT32_MAX, n: 2 }));
     expect(multiplied.statusCode).toBe(400);
     expect(multiplied.json().error).toMatchObject({ code: 'invalid_request', param: 'n' });
     expect(modelCalls('openai')).toHaveLength(0);
+    // The largest the database can hold: capped to what the budget holds, not overflowed.
+    const overBudget = await v1(test, user.token, unlisted({ max_tokens: INT32_MAX }));
+    expect(overBudget.statusCode).toBe(200);
+    const cap = Number(overBudget.headers['x-webox-output-capped']);
+    expect(cap).toBeGreaterThan(900_000);
+    expect(cap).toBeLessThan(1_000_000);
+    expect(upstreamLimits('openai')).toEqual({ max_completion_tokens: cap });
     // Within the budget it passes, with that limit upstream.
     expect((await v1(test, user.token, unlisted({ max_tokens: 200_000 }))).statusCode).toBe(200);
     expect(upstreamLimits('openai')).toEqual({ max_completion_tokens: 200_000 });

@@ -27,6 +27,15 @@ export class AppError extends Error {
     this.headers = options.headers;
   }
 
+  /** The same error with more fields beside code and message. */
+  withDetails(details: Record<string, unknown>): AppError {
+    return new AppError(this.statusCode, this.code, this.message, {
+      details: { ...this.details, ...details },
+      headers: this.headers,
+      cause: this.cause,
+    });
+  }
+
   /** The same error with more headers (a refusal that must also carry the rate-limit window). */
   withHeaders(headers: Record<string, string>): AppError {
     return new AppError(this.statusCode, this.code, this.message, {

@@ -16,10 +16,28 @@ const quotaRefusal = z.object({
   period: z.enum(['day', 'month']),
   unit: z.enum(['microusd', 'tokens']),
   limit: z.number(),
-  remaining: z.number(),
-  requested: z.number().describe('What this request could cost at most, in the same unit.'),
+  remaining: z
+    .number()
+    .describe("limit − spent − held: the same figure GET /api/limits answers as the line's remaining."),
+  requested: z
+    .number()
+    .describe(
+      'What this request needed at least, in the same unit: its worst case with the shortest useful answer (or its own shorter max_tokens).',
+    ),
   resetsAt: z.iso.datetime(),
 });
+
+/** The cheapest model that would fit what is left (429 `quota_exceeded` for money). */
+const modelSuggestion = z
+  .object({
+    model: z.string().describe('`<provider>/<model>`, as /v1 takes it.'),
+    name: z.string().describe("The model's display name."),
+  })
+  .nullable()
+  .optional()
+  .describe(
+    'With quota_exceeded: the cheapest model you may use on the same key source whose shortest useful answer fits the money left; null when none does (or the refused limit is in tokens).',
+  );
 
 export const errorBody = z
   .object({
@@ -32,6 +50,7 @@ export const errorBody = z
       source: z.enum(['personal', 'global']).optional().describe('Which key the provider refused or failed with.'),
       expected: z.string().optional().describe("With invalid_key_format: the provider's key format."),
       quota: quotaRefusal.optional(),
+      suggestion: modelSuggestion,
       reason: z
         .string()
         .nullable()
@@ -60,6 +79,8 @@ export const openAiErrorBody = z
       param: z.string().nullable(),
       reason: z.string().nullable().optional().describe('With subscription_required and model_not_in_plan.'),
       subscribeUrl: z.string().optional().describe('With subscription_required and model_not_in_plan.'),
+      quota: quotaRefusal.optional().describe('With quota_exceeded: the same details as on /api.'),
+      suggestion: modelSuggestion,
     }),
   })
   .meta({ id: 'OpenAiError', description: "/v1's errors, in OpenAI's shape, so that OpenAI's clients raise theirs." });

@@ -7,11 +7,23 @@ export const chatUsage = z
   .object({ inputTokens: z.number().int(), outputTokens: z.number().int() })
   .meta({ id: 'ChatUsage', description: 'Tokens as the provider counted them.' });
 
+/** Set when WeBox sent a lower output limit than asked for, to fit the budget left. */
+export const outputCap = z
+  .object({
+    outputTokens: z.number().int().describe('The output limit the answer was given (it may stop there).'),
+    reason: z.literal('budget'),
+  })
+  .meta({
+    id: 'OutputCap',
+    description:
+      'The answer was limited to this many output tokens so that it fits the budget left (absent: not limited).',
+  });
+
 const answeredOn = z.enum(['personal', 'global']).describe('The key the answer was made with.');
 
 /** `stream: false`. */
 export const chatAnswer = z
-  .object({ text: z.string(), source: answeredOn, usage: chatUsage })
+  .object({ text: z.string(), source: answeredOn, usage: chatUsage, capped: outputCap.optional() })
   .meta({ id: 'ChatAnswer', description: 'The whole answer, with `stream: false`.' });
 
 /** An error after the first byte: the stream's last event. */
@@ -27,7 +39,7 @@ export const streamDelta = z
 export const chatStreamEvent = z
   .discriminatedUnion('type', [
     streamDelta,
-    z.object({ type: z.literal('done'), source: answeredOn, usage: chatUsage }),
+    z.object({ type: z.literal('done'), source: answeredOn, usage: chatUsage, capped: outputCap.optional() }),
     streamError,
   ])
   .meta({
@@ -36,3 +48,4 @@ export const chatStreamEvent = z
   });
 
 export type ChatStreamEvent = z.infer<typeof chatStreamEvent>;
+export type OutputCapView = z.infer<typeof outputCap>;

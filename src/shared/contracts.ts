@@ -103,7 +103,20 @@ export const budgetLimitsBody = z.object({
 });
 
 /** PUT /api/admin/limits/default. */
-export const defaultLimitsBody = z.object({ global: budgetLimitsBody, personal: budgetLimitsBody });
+export const defaultLimitsBody = z.object({
+  global: budgetLimitsBody,
+  personal: budgetLimitsBody,
+  minUsefulOutputTokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .nullable()
+    .optional()
+    .describe(
+      'The shortest answer worth giving: a request the budget left cannot cover whole is capped to the output that fits, and refused below this many output tokens. Left out: unchanged; null: the default (256).',
+    ),
+});
 
 /** PUT /api/admin/users/:id/limits: null gives the user back the default. */
 export const userLimitsBody = z.object({

@@ -1,7 +1,7 @@
 // The conversation API's request bodies and answers (docs/conversations-api.md), shared by the
 // server's route schemas and the web app.
 import { z } from 'zod';
-import { chatUsage, streamDelta, streamError } from './chat.ts';
+import { chatUsage, outputCap, streamDelta, streamError } from './chat.ts';
 import { modelIdField } from './model-id.ts';
 import { messageText, singleLineText } from './text.ts';
 
@@ -86,6 +86,7 @@ export const conversationStreamEvent = z
       type: z.literal('done'),
       source: z.enum(['personal', 'global']),
       usage: chatUsage,
+      capped: outputCap.optional(),
       userMessage: conversationMessage,
       assistantMessage: conversationMessage,
       conversation: conversationSummary,

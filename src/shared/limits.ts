@@ -48,6 +48,11 @@ const rateLimits = {
 export const myLimits = z
   .object({
     budgets: z.array(budgetLineView),
+    left: z
+      .object({ global: budgetLineView.nullable(), personal: budgetLineView.nullable() })
+      .describe(
+        "Per key source, the line that binds (the least left; across money and tokens, the least relative to its limit): its `remaining` is the one figure of what is left that the chat shows and a refusal's `quota.remaining` gives. null: no budget on that source.",
+      ),
     rateLimits: z.object(rateLimits),
     timezone: z
       .string()
@@ -69,6 +74,12 @@ export const defaultLimits = z
   .object({
     budgets: z.object({ global: budgetLimitsView, personal: budgetLimitsView }),
     ...rateLimits,
+    minUsefulOutputTokens: z
+      .number()
+      .int()
+      .describe(
+        'Below this many output tokens a request the budget cannot cover whole is refused; above it, its output is capped to what fits.',
+      ),
     updatedAt: z.iso.datetime().nullable().describe('null: never set (no budget applies).'),
   })
   .meta({ id: 'DefaultLimits', description: 'What applies to every user without settings of their own.' });

@@ -116,7 +116,24 @@ describe('budgets', () => {
     expect(await remaining.innerText()).toContain(formatMoney(limit - spent, 'fr'));
     await user.getByTestId('budget-notice').first().waitFor();
 
-    // The next message cannot fit its worst case: refused before the provider, in words.
+    // The next message's whole answer does not fit what is left, a shorter one does: it is
+    // answered, limited to what fits, and says so under the answer.
+    await user.getByLabel(fr.chat.messageLabel).fill('Encore une question ?');
+    await user.getByRole('button', { name: fr.chat.send }).click();
+    const note = user.getByTestId('capped-note');
+    await note.waitFor();
+    expect((await note.innerText()).replace(/\s/g, ' ')).toMatch(
+      /^Réponse limitée à \d[\d ]* jetons pour tenir dans votre budget\.$/,
+    );
+    await screenshot(user, 'fr-16-budget-capped');
+
+    // With a shortest useful answer longer than what is left: refused before the provider, in words.
+    const none = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
+    const raised = await admin.request.put(`${server.baseUrl}/api/admin/limits/default`, {
+      headers: { origin: server.baseUrl },
+      data: { global: none, personal: none, minUsefulOutputTokens: 100_000 },
+    });
+    expect(raised.status()).toBe(200);
     const callsBefore = server.fakes.byProvider.openai.requests.length;
     await user.getByLabel(fr.chat.messageLabel).fill('Encore une question ?');
     await user.getByRole('button', { name: fr.chat.send }).click();

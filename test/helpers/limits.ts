@@ -55,14 +55,24 @@ export async function globalLedger(test: TestApp, userId: string) {
   return { requests: Number(row?.requests), cost: Number(row?.cost), tokens: Number(row?.tokens) };
 }
 
-/** Records every hold the app takes (what was held is what the tests compare the upstream with). */
+/**
+ * Records every hold the app takes (what was held is what the tests compare the upstream with): a
+ * request shortened to fit the budget left is recorded as the last request tried.
+ */
 export function recordHolds(test: TestApp): HoldRequest[] {
   const holds: HoldRequest[] = [];
   const quota = test.app.metering.quota;
   const hold = quota.hold;
-  quota.hold = (request, limits, ceiling) => {
-    holds.push(request);
-    return hold(request, limits, ceiling);
+  quota.hold = (request, limits, ceiling, shorten) => {
+    const index = holds.push(request) - 1;
+    const recordingFit =
+      shorten &&
+      ((room: Parameters<typeof shorten>[0]) => {
+        const next = shorten(room);
+        holds[index] = next;
+        return next;
+      });
+    return hold(request, limits, ceiling, recordingFit);
   };
   return holds;
 }

@@ -5,6 +5,7 @@ import type { ModelMessage } from 'ai';
 import type { CompletionPlan, UpstreamCall } from '../completions/completion-pipeline.ts';
 import { shutdownReason } from '../drain.ts';
 import type { AppError } from '../errors.ts';
+import type { OutputCap } from '../metering/admission.ts';
 import { estimateTokens } from '../metering/cost.ts';
 import type { KeySource } from '../metering/limit-policies.ts';
 import { checkModelId } from '../providers/model-id-format.ts';
@@ -25,7 +26,8 @@ export interface ChatUsage {
 
 export type ChatEvent =
   | { type: 'delta'; text: string }
-  | { type: 'done'; source: KeySource; usage: ChatUsage }
+  /** `capped`: the answer's output was limited to fit the budget left (absent otherwise). */
+  | { type: 'done'; source: KeySource; usage: ChatUsage; capped?: OutputCap }
   /** The error the answer ended with: the one it would have thrown before the first byte. */
   | { type: 'error'; error: AppError };
 
@@ -143,6 +145,7 @@ async function* events(stream: ModelStream, call: UpstreamCall, providerName: st
           type: 'done',
           source: call.source,
           usage: { inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens },
+          ...(call.capped ? { capped: call.capped } : {}),
         };
         return;
       }

@@ -69,7 +69,7 @@ export const chatRoutes = userScope(async (app) => {
         else if (event.type === 'error') {
           // The status the same failure has before the first byte: a mid-answer 429 stays a 429.
           throw shutdownReason(events.signal) ?? event.error;
-        } else return { text, source: event.source, usage: event.usage };
+        } else return { text, source: event.source, usage: event.usage, ...(event.capped && { capped: event.capped }) };
       }
       throw providerErrors.endedEarly();
     }

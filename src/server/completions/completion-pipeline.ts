@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { toSafeLabel } from '../../shared/text.ts';
 import type { Config } from '../config.ts';
 import type { Drain } from '../drain.ts';
-import type { CallSize } from '../metering/admission.ts';
+import type { CallSize, ModelChoice, OutputCap } from '../metering/admission.ts';
 import type { BudgetFallback, KeySource } from '../metering/limit-policies.ts';
 import type { MeteredCall } from '../metering/metered-call.ts';
 import type { Metering } from '../metering/metering-plugin.ts';
@@ -40,6 +40,8 @@ export interface UpstreamCall {
   source: KeySource;
   /** The output limit per answer to send upstream, and the only one (see admission.ts). */
   capOutputTokens: number | null;
+  /** Set when that limit is lower than asked for, to fit the budget left: the answer says so. */
+  capped: OutputCap | null;
   /** Aborted when the client goes away or a graceful stop's drain period ends. */
   signal: AbortSignal;
   baseUrl: string;
@@ -89,8 +91,13 @@ export function createCompletionPipeline(options: {
   metering: Metering;
   drain: Drain;
   gates: readonly CompletionGate[];
+  /**
+   * The models the user may use on a key source (the operator's offer, plan and group on the
+   * global keys), read only for a refusal for money, which suggests the cheapest that fits.
+   */
+  alternatives?: (userId: string, source: KeySource) => Promise<readonly ModelChoice[]>;
 }) {
-  const { config, vault, metering, drain, gates } = options;
+  const { config, vault, metering, drain, gates, alternatives } = options;
 
   /** A call refused before it was read: recorded under safe forms of what the client sent. */
   function refuse(caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown, startedAt: number) {
@@ -168,6 +175,7 @@ export function createCompletionPipeline(options: {
         tokenRequestsPerMinute: caller.tokenRequestsPerMinute,
         ...plan.size,
         budgetFallback,
+        alternatives: alternatives && (() => alternatives(call.userId, call.source)),
       });
       release = (tokens) => admission.finish(tokens ?? null);
       reply.headers(admission.headers);
@@ -178,6 +186,7 @@ export function createCompletionPipeline(options: {
         apiKey: key.decrypt(),
         source: key.source,
         capOutputTokens: admission.capOutputTokens,
+        capped: admission.capped,
         signal,
         baseUrl: config.providerBaseUrls[plan.provider.id as ProviderId],
         timeoutMs: config.upstreamTimeoutMs,

@@ -3,6 +3,7 @@
 import fastifyPlugin from 'fastify-plugin';
 import { createBillingGate } from '../billing/billing-gate.ts';
 import { createGroupGate } from '../groups/group-gate.ts';
+import { createUsableModels } from '../models/usable-models.ts';
 import { type CompletionPipeline, createCompletionPipeline, planGate } from './completion-pipeline.ts';
 
 declare module 'fastify' {
@@ -30,6 +31,7 @@ export const completionsPlugin = fastifyPlugin(
           // The user's group's budget on the global keys (held in budgetInForce's order).
           createGroupGate(app.groups),
         ],
+        alternatives: createUsableModels({ vault: app.vault, billing: app.billing.access, access: app.models.access }),
       }),
     );
   },

@@ -168,7 +168,13 @@ export const conversationRoutes = userScope(async (app) => {
           } else if (event.type === 'done') {
             source = event.source;
             const turnSaved = await save(event.usage);
-            write({ type: 'done', source: event.source, usage: event.usage, ...turnSaved });
+            write({
+              type: 'done',
+              source: event.source,
+              usage: event.usage,
+              ...(event.capped && { capped: event.capped }),
+              ...turnSaved,
+            });
           } else {
             // Failed midway: what the user already read is kept with the question.
             if (answer.length > 0) await save();

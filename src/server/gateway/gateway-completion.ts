@@ -80,6 +80,9 @@ export function readGatewayCompletion(
       };
       // The one limit upstream is the one held, whatever names the client gave it.
       const limit = call.capOutputTokens;
+      // Capped to fit the budget left: the answer may stop at `length`, as OpenAI's do at
+      // max_tokens, and the header says why.
+      if (call.capped) reply.header('x-webox-output-capped', String(call.capped.outputTokens));
       const result = outgoing
         ? await forwardCompletion({ ...common, body: outgoing.withLimit(limit), pools: context.pools }, reply)
         : await translateCompletion(

@@ -27,11 +27,26 @@ export function toOpenAiError(error: unknown): {
           subscribeUrl: error.details.subscribeUrl,
         }
       : {};
+  // A budget's refusal says which limit, what is left and which model would fit, on /v1 as on /api.
+  const budget =
+    error instanceof AppError && error.code === 'quota_exceeded' && error.details?.quota
+      ? {
+          quota: error.details.quota as OpenAiErrorBody['error']['quota'],
+          suggestion: (error.details.suggestion ?? null) as OpenAiErrorBody['error']['suggestion'],
+        }
+      : {};
   return {
     statusCode,
     headers,
     body: {
-      error: { message: body.error.message, type: typeForStatus(statusCode), code: body.error.code, param, ...billing },
+      error: {
+        message: body.error.message,
+        type: typeForStatus(statusCode),
+        code: body.error.code,
+        param,
+        ...billing,
+        ...budget,
+      },
     },
   };
 }

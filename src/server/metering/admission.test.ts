@@ -50,6 +50,7 @@ async function gate(options: Options = {}) {
     budgets: { global: null, personal: null, ...options.budgets },
     requestsPerMinute: options.requestsPerMinute ?? 1_000,
     tokensPerMinute: options.tokensPerMinute ?? null,
+    minUsefulOutputTokens: 256,
     overridden: { global: false, personal: false, requestsPerMinute: false, tokensPerMinute: false },
   };
   const policies: Pick<LimitPolicies, 'effective' | 'cached'> = {

@@ -7,12 +7,13 @@
 import { AppError } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
-import { costMicrousd } from './cost.ts';
+import { costMicrousd, type Price } from './cost.ts';
 import { type BudgetFallback, budgetInForce, type LimitPolicies } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
 import { meteringErrors } from './metering-errors.ts';
 import type { PriceBook } from './price-book.ts';
 import type { Quota } from './quota.ts';
+import type { BudgetRoom, HoldRequest } from './quota-hold.ts';
 import { type RateLimits, rateLimitHeaders } from './rate-limits.ts';
 
 /**
@@ -47,11 +48,30 @@ export interface CallSize {
   unboundedParameters?: readonly string[];
 }
 
+/** A model the user could switch to (a refusal's suggestion). */
+export interface ModelChoice {
+  provider: string;
+  model: string;
+  /** Its display name. */
+  name: string;
+}
+
 export interface AdmissionRequest extends MeteredCall, CallSize {
   /** The access token's own requests-per-minute limit, if it has one. */
   tokenRequestsPerMinute: number | null;
   /** What the pipeline's gates know of the user's budget on the global keys (see budgetInForce). */
   budgetFallback?: BudgetFallback;
+  /**
+   * The models this user may use on the same key source, asked only when the money left refuses
+   * the call: the refusal suggests the cheapest whose shortest useful answer fits.
+   */
+  alternatives?: () => Promise<readonly ModelChoice[]>;
+}
+
+/** Why WeBox sent a lower output limit than the request asked for (or than its default). */
+export interface OutputCap {
+  outputTokens: number;
+  reason: 'budget';
 }
 
 export interface Admission {
@@ -63,8 +83,46 @@ export interface Admission {
    * applies (no budget, no limit: nothing is held).
    */
   capOutputTokens: number | null;
+  /**
+   * Set when the budget left could not cover the answer the request asked for (or WeBox's
+   * default) and the output was capped to what fits: the answer says so.
+   */
+  capped: OutputCap | null;
   /** Ends the request's claim: counts its tokens per minute and stops keeping its hold alive. */
   finish(tokens: { inputTokens: number; outputTokens: number } | null): void;
+}
+
+interface CallShape {
+  inputTokens: number;
+  choices: number;
+  extraOutputTokens: number;
+}
+
+/**
+ * The longest answer (output tokens per answer) whose worst case fits the room: the tokens left
+ * less the prompt, and the money left less the prompt's cost, at the model's output price. May be
+ * zero or less: nothing fits.
+ */
+export function outputThatFits(room: BudgetRoom, call: CallShape, price: Price | null): number {
+  let output = Number.POSITIVE_INFINITY;
+  if (room.tokens !== null) output = room.tokens - call.inputTokens;
+  if (room.microusd !== null && price) {
+    const left =
+      room.microusd - costMicrousd({ inputTokens: call.inputTokens, outputTokens: 0, cachedInputTokens: 0 }, price);
+    const perMillion = price.outputMicrousdPerMtok;
+    if (perMillion > 0) {
+      // Output is charged ceil(tokens × price / 1e6): the largest count whose charge fits `left`.
+      let fitting = Math.floor((left * 1_000_000) / perMillion);
+      const charge = (tokens: number) =>
+        costMicrousd({ inputTokens: 0, outputTokens: tokens, cachedInputTokens: 0 }, price);
+      while (fitting > 0 && charge(fitting) > left) fitting--;
+      output = Math.min(output, fitting);
+    } else if (left < 0) {
+      output = -1;
+    }
+  }
+  if (output === Number.POSITIVE_INFINITY) return OUTPUT_TOKENS_CEILING;
+  return Math.floor((output - call.extraOutputTokens) / call.choices);
 }
 
 /** Retry-After for a refusal at the cap: calls end all the time, so a second is a fair guess. */
@@ -141,27 +199,32 @@ export function createAdmission(options: {
     failClosed: boolean,
     userKey: string,
     vacate: () => void,
-  ): Promise<Pick<Admission, 'capOutputTokens' | 'finish'>> {
+  ): Promise<Pick<Admission, 'capOutputTokens' | 'capped' | 'finish'>> {
     const tokensPerMinute = limits.tokensPerMinute;
     if (tokensPerMinute) await rates.checkTokens(userKey, tokensPerMinute, failClosed);
 
     let capOutputTokens = request.maxOutputTokens;
+    let capped: OutputCap | null = null;
     let release = () => {};
     const { budget, ceiling } = budgetInForce(limits, request.source, request.budgetFallback);
     if (budget) {
       const [unbounded] = request.unboundedParameters ?? [];
       if (unbounded) throw meteringErrors.unboundedParameter(unbounded);
-      capOutputTokens ??= Math.min(DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf(request.provider, request.model));
+      const asked =
+        capOutputTokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf(request.provider, request.model));
+      const choices = request.choices ?? 1;
+      const extraOutputTokens = request.extraOutputTokens ?? 0;
       // Every answer may run to the limit, and the provider bills each one.
-      const outputTokens = (request.choices ?? 1) * capOutputTokens + (request.extraOutputTokens ?? 0);
-      if (outputTokens > OUTPUT_TOKENS_CEILING) throw meteringErrors.tooMuchOutput();
+      if (choices * asked + extraOutputTokens > OUTPUT_TOKENS_CEILING) throw meteringErrors.tooMuchOutput();
       const inputTokens = worstCaseInputTokens(request.promptBytes, request.messageCount);
       const price = prices.priceAt(request.provider, request.model, new Date());
       if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null)) {
         throw meteringErrors.unpricedModel(request.provider, request.model);
       }
-      release = await quota.hold(
-        {
+      const shape = { inputTokens, choices, extraOutputTokens };
+      const holdFor = (cap: number): HoldRequest => {
+        const outputTokens = choices * cap + extraOutputTokens;
+        return {
           requestId: request.requestId,
           userId: request.userId,
           tokenId: request.tokenId,
@@ -172,15 +235,33 @@ export function createAdmission(options: {
           inputTokens,
           outputTokens,
           microusd: price ? costMicrousd({ inputTokens, outputTokens, cachedInputTokens: 0 }, price) : 0,
-        },
-        budget,
-        ceiling,
-      );
+        };
+      };
+      // The shortest answer worth giving; a client's own shorter limit is kept as it is.
+      const minimum = Math.min(asked, limits.minUsefulOutputTokens);
+      let cap = asked;
+      let lastRoom: BudgetRoom | null = null;
+      // When the whole answer does not fit what is left, the output is capped to what does (and
+      // that is what is held, so the cap is as exact as any hold), down to the minimum.
+      const shorten = (room: BudgetRoom) => {
+        lastRoom = room;
+        const fitting = Math.min(asked, outputThatFits(room, shape, price));
+        cap = fitting >= minimum ? fitting : minimum;
+        return holdFor(cap);
+      };
+      try {
+        release = await quota.hold(holdFor(asked), budget, ceiling, shorten);
+      } catch (error) {
+        throw await withSuggestion(error, request, lastRoom, shape, limits.minUsefulOutputTokens);
+      }
+      capOutputTokens = cap;
+      if (cap < asked) capped = { outputTokens: cap, reason: 'budget' };
     }
 
     let finished = false;
     return {
       capOutputTokens,
+      capped,
       finish(tokens) {
         if (finished) return;
         finished = true;
@@ -191,6 +272,42 @@ export function createAdmission(options: {
         }
       },
     };
+  }
+
+  /**
+   * A refusal for money gets `suggestion`: the cheapest model the user may use on the same key
+   * source whose shortest useful answer (at this prompt) fits the room left, or null. Other errors
+   * pass as they are.
+   */
+  async function withSuggestion(
+    error: unknown,
+    request: AdmissionRequest,
+    room: BudgetRoom | null,
+    shape: CallShape,
+    minUsefulOutputTokens: number,
+  ): Promise<unknown> {
+    if (!(error instanceof AppError) || error.code !== 'quota_exceeded') return error;
+    const unit = (error.details?.quota as { unit?: unknown } | undefined)?.unit;
+    if (unit !== 'microusd' || !room || !request.alternatives) return error.withDetails({ suggestion: null });
+    // A failure to list them costs the refusal its suggestion, never the refusal itself.
+    const candidates = await request.alternatives().catch(() => []);
+    const now = new Date();
+    let best: { choice: ModelChoice; microusd: number } | null = null;
+    for (const choice of candidates) {
+      if (choice.provider === request.provider && choice.model === request.model) continue;
+      const price = prices.priceAt(choice.provider, choice.model, now);
+      if (!price) continue;
+      const asked =
+        request.maxOutputTokens ??
+        Math.min(DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf(choice.provider, choice.model));
+      const shortest = Math.min(asked, minUsefulOutputTokens, maxOutputTokensOf(choice.provider, choice.model));
+      if (outputThatFits(room, shape, price) < shortest) continue;
+      const outputTokens = shape.choices * shortest + shape.extraOutputTokens;
+      const microusd = costMicrousd({ inputTokens: shape.inputTokens, outputTokens, cachedInputTokens: 0 }, price);
+      if (!best || microusd < best.microusd) best = { choice, microusd };
+    }
+    const suggestion = best ? { model: `${best.choice.provider}/${best.choice.model}`, name: best.choice.name } : null;
+    return error.withDetails({ suggestion });
   }
 
   /** Where the user's minute stands, without counting a request (answers that called no model). */

@@ -11,6 +11,7 @@ function limits(options: { own?: BudgetLimits | null; fallback?: BudgetLimits | 
     budgets: { global: own ? (options.own ?? null) : (options.fallback ?? null), personal: options.fallback ?? null },
     requestsPerMinute: 120,
     tokensPerMinute: null,
+    minUsefulOutputTokens: 256,
     overridden: { global: own, personal: false, requestsPerMinute: false, tokensPerMinute: false },
   };
 }

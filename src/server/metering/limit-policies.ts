@@ -18,6 +18,12 @@ const CACHE_MAX_ENTRIES = 50_000;
 /** Cached limits are read again after this long even without a change notice (a safety net). */
 const CACHE_TTL_MS = 60_000;
 
+/**
+ * The shortest answer worth giving, in output tokens, until an admin sets another: a request the
+ * budget left cannot cover whole is capped to what fits, and refused only below this.
+ */
+export const DEFAULT_MIN_USEFUL_OUTPUT_TOKENS = 256;
+
 export const NO_LIMITS: BudgetLimits = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 
 /** A budget with every limit unset is no budget at all (the request skips the hold entirely). */
@@ -125,6 +131,8 @@ export interface EffectiveLimits {
   budgets: Record<KeySource, BudgetLimits | null>;
   requestsPerMinute: number;
   tokensPerMinute: number | null;
+  /** Below this many output tokens a request is refused rather than capped (the default row's). */
+  minUsefulOutputTokens: number;
   /** Whether an admin set this user's own budgets (per key source) or rate limits. */
   overridden: { global: boolean; personal: boolean; requestsPerMinute: boolean; tokensPerMinute: boolean };
 }
@@ -174,6 +182,7 @@ export function createLimitPolicies(options: {
       budgets: { global: pick('global'), personal: pick('personal') },
       requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute,
       tokensPerMinute: own?.tokensPerMinute ?? defaults.tokensPerMinute ?? null,
+      minUsefulOutputTokens: fallback?.minUsefulOutputTokens ?? DEFAULT_MIN_USEFUL_OUTPUT_TOKENS,
       overridden: {
         global: own?.budgets.global !== undefined,
         personal: own?.budgets.personal !== undefined,
@@ -203,18 +212,23 @@ export function createLimitPolicies(options: {
         },
         requestsPerMinute: defaults.requestsPerMinute,
         tokensPerMinute: defaults.tokensPerMinute ?? null,
+        minUsefulOutputTokens: fallback?.minUsefulOutputTokens ?? DEFAULT_MIN_USEFUL_OUTPUT_TOKENS,
         updatedAt: fallback?.updatedAt.toISOString() ?? null,
       };
     },
 
-    async setDefault(budgets: Record<KeySource, BudgetLimits>, adminId: string) {
+    /** `minUsefulOutputTokens` left undefined keeps the one set; null gives the default back. */
+    async setDefault(budgets: Record<KeySource, BudgetLimits>, adminId: string, minUsefulOutputTokens?: number | null) {
+      const values = {
+        budgets,
+        updatedBy: adminId,
+        updatedAt: new Date(),
+        ...(minUsefulOutputTokens === undefined ? {} : { minUsefulOutputTokens }),
+      };
       await db
         .insert(limitPolicy)
-        .values({ subject: DEFAULT_SUBJECT, budgets, updatedBy: adminId, updatedAt: new Date() })
-        .onConflictDoUpdate({
-          target: limitPolicy.subject,
-          set: { budgets, updatedBy: adminId, updatedAt: new Date() },
-        });
+        .values({ subject: DEFAULT_SUBJECT, ...values })
+        .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
       await changed(DEFAULT_SUBJECT);
     },
 

@@ -15,7 +15,7 @@ import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
 import { type BudgetFallback, type BudgetInForce, type BudgetLimitName, budgetInForce } from './limit-policies.ts';
-import type { BudgetLine } from './quota-status.ts';
+import { type BudgetLine, bindingLine } from './quota-status.ts';
 
 const limitNameOf = (line: BudgetLine): BudgetLimitName =>
   `${line.period}${line.unit === 'microusd' ? 'Microusd' : 'Tokens'}` as BudgetLimitName;
@@ -51,7 +51,12 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
       quota.status(userId, 'global', globalInForce.budget),
       quota.status(userId, 'personal', personalInForce.budget),
     ]);
-    return { limits, budgets: [...withOrigins(global, globalInForce), ...withOrigins(personal, personalInForce)] };
+    const lines = { global: withOrigins(global, globalInForce), personal: withOrigins(personal, personalInForce) };
+    return {
+      limits,
+      budgets: [...lines.global, ...lines.personal],
+      left: { global: bindingLine(lines.global), personal: bindingLine(lines.personal) },
+    };
   }
 
   // Accounts belong to the users module: asked through its service, never read from its table.
@@ -84,9 +89,10 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
           },
         },
         async (request): Promise<MyLimits> => {
-          const { limits, budgets } = await budgetLines(currentUser(request).id);
+          const { limits, budgets, left } = await budgetLines(currentUser(request).id);
           return {
             budgets,
+            left,
             rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
             timezone: app.display.timeZone(),
           };
@@ -157,7 +163,8 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
           },
         },
         async (request) => {
-          await policies.setDefault(request.body, currentUser(request).id);
+          const { global, personal, minUsefulOutputTokens } = request.body;
+          await policies.setDefault({ global, personal }, currentUser(request).id, minUsefulOutputTokens);
           return policies.getDefault();
         },
       );

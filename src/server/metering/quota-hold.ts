@@ -1,14 +1,15 @@
 // The hold: a request's worst case checked against every limit of its budget and held, in one
 // statement (the webox_quota_hold function, migration 0004) under a per-user lock, so
 // `spent + held + this request ≤ limit` holds however many requests race, on however many
-// instances. A refusal is 429 quota_exceeded naming the first limit the worst case does not fit,
-// unless a ceiling's limit is the one it does not fit: then the ceiling's own refusal.
+// instances. A request that does not fit may be tried again with a shorter answer (admission's
+// cap); a refusal is 429 quota_exceeded naming the limit that binds among those the request does
+// not fit, unless a ceiling's limit is one it does not fit: then the ceiling's own refusal.
 import type { DatabaseHandle } from '../db/client.ts';
 import type { BudgetCeiling, BudgetLimits } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
 import { meteringErrors } from './metering-errors.ts';
 import type { PeriodBounds } from './periods.ts';
-import { type BudgetLine, budgetLines, type Totals } from './quota-status.ts';
+import { type BudgetLine, bindingLine, budgetLines, type Totals } from './quota-status.ts';
 
 export interface HoldRequest extends MeteredCall {
   /** The worst case: every prompt token and the maximum output. */
@@ -24,17 +25,44 @@ const HOLD = `select * from webox_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9,
   $14, $15, $16, $17)`;
 
 /**
- * Holds the request's worst case for `holdTtlMs`, or throws 429 quota_exceeded. `limits` already
- * include the ceiling's (budgetInForce); the ceiling only says whose refusal it is.
+ * What is left in each unit once spent and held are taken from every limit of the budget (the
+ * tightest limit of the unit: a day's and a month's money both bound the same spend); null when
+ * no limit of that unit is set.
  */
-export async function placeHold(
+export interface BudgetRoom {
+  microusd: number | null;
+  tokens: number | null;
+}
+
+/**
+ * Given the room a hold did not fit, the next request to try (a shorter answer), or the request
+ * the refusal should name (one that does not fit either: the shortest answer worth giving).
+ */
+export type FitToRoom = (room: BudgetRoom) => HoldRequest;
+
+/** How many shorter answers are tried when others' holds take the room in between. */
+const FIT_ATTEMPTS = 3;
+
+const tighter = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+
+/** The room the lines leave, per unit: each line's left (limit − spent − held), the least of them. */
+export function roomOf(lines: readonly BudgetLine[]): BudgetRoom {
+  const room: BudgetRoom = { microusd: null, tokens: null };
+  for (const line of lines) {
+    if (line.unit === 'microusd') room.microusd = tighter(room.microusd, line.remaining);
+    else room.tokens = tighter(room.tokens, line.remaining);
+  }
+  return room;
+}
+
+/** One try: the request's worst case held, or the totals it did not fit. */
+async function tryHold(
   database: Pick<DatabaseHandle, 'query'>,
   request: HoldRequest,
   limits: BudgetLimits,
   bounds: PeriodBounds,
   holdTtlMs: number,
-  ceiling: BudgetCeiling | null = null,
-): Promise<void> {
+): Promise<Totals | null> {
   // One round trip: lock, read, check and insert happen in webox_quota_hold.
   const { rows } = await database.query<Totals & { held: boolean }>(HOLD, [
     request.requestId,
@@ -57,13 +85,47 @@ export async function placeHold(
   ]);
   const result = rows[0];
   if (!result) throw new Error('webox_quota_hold returned no row');
-  if (result.held) return;
-  // The first limit the worst case does not fit is the one the refusal names.
+  return result.held ? null : result;
+}
+
+/**
+ * Holds the request's worst case for `holdTtlMs`, or throws 429 quota_exceeded. `limits` already
+ * include the ceiling's (budgetInForce); the ceiling only says whose refusal it is. With `shorten`, a
+ * request that does not fit is tried again as `shorten` shortens it to the room left (each try is
+ * held or refused whole, under the lock, so shortening stays exact however many requests race);
+ * the refusal then names the request `shorten` last gave. Answers the request held.
+ */
+export async function placeHold(
+  database: Pick<DatabaseHandle, 'query'>,
+  request: HoldRequest,
+  limits: BudgetLimits,
+  bounds: PeriodBounds,
+  holdTtlMs: number,
+  ceiling: BudgetCeiling | null = null,
+  shorten?: FitToRoom,
+): Promise<HoldRequest> {
   const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
-  const fits = (line: BudgetLine) => line.spent + line.held + requestedIn(request, line) <= line.limit;
-  if (ceiling && !budgetLines(ceiling.limits, request.source, result, resets).every(fits)) throw ceiling.refusal();
-  for (const line of budgetLines(limits, request.source, result, resets)) {
-    if (!fits(line)) throw meteringErrors.quotaExceeded(line, requestedIn(request, line));
+  const fits = (attempt: HoldRequest) => (line: BudgetLine) =>
+    line.spent + line.held + requestedIn(attempt, line) <= line.limit;
+  let attempt = request;
+  for (let tries = 0; ; tries++) {
+    const totals = await tryHold(database, attempt, limits, bounds, holdTtlMs);
+    if (!totals) return attempt;
+    const lines = budgetLines(limits, request.source, totals, resets);
+    const next = shorten && tries < FIT_ATTEMPTS ? shorten(roomOf(lines)) : null;
+    if (next && lines.every(fits(next))) {
+      attempt = next;
+      continue;
+    }
+    const refused = next ?? attempt;
+    // The first limit the request does not fit is the one the refusal names.
+    if (ceiling && !budgetLines(ceiling.limits, request.source, totals, resets).every(fits(refused))) {
+      throw ceiling.refusal();
+    }
+    // Of the limits it does not fit, the refusal names the one that binds: the figure the user
+    // reads as what is left (bindingLine).
+    const binding = bindingLine(lines.filter((line) => !fits(refused)(line)));
+    if (!binding) throw new Error('webox_quota_hold refused a request that fits every limit');
+    throw meteringErrors.quotaExceeded(binding, requestedIn(refused, binding));
   }
-  throw new Error('webox_quota_hold refused a request that fits every limit');
 }

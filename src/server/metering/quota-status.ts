@@ -34,6 +34,38 @@ select
 from usage_daily
 where user_id = $1 and key_source = $2 and day >= $4::date and day <= $3::date`;
 
+/**
+ * What is left of one limit: limit − spent − held, never below 0. The one "left" figure: the
+ * budget lines (GET /api/limits, the chat, the usage page), the room a capped answer is fitted to
+ * and a refusal's `quota.remaining` are all this.
+ */
+export const leftOf = (line: { limit: number; spent: number; held: number }) =>
+  Math.max(0, line.limit - line.spent - line.held);
+
+/** Share of the limit still left (0 to 1); a zero limit has none. */
+const leftShare = (line: BudgetLine) => (line.limit > 0 ? line.remaining / line.limit : 0);
+
+/**
+ * The line that binds, of several: in one unit the least left (a day's and a month's money bound
+ * the same spend; on a tie the one resetting later, which frees up last); across money and tokens
+ * the one with the least left relative to its limit. Null without lines. What the chat shows as
+ * "left", and the line a refusal names.
+ */
+export function bindingLine(lines: readonly BudgetLine[]): BudgetLine | null {
+  const perUnit = new Map<BudgetUnit, BudgetLine>();
+  for (const line of lines) {
+    const current = perUnit.get(line.unit);
+    const tighter =
+      !current ||
+      line.remaining < current.remaining ||
+      (line.remaining === current.remaining && Date.parse(line.resetsAt) > Date.parse(current.resetsAt));
+    if (tighter) perUnit.set(line.unit, line);
+  }
+  let binding: BudgetLine | null = null;
+  for (const line of perUnit.values()) if (!binding || leftShare(line) < leftShare(binding)) binding = line;
+  return binding;
+}
+
 /** The budget's limits that are set, each with what is spent, held and left, in the API's shape. */
 export function budgetLines(
   limits: BudgetLimits,
@@ -58,7 +90,7 @@ export function budgetLines(
         limit,
         spent,
         held: held[unit],
-        remaining: Math.max(0, limit - spent - held[unit]),
+        remaining: leftOf({ limit, spent, held: held[unit] }),
         percent: limit === 0 ? 100 : Math.round((spent / limit) * 1000) / 10,
         resetsAt: resets[period].toISOString(),
       }),

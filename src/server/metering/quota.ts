@@ -11,7 +11,7 @@ import { createBudgetLeases } from './budget-lease.ts';
 import { createHoldSweeper } from './hold-sweeper.ts';
 import type { BudgetCeiling, BudgetLimits, KeySource } from './limit-policies.ts';
 import { periodsIn, type TimeZoneSource } from './periods.ts';
-import { type HoldRequest, placeHold } from './quota-hold.ts';
+import { type FitToRoom, type HoldRequest, placeHold } from './quota-hold.ts';
 import { type BudgetLine, readBudgetLines, readSpentByUser } from './quota-status.ts';
 import type { UsageLedger } from './usage-ledger.ts';
 
@@ -49,12 +49,19 @@ export function createQuota(options: {
     /**
      * Holds the request's worst case against every limit of the budget, or refuses it with 429
      * quota_exceeded naming the limit (or the ceiling's refusal, when the ceiling's limit is the
-     * one it does not fit). Returns a release function to call when the request ends (the ledger's
-     * write of its usage row removes the hold itself).
+     * one it does not fit). With `shorten`, a request that does not fit is tried again shorter, as
+     * `shorten` says (placeHold): what is held is then the last request it gave. Returns a release
+     * function to call when the request ends (the ledger's write of its usage row removes the hold
+     * itself).
      */
-    async hold(request: HoldRequest, limits: BudgetLimits, ceiling: BudgetCeiling | null = null): Promise<() => void> {
+    async hold(
+      request: HoldRequest,
+      limits: BudgetLimits,
+      ceiling: BudgetCeiling | null = null,
+      shorten?: FitToRoom,
+    ): Promise<() => void> {
       if (!(await leases.admit(request, limits))) {
-        await placeHold(database, request, limits, periods(), holdTtlMs, ceiling);
+        await placeHold(database, request, limits, periods(), holdTtlMs, ceiling, shorten);
       }
       return sweeper.keep(request.requestId);
     },

@@ -5,7 +5,7 @@ import en from '../i18n/en.json' with { type: 'json' };
 import fr from '../i18n/fr.json' with { type: 'json' };
 import { initI18n } from '../i18n/index.ts';
 import { ApiError, type ApiErrorCode, errorFromResponse } from './client.ts';
-import { AUTH_SENTENCES, CODE_SENTENCES, errorMessage, subscribeLinkOf } from './error-messages.ts';
+import { AUTH_SENTENCES, CODE_SENTENCES, errorMessage, subscribeLinkOf, suggestionOf } from './error-messages.ts';
 
 const names: Record<string, string> = { openai: 'OpenAI', mistral: 'Mistral' };
 const nameOf = (id: string) => names[id] ?? id;
@@ -127,13 +127,44 @@ describe('errorMessage for budgets and rate limits', () => {
       },
     });
     expect(errorMessage(en, error)).toBe(
-      `Limit reached — Monthly budget on the global keys: $0.02 left of $5.00, and this request may need up to $0.051. It resets on ${when('en')}.`,
+      `Limit reached — Monthly budget on the global keys: $0.02 left of $5.00, and this request needs at least $0.051. It resets on ${when('en')}.`,
     );
     expect(plain(errorMessage(fr, error))).toBe(
       plain(
-        `Limite atteinte — Budget du mois sur les clés globales : il reste 0,02 $US sur 5,00 $US, et cette requête peut demander jusqu’à 0,051 $US. Remise à zéro le ${when('fr')}.`,
+        `Limite atteinte — Budget du mois sur les clés globales : il reste 0,02 $US sur 5,00 $US, et cette requête demande au moins 0,051 $US. Remise à zéro le ${when('fr')}.`,
       ),
     );
+  });
+
+  it('offers the cheapest model that would fit, in both languages, and hands it to the picker', () => {
+    const error = new ApiError(429, 'quota_exceeded', '', {
+      quota: {
+        source: 'global',
+        period: 'day',
+        unit: 'microusd',
+        limit: 10_000,
+        remaining: 1_500,
+        requested: 2_100,
+        resetsAt,
+      },
+      suggestion: { model: 'openai/gpt-5-nano', name: 'GPT-5 nano' },
+    });
+    expect(errorMessage(en, error)).toMatch(/\. GPT-5 nano fits what is left\.$/);
+    expect(errorMessage(fr, error)).toMatch(/\. GPT-5 nano tient dans ce qui reste\.$/);
+    expect(suggestionOf(error)).toEqual({ provider: 'openai', model: 'gpt-5-nano', name: 'GPT-5 nano' });
+    // A provider's model id with slashes keeps them (split on the first).
+    const groq = new ApiError(429, 'quota_exceeded', '', {
+      suggestion: { model: 'groq/openai/gpt-oss-20b', name: 'x' },
+    });
+    expect(suggestionOf(groq)).toMatchObject({ provider: 'groq', model: 'openai/gpt-oss-20b' });
+    // None, or not well formed, or another code: nothing is offered.
+    for (const suggestion of [null, { model: 'no-slash', name: 'x' }, { model: 'openai/', name: 'x' }, { model: 3 }]) {
+      expect(suggestionOf(new ApiError(429, 'quota_exceeded', '', { suggestion }))).toBeNull();
+    }
+    expect(suggestionOf(new ApiError(429, 'rate_limited', '', { suggestion: { model: 'a/b', name: 'x' } }))).toBeNull();
+    expect(
+      errorMessage(en, new ApiError(429, 'quota_exceeded', '', { ...error.details, suggestion: null })),
+    ).not.toMatch(/fits what is left/);
   });
 
   it('counts a token budget in tokens, and still speaks without the details', () => {
@@ -149,7 +180,7 @@ describe('errorMessage for budgets and rate limits', () => {
       },
     });
     expect(errorMessage(en, tokens)).toMatch(
-      /^Limit reached — Daily tokens on your personal keys: 0 tokens left of 10,000 tokens, and this request may need up to 4,096 tokens\./,
+      /^Limit reached — Daily tokens on your personal keys: 0 tokens left of 10,000 tokens, and this request needs at least 4,096 tokens\./,
     );
     expect(errorMessage(en, new ApiError(429, 'quota_exceeded', 'x'))).toBe('You have used up your quota for now.');
   });

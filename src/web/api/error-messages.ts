@@ -133,13 +133,15 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
     const quota = quotaOf(details.quota);
     if (quota) {
       const amount = (value: number) => budgetAmount(t, quota.unit, value);
-      return t('errors.quota_exceeded_detail', {
+      const sentence = t('errors.quota_exceeded_detail', {
         line: lineTitle(t, quota),
         remaining: amount(quota.remaining),
         limit: amount(quota.limit),
         requested: amount(quota.requested),
         resetsAt: quota.resetsAt,
       });
+      const suggested = suggestionOf(error);
+      return suggested ? `${sentence} ${t('errors.quota_exceeded_suggestion', { model: suggested.name })}` : sentence;
     }
   }
   if (status === 429 && !code.startsWith('provider_') && code !== 'quota_exceeded') {
@@ -195,6 +197,31 @@ export function subscribeLinkOf(error: unknown): string | null {
   } catch {
     return null;
   }
+}
+
+/** A refusal's suggestion: a model to switch to, as the picker takes it. */
+export interface ModelSuggestion {
+  provider: string;
+  model: string;
+  name: string;
+}
+
+/**
+ * quota_exceeded's `suggestion` ({model: "<provider>/<model>", name}), split for the picker;
+ * null when the error has none (or it is not well formed).
+ */
+export function suggestionOf(error: unknown): ModelSuggestion | null {
+  const { code, details = {} } = toErrorLike(error);
+  if (code !== 'quota_exceeded') return null;
+  const suggestion = details.suggestion as { model?: unknown; name?: unknown } | null | undefined;
+  if (!suggestion || typeof suggestion.model !== 'string' || typeof suggestion.name !== 'string') return null;
+  const slash = suggestion.model.indexOf('/');
+  if (slash <= 0 || slash === suggestion.model.length - 1) return null;
+  return {
+    provider: suggestion.model.slice(0, slash),
+    model: suggestion.model.slice(slash + 1),
+    name: suggestion.name,
+  };
 }
 
 type QuotaDetails = Pick<BudgetLineView, 'source' | 'period' | 'unit' | 'limit' | 'remaining' | 'resetsAt'> & {

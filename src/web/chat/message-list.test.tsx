@@ -55,6 +55,23 @@ describe('MessageList', () => {
     expect(screen.queryByRole('heading', { name: 'What shall we talk about?' })).toBeNull();
   });
 
+  it('says under an answer limited to fit the budget how far it was limited, in French and in English', () => {
+    renderWithApp(<MessageList messages={messages} pending={null} catalog={catalog} capped={{ m2: 1300 }} />);
+    expect(screen.getByTestId('message-assistant').querySelector('[data-testid="capped-note"]')?.textContent).toBe(
+      'Answer limited to 1,300 tokens to fit your budget.',
+    );
+    cleanup();
+    renderWithApp(<MessageList messages={messages} pending={null} catalog={catalog} capped={{ m2: 1300 }} />, {
+      language: 'fr',
+    });
+    expect(screen.getByTestId('capped-note').textContent?.replace(/\s/g, ' ')).toBe(
+      'Réponse limitée à 1 300 jetons pour tenir dans votre budget.',
+    );
+    cleanup();
+    renderWithApp(<MessageList messages={messages} pending={null} catalog={catalog} />);
+    expect(screen.queryByTestId('capped-note')).toBeNull();
+  });
+
   it('shows the turn in progress, writing and then stopped, and says the list is busy meanwhile', () => {
     const { rerender, container } = renderWithApp(
       <MessageList

@@ -9,14 +9,28 @@ import { useFormat } from '../format.ts';
 import { MarkdownMessage } from './markdown-message.tsx';
 import type { PendingTurn } from './use-conversation.ts';
 
+/** The note under an answer whose output WeBox limited to fit the budget left. */
+export function CappedNote({ outputTokens }: { outputTokens: number }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <p className="capped-note muted small" data-testid="capped-note">
+      {t('chat.cappedByBudget', { tokens: format.number(outputTokens) })}
+    </p>
+  );
+}
+
 export function MessageList({
   messages,
   pending,
   catalog,
+  capped = {},
 }: {
   messages: ConversationMessage[];
   pending: PendingTurn | null;
   catalog: Catalog | null;
+  /** Answers (by message id) whose output was limited to fit the budget, and to how many tokens. */
+  capped?: Readonly<Record<string, number>>;
 }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -68,6 +82,9 @@ export function MessageList({
             <MarkdownMessage text={message.content} />
           ) : (
             <p className="user-text">{message.content}</p>
+          )}
+          {message.role === 'assistant' && capped[message.id] !== undefined && (
+            <CappedNote outputTokens={capped[message.id] as number} />
           )}
         </article>
       ))}

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
-import { errorMessage, subscribeLinkOf } from '../api/error-messages.ts';
+import { errorMessage, type ModelSuggestion, subscribeLinkOf, suggestionOf } from '../api/error-messages.ts';
 import type { ConversationMessage, ConversationSummary } from '../api/types.ts';
 import { type Catalog, providerName } from '../components/use-catalog.ts';
 import { defaultChoice, isListed, type ModelChoice } from './model-picker.tsx';
@@ -44,6 +44,10 @@ export function useConversation({
   // Where to subscribe, for the refusal of the shared keys whose sentence it is (any other error
   // that replaces that sentence leaves the link behind).
   const [subscribe, setSubscribe] = useState<{ error: string; url: string } | null>(null);
+  // A refusal for money: the cheapest model that would fit, offered beside its sentence.
+  const [suggestion, setSuggestion] = useState<{ error: string; choice: ModelSuggestion } | null>(null);
+  // Answers limited to fit the budget, by message id: the note under each (this session's).
+  const [capped, setCapped] = useState<Record<string, number>>({});
   const abortRef = useRef<AbortController | null>(null);
   /** The conversation send() created, until the address shows it. */
   const createdRef = useRef<string | null>(null);
@@ -52,8 +56,10 @@ export function useConversation({
   const reportError = (caught: unknown) => {
     const text = errorMessage(t, caught, nameOf);
     const url = subscribeLinkOf(caught);
+    const suggested = suggestionOf(caught);
     setError(text);
     setSubscribe(url ? { error: text, url } : null);
+    setSuggestion(suggested ? { error: text, choice: suggested } : null);
   };
 
   const loadList = useCallback(async () => {
@@ -182,6 +188,8 @@ export function useConversation({
           setPending({ question, answer, stopped: false });
         } else if (event.type === 'done') {
           setMessages((list) => [...list, event.userMessage, event.assistantMessage]);
+          const cap = event.capped?.outputTokens;
+          if (cap !== undefined) setCapped((notes) => ({ ...notes, [event.assistantMessage.id]: cap }));
           setCurrent(event.conversation);
           setConversations((list) => [
             event.conversation,
@@ -243,6 +251,10 @@ export function useConversation({
     error,
     /** With a refusal of the shared keys: the address to subscribe at. */
     errorLink: subscribe && subscribe.error === error ? subscribe.url : null,
+    /** With a refusal for money: the cheapest model that would fit what is left. */
+    errorSuggestion: suggestion && suggestion.error === error ? suggestion.choice : null,
+    /** Answers limited to fit the budget (message id → output tokens). */
+    capped,
     reportError,
     send,
     stop,

@@ -14,7 +14,13 @@ afterEach(() => {
 
 const none = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 const limits: AdminLimits = {
-  default: { budgets: { global: none, personal: none }, requestsPerMinute: 60, tokensPerMinute: null, updatedAt: null },
+  default: {
+    budgets: { global: none, personal: none },
+    requestsPerMinute: 60,
+    tokensPerMinute: null,
+    minUsefulOutputTokens: 256,
+    updatedAt: null,
+  },
   users: [],
   store: 'redis',
   timezone: 'UTC',

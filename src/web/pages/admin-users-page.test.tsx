@@ -42,6 +42,7 @@ const adminLimits: AdminLimits = {
     budgets: { global: monthly, personal: none },
     requestsPerMinute: 60,
     tokensPerMinute: null,
+    minUsefulOutputTokens: 256,
     updatedAt: null,
   },
   users: [

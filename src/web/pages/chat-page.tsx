@@ -18,7 +18,6 @@ import { Notice } from '../components/notice.tsx';
 import { sourceOf, useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { BudgetNotice, BudgetRemaining } from '../limits/budget-lines.tsx';
-import { tightestLine } from '../limits/budget-state.ts';
 import { useLimits } from '../limits/use-limits.ts';
 import { useSession } from '../session.tsx';
 
@@ -49,7 +48,9 @@ export function ChatPage() {
   const source = catalog && chat.choice ? sourceOf(catalog, chat.choice.provider) : 'none';
   // Only the budgets of the key this model runs on: another source's limit does not stop it.
   const budgetLines = source === 'none' ? [] : (limits?.budgets ?? []).filter((line) => line.source === source);
-  const budgetLine = source === 'none' ? null : tightestLine(budgetLines, source);
+  // What is left: the server's one figure for this key source (the same a refusal gives).
+  const budgetLine = source === 'none' ? null : (limits?.left[source] ?? null);
+  const suggestion = chat.errorSuggestion;
 
   return (
     <div className={`chat-page ${sidebarOpen ? 'sidebar-open' : ''}`}>
@@ -91,11 +92,22 @@ export function ChatPage() {
         </div>
         {catalogError !== null && <Notice kind="error">{errorMessage(t, catalogError)}</Notice>}
 
-        <MessageList messages={chat.messages} pending={chat.pending} catalog={catalog} />
+        <MessageList messages={chat.messages} pending={chat.pending} catalog={catalog} capped={chat.capped} />
 
         {chat.error && (
           <Notice kind="error">
             {chat.error} {chat.errorLink && <SubscribeLink href={chat.errorLink} />}
+            {suggestion && (
+              <button
+                type="button"
+                className="button button-small"
+                data-testid="switch-to-suggestion"
+                disabled={chat.pending !== null}
+                onClick={() => chat.changeChoice({ provider: suggestion.provider, model: suggestion.model })}
+              >
+                {t('chat.switchTo', { model: suggestion.name })}
+              </button>
+            )}
           </Notice>
         )}
         <BudgetNotice lines={budgetLines} />

@@ -7,6 +7,18 @@ import { BudgetSection } from './budget-section.tsx';
 
 afterEach(cleanup);
 
+const globalMonth = {
+  source: 'global',
+  period: 'month',
+  unit: 'microusd',
+  limit: 5_000_000,
+  spent: 4_500_000,
+  held: 0,
+  remaining: 500_000,
+  percent: 90,
+  resetsAt: '2026-04-01T00:00:00.000Z',
+} as const;
+
 const limits: MyLimits = {
   budgets: [
     {
@@ -32,6 +44,7 @@ const limits: MyLimits = {
       resetsAt: '2026-03-02T00:00:00.000Z',
     },
   ],
+  left: { global: globalMonth, personal: null },
   rateLimits: { requestsPerMinute: 60, tokensPerMinute: null },
   timezone: 'Europe/Paris',
 };
@@ -45,8 +58,17 @@ describe('My usage › Budget', () => {
     expect(screen.getByTestId('rate-limits').textContent).toBe('60 requests per minuteNo limit on tokens per minute');
   });
 
+  it("shows the server's one left figure per key source, as the chat does", () => {
+    renderWithApp(<BudgetSection limits={limits} />, { language: 'fr' });
+    const left = screen.getAllByTestId('budget-remaining');
+    expect(left).toHaveLength(1);
+    expect(left[0]?.textContent).toMatch(/0,50\s\$/);
+  });
+
   it('says in one line that no budget applies', () => {
-    renderWithApp(<BudgetSection limits={{ ...limits, budgets: [] }} />, { language: 'fr' });
+    renderWithApp(<BudgetSection limits={{ ...limits, budgets: [], left: { global: null, personal: null } }} />, {
+      language: 'fr',
+    });
     expect(screen.getByTestId('budget-none').textContent).toBe('Aucun budget ne s’applique à vous.');
     expect(screen.queryByRole('progressbar')).toBeNull();
   });

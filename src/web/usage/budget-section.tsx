@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
 import type { MyLimits } from '../api/types.ts';
 import { Notice } from '../components/notice.tsx';
-import { BudgetBar, BudgetNotice } from '../limits/budget-lines.tsx';
+import { BudgetBar, BudgetNotice, BudgetRemaining } from '../limits/budget-lines.tsx';
 import { useLimits } from '../limits/use-limits.ts';
 import { UsageSection } from './usage-section.tsx';
 
@@ -18,6 +18,11 @@ export function BudgetSection({ limits }: { limits: MyLimits }) {
         <>
           <p className="muted">{t('usage.budget.intro')}</p>
           <BudgetNotice lines={budgets} />
+          {/* The server's one figure per key source: what the chat shows and a refusal gives. */}
+          {(['global', 'personal'] as const).map((source) => {
+            const line = limits.left[source];
+            return line ? <BudgetRemaining key={source} line={line} /> : null;
+          })}
           <ul className="budget-lines">
             {budgets.map((line) => (
               <BudgetBar key={`${line.source}-${line.period}-${line.unit}`} line={line} />

@@ -125,6 +125,11 @@ export const limitPolicy = pgTable('limit_policy', {
   /** Requests and tokens per minute; null inherits WEBOX_RATE_LIMIT_RPM / _TPM. */
   requestsPerMinute: integer('requests_per_minute'),
   tokensPerMinute: integer('tokens_per_minute'),
+  /**
+   * On the default row only: below this many output tokens a request the budget cannot cover whole
+   * is refused rather than capped (null: DEFAULT_MIN_USEFUL_OUTPUT_TOKENS).
+   */
+  minUsefulOutputTokens: integer('min_useful_output_tokens'),
   updatedBy: text('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
 });
