@@ -56,6 +56,13 @@ describe('accessibility', () => {
       await page.waitForLoadState('networkidle');
       await expectAccessible(page, path);
     }
+    // Admin › Consommation's display section (currency, rate, time zone), loaded after the page.
+    await page.goto(`${server.baseUrl}/admin/usage`);
+    await page.getByRole('region', { name: fr.display.title }).getByLabel(fr.display.timeZone).waitFor();
+    await page.getByRole('region', { name: fr.display.title }).getByLabel(fr.display.currency).fill('EUR');
+    await page.getByRole('region', { name: fr.display.title }).getByRole('button', { name: fr.display.save }).click();
+    await page.getByRole('alert').waitFor();
+    await expectAccessible(page, '/admin/usage (affichage : devise et fuseau horaire)');
     await context.close();
   });
 

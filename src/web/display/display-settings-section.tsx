@@ -54,9 +54,12 @@ export function DisplaySettingsSection() {
     setTimeZone(view.timeZone);
   }, []);
 
+  // Read once: not again on a change of language (the layout's own read redraws as one), which
+  // would put back what the admin is typing.
+  const [loadError, setLoadError] = useState<unknown>(null);
   useEffect(() => {
-    api.displaySettings().then(show, (error) => setMessage({ kind: 'error', text: errorMessage(t, error) }));
-  }, [t, show]);
+    api.displaySettings().then(show, setLoadError);
+  }, [show]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -107,8 +110,9 @@ export function DisplaySettingsSection() {
     <section className="card" id="display-settings" aria-labelledby={`${id}-title`} data-testid="display-settings">
       <h2 id={`${id}-title`}>{t('display.title')}</h2>
       <p className="muted">{t('display.intro')}</p>
+      {loadError !== null && <Notice kind="error">{errorMessage(t, loadError)}</Notice>}
       {settings === null ? (
-        message === null && <p role="status">{t('app.loading')}</p>
+        loadError === null && <p role="status">{t('app.loading')}</p>
       ) : (
         <form onSubmit={save} noValidate className="form-stack">
           <Field
