@@ -41,5 +41,8 @@ export const invitationsPlugin = fastifyPlugin(
     app.authHooks.signupsPerAddressPerMinute = settings.signupsPerAddressPerMinute;
     app.authHooks.sendResetPassword = passwordReset.sendSelfService;
   },
-  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups', 'webox-display'] },
+  {
+    name: 'webox-invitations',
+    dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups', 'webox-display'],
+  },
 );
