@@ -21,3 +21,5 @@ export const serverInfo = z
       ),
   })
   .meta({ id: 'ServerInfo', description: "The server's name, version and public address." });
+
+export type ServerInfo = z.infer<typeof serverInfo>;
