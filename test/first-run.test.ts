@@ -140,6 +140,15 @@ describe('the checklist', () => {
     expect(await step('invite')).toMatchObject({ done: true });
   });
 
+  it('timeZone: done once an admin chose the zone (the display settings)', async () => {
+    expect(await step('timeZone')).toMatchObject({ done: false, timeZone: 'UTC' });
+    const saved = await admin.put('/api/admin/settings/display', { timeZone: 'Europe/Paris' });
+    expect(saved.statusCode).toBe(200);
+    expect(await step('timeZone')).toMatchObject({ done: true, timeZone: 'Europe/Paris' });
+    expect((await admin.put('/api/admin/settings/display', { timeZone: null })).statusCode).toBe(200);
+    expect(await step('timeZone')).toMatchObject({ done: false });
+  });
+
   it('stores only what the admin says: skipped steps and dismissed', async () => {
     const skipped = await admin.put('/api/admin/first-run', { skipped: ['signup', 'timeZone', 'signup'] });
     expect(skipped.statusCode).toBe(200);

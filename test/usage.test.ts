@@ -2,6 +2,8 @@
 // costs from the price table (and a price change mid-range), refusals, provider errors and cut
 // streams, statistics that only their owner (or an admin) reads, CSV equal to the API, and a
 // graceful shutdown that loses nothing.
+
+import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -241,22 +243,74 @@ describe('statistics', () => {
     expect(byDay.timezone).toBe('UTC');
   });
 
-  it('exports the same numbers as CSV', async () => {
-    const json = (await admin.get('/api/admin/usage?groupBy=model')).json();
-    const csv = await admin.get('/api/admin/usage?groupBy=model&format=csv');
-    expect(csv.headers['content-type']).toContain('text/csv');
-    const [header, ...lines] = csv.body.trim().split('\r\n');
-    expect(header).toBe(
-      'model,requests,errors,inputTokens,outputTokens,cachedInputTokens,costMicrousd,globalCostMicrousd,personalCostMicrousd',
-    );
-    expect(lines).toHaveLength(json.series.length);
-    for (const [index, line] of lines.entries()) {
-      const cells = line?.split(',') ?? [];
-      const row = json.series[index];
-      expect(cells[0]).toBe(row.key);
-      expect(Number(cells[1])).toBe(row.requests);
-      expect(Number(cells[6])).toBe(row.costMicrousd);
+  it('exports the same numbers as CSV, in French (`;`, decimal commas) and in English', async () => {
+    const json = (await admin.get('/api/admin/usage?groupBy=user')).json();
+    expect(json.series.length).toBeGreaterThan(0);
+    // A name a spreadsheet would run as a formula.
+    await test.app.database.db.execute(sql`update "user" set name = '=HYPERLINK("http://x")' where id = ${aliceId}`);
+
+    const french = await admin.request({
+      method: 'GET',
+      url: '/api/admin/usage?groupBy=user&format=csv',
+      headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+    });
+    expect(french.headers['content-type']).toContain('text/csv');
+    expect(french.headers['content-disposition']).toMatch(/^attachment; filename="webox-usage-.*-by-user\.csv"$/);
+    expect(french.body.startsWith('\uFEFF')).toBe(true);
+    expect(french.body).toContain('\r\n');
+    const frRows: Record<string, string>[] = parse(french.body, { delimiter: ';', bom: true, columns: true });
+    expect(Object.keys(frRows[0] ?? {})).toEqual([
+      'Utilisateur (id)',
+      'Nom',
+      'Adresse e-mail',
+      'Requêtes',
+      'Erreurs',
+      "Jetons d'entrée",
+      'Jetons de sortie',
+      "Jetons d'entrée en cache",
+      'Coût (USD)',
+      'Coût (micro-dollars)',
+      'Coût sur les clés globales (USD)',
+      'Coût sur les clés globales (micro-dollars)',
+      'Coût sur les clés personnelles (USD)',
+      'Coût sur les clés personnelles (micro-dollars)',
+    ]);
+    const fromFrench = (cell: string | undefined) => Number((cell ?? '').replace(',', '.'));
+    expect(frRows).toHaveLength(json.series.length);
+    for (const [index, row] of json.series.entries()) {
+      const line = frRows[index] ?? {};
+      expect(line['Utilisateur (id)']).toBe(row.key);
+      expect(line['Adresse e-mail']).toBe(row.email);
+      expect(Number(line.Requêtes)).toBe(row.requests);
+      expect(Number(line['Coût (micro-dollars)'])).toBe(row.costMicrousd);
+      expect(line['Coût (USD)']).toMatch(/^\d+,\d{6}$/);
+      expect(fromFrench(line['Coût (USD)'])).toBeCloseTo(row.costMicrousd / 1e6, 6);
+      expect(Number(line['Coût sur les clés globales (micro-dollars)'])).toBe(row.globalCostMicrousd);
     }
+    const hers = frRows.find((line) => line['Utilisateur (id)'] === aliceId);
+    expect(hers?.Nom).toBe(`'=HYPERLINK("http://x")`);
+
+    const english = await admin.get('/api/admin/usage?groupBy=model&format=csv&lang=en');
+    const byModel = (await admin.get('/api/admin/usage?groupBy=model')).json();
+    const enRows: Record<string, string>[] = parse(english.body, { bom: true, columns: true });
+    expect(enRows).toHaveLength(byModel.series.length);
+    for (const [index, row] of byModel.series.entries()) {
+      const line = enRows[index] ?? {};
+      expect(line.Model).toBe(row.key);
+      expect(Number(line.Requests)).toBe(row.requests);
+      expect(Number(line['Cost (USD)'])).toBeCloseTo(row.costMicrousd / 1e6, 6);
+      expect(Number(line['Cost (micro-dollars)'])).toBe(row.costMicrousd);
+    }
+    // ?lang= wins over the header.
+    const asked = await admin.request({
+      method: 'GET',
+      url: '/api/usage?format=csv&lang=en',
+      headers: { 'accept-language': 'fr' },
+    });
+    expect(asked.body.split('\r\n')[0]).toBe(
+      '\uFEFFDay,Requests,Errors,Input tokens,Output tokens,Cached input tokens,Cost (USD),Cost (micro-dollars),Cost on the global keys (USD),Cost on the global keys (micro-dollars),Cost on personal keys (USD),Cost on personal keys (micro-dollars)',
+    );
+    expect((await admin.get('/api/usage?format=csv&lang=de')).statusCode).toBe(400);
   });
 
   it("answers the usage page's report in one request: the same totals and series as one per grouping", async () => {

@@ -19,6 +19,8 @@ import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { createConversationService } from './conversations/conversation-service.ts';
 import { databasePlugin } from './db/database-plugin.ts';
+import { displayPlugin } from './display/display-plugin.ts';
+import { displayRoutes } from './display/display-routes.ts';
 import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
 import { firstRunRoutes } from './first-run/first-run-routes.ts';
@@ -113,6 +115,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(openapiPlugin, { version });
     await app.register(databasePlugin, { config });
     await app.register(vaultPlugin, { config, keyring });
+    await app.register(displayPlugin);
     await app.register(meteringPlugin);
     await app.register(authPlugin, { config });
     await app.register(usersPlugin);
@@ -170,9 +173,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(billingRoutes);
     await app.register(checkoutRoutes);
     await app.register(revenueRoutes);
+    await app.register(displayRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
-    await app.register(firstRunRoutes);
+    await app.register(firstRunRoutes, {
+      timeZone: async () => ({ timeZone: app.display.timeZone(), chosen: app.display.view({}).timeZoneChosen }),
+    });
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });
     await app.ready();

@@ -110,6 +110,7 @@ const TABLES_OF: Record<string, string> = {
   users: 'auth.ts',
   groups: 'groups.ts',
   invitations: 'invitations.ts',
+  display: 'display.ts',
   'first-run': 'first-run.ts',
 };
 

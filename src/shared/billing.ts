@@ -160,7 +160,7 @@ export const REVENUE_MAX_DAYS = 366;
 export const revenueQuery = z.object({
   from: calendarDay
     .optional()
-    .describe('The first day, YYYY-MM-DD in WEBOX_TIMEZONE (default: the first of this month).'),
+    .describe('The first day, YYYY-MM-DD in the display time zone (default: the first of this month).'),
   to: calendarDay.optional().describe('The last day, included (default: the last of this month).'),
 });
 

@@ -53,6 +53,14 @@ export const createTokenBody = z.object({
 });
 
 /** GET /api/usage and /api/admin/usage: a range of days (inclusive, operator's time zone). */
+/** An export's language (CSV headers, separators, decimal marks); absent: the Accept-Language header's. */
+export const csvLanguageQuery = z
+  .enum(['fr', 'en'])
+  .optional()
+  .describe(
+    "CSV only: the reader's language (fr: `;` and decimal commas; en: `,` and points). Default: Accept-Language, else fr.",
+  );
+
 export const usageQuery = z.object({
   from: singleLineText({ max: 10 })
     .optional()
@@ -64,6 +72,7 @@ export const usageQuery = z.object({
     .describe('One row per day, provider, provider/model, key source, or (admins) user.'),
   userId: singleLineText({ min: 1, max: 200 }).optional().describe('Admins: only this user.'),
   format: z.enum(['json', 'csv']).default('json').describe('csv: the series as a CSV attachment.'),
+  lang: csvLanguageQuery,
 });
 
 /** GET /api/usage/report and /api/admin/usage/report: one range (userId for admins only). */

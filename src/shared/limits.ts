@@ -33,7 +33,7 @@ export const budgetLineView = z
     held: z.number().describe('Reserved by requests still running (their worst case).'),
     remaining: z.number().describe('limit − spent − held, never below 0.'),
     percent: z.number().describe('spent / limit, in percent, one decimal.'),
-    resetsAt: z.iso.datetime().describe('The next day or month in WEBOX_TIMEZONE.'),
+    resetsAt: z.iso.datetime().describe('The next day or month in the display time zone.'),
     origin: budgetOrigin.optional(),
     originName: z.string().nullable().optional().describe("The group's or the plan's name, where the limit is theirs."),
   })
@@ -49,7 +49,9 @@ export const myLimits = z
   .object({
     budgets: z.array(budgetLineView),
     rateLimits: z.object(rateLimits),
-    timezone: z.string().describe('Where days and months begin (WEBOX_TIMEZONE).'),
+    timezone: z
+      .string()
+      .describe("Where days and months begin (the display time zone: an admin's choice, else WEBOX_TIMEZONE)."),
   })
   .meta({ id: 'MyLimits', description: 'The budgets and rate limits that apply to the caller now.' });
 

@@ -28,7 +28,7 @@ export const usageReport = z
   .object({
     from: z.string().describe('The first day, YYYY-MM-DD (default: the first of this month).'),
     to: z.string().describe('The last day, included, YYYY-MM-DD (default: today).'),
-    timezone: z.string().describe('Where days begin (WEBOX_TIMEZONE).'),
+    timezone: z.string().describe("Where days begin (the display time zone: an admin's choice, else WEBOX_TIMEZONE)."),
     groupBy: z.enum(['day', 'provider', 'model', 'source', 'user']),
     totals: usageTotals,
     series: z
@@ -72,7 +72,7 @@ export const usageRangeReport = z
   .object({
     from: z.string().describe('The first day, YYYY-MM-DD (default: the first of this month).'),
     to: z.string().describe('The last day, included, YYYY-MM-DD (default: today).'),
-    timezone: z.string().describe('Where days begin (WEBOX_TIMEZONE).'),
+    timezone: z.string().describe("Where days begin (the display time zone: an admin's choice, else WEBOX_TIMEZONE)."),
     totals: usageTotals,
     series: z.object({
       day: z.array(usageRow).describe('By day, in order (days without requests left out).'),

@@ -20,6 +20,11 @@ export interface Billing {
   subscribeUrl: string;
   /** The user's global-key budget as billing knows it, as the gate hands it to admission. */
   budgetFallback: (userId: string) => Promise<BudgetFallback | undefined>;
+  /**
+   * Sets exchange rates (dollars per unit) from now on: usdPerCurrency keeps the others, and the
+   * display module dates each one (GET /api/settings/display shows the display currency's).
+   */
+  setRates: (rates: Record<string, number>, adminId: string) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -52,7 +57,13 @@ export const billingPlugin = fastifyPlugin(
       stripe,
       subscribeUrl,
       budgetFallback: async (userId) => budgetFallbackOf(await access.decide(userId), access.settings(), subscribeUrl),
+      async setRates(rates, adminId) {
+        const current = (await store.settings())?.usdPerCurrency ?? {};
+        await store.updateSettings({ usdPerCurrency: { ...current, ...rates } }, adminId);
+        await app.display.ratesSet(rates, adminId);
+        await access.settingsChanged();
+      },
     });
   },
-  { name: 'webox-billing', dependencies: ['webox-database', 'webox-metering', 'webox-users'] },
+  { name: 'webox-billing', dependencies: ['webox-database', 'webox-display', 'webox-metering', 'webox-users'] },
 );

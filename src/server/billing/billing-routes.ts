@@ -64,7 +64,15 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
         },
         async (request) => {
           if (Object.keys(request.body).length > 0) {
-            await store.updateSettings(request.body, currentUser(request).id);
+            const adminId = currentUser(request).id;
+            const before = access.settings().usdPerCurrency;
+            await store.updateSettings(request.body, adminId);
+            // Each rate that changed is dated from now (the display currency's shows its date).
+            const { usdPerCurrency } = request.body;
+            if (usdPerCurrency) {
+              const changed = Object.entries(usdPerCurrency).filter(([currency, rate]) => before[currency] !== rate);
+              await app.display.ratesSet(Object.fromEntries(changed), adminId);
+            }
             await access.settingsChanged();
           }
           return settingsView();

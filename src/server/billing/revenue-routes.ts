@@ -9,7 +9,7 @@ export const revenueRoutes: FastifyPluginAsyncZod = async (app) => {
     db: app.database.db,
     store: app.billing.store,
     stats: app.metering.stats,
-    timezone: app.config.timezone,
+    timezone: app.display.timeZone,
   });
 
   // Who may call it is the scope's guard (auth/route-scopes.ts).
@@ -21,12 +21,12 @@ export const revenueRoutes: FastifyPluginAsyncZod = async (app) => {
           schema: {
             tags: ['Billing'],
             summary: 'Revenue against cost',
-            description: `Over the days from \`from\` to \`to\` (included, in WEBOX_TIMEZONE; default: this month; at most ${REVENUE_MAX_DAYS} days): the invoices paid (amount_paid, each invoice once) per currency in total and per user, monthly recurring revenue, subscribers per plan, and what each user cost on the global keys (micro-dollars, from the usage ledger). Amounts are in each currency's minor unit, never converted.`,
+            description: `Over the days from \`from\` to \`to\` (included, in the display time zone (GET /api/settings/display); default: this month; at most ${REVENUE_MAX_DAYS} days): the invoices paid (amount_paid, each invoice once) per currency in total and per user, monthly recurring revenue, subscribers per plan, and what each user cost on the global keys (micro-dollars, from the usage ledger). Amounts are in each currency's minor unit, never converted.`,
             querystring: revenueQuery,
             response: { 200: revenueView },
           },
         },
-        async (request) => revenue.report(revenueRange(app.config.timezone, request.query)),
+        async (request) => revenue.report(revenueRange(app.display.timeZone(), request.query)),
       );
     }),
   );

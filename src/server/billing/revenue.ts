@@ -74,11 +74,18 @@ function currentOf(rows: readonly SubscriptionRow[]): SubscriptionRow | null {
   return newestFirst.find(isGivingAccess) ?? newestFirst[0] ?? null;
 }
 
-export function createRevenue(options: { db: Database; store: BillingStore; stats: UsageStats; timezone: string }) {
-  const { db, store, stats, timezone } = options;
+export function createRevenue(options: {
+  db: Database;
+  store: BillingStore;
+  stats: UsageStats;
+  /** Where days begin (read at each report: the admin may change it). */
+  timezone: () => string;
+}) {
+  const { db, store, stats } = options;
 
   return {
     async report(range: { from: string; to: string }, now = new Date()): Promise<RevenueView> {
+      const timezone = options.timezone();
       const start = startOfDay(timezone, range.from);
       const end = startOfDay(timezone, dayAfter(range.to));
       const [paid, subscriptions, grants, plans, usage] = await Promise.all([

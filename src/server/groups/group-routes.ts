@@ -54,7 +54,7 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         ];
       }),
-      timezone: app.config.timezone,
+      timezone: app.display.timeZone(),
     };
   }
 

@@ -70,6 +70,8 @@ export function createInvitationService(options: {
   groups: GroupDirectory;
   mailer: Mailer | null;
   log: MailLogger;
+  /** Where the e-mail's expiry time is given (the display time zone). */
+  timeZone?: () => string;
 }) {
   const { db, auth, config, users, groups, mailer, log } = options;
 
@@ -137,7 +139,7 @@ export function createInvitationService(options: {
               url: linkOf(token),
               expiresAt,
               inviterName: actor.name,
-              timeZone: config.timezone,
+              timeZone: options.timeZone?.() ?? config.timezone,
             }),
           );
           emailed = true;

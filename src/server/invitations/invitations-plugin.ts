@@ -36,11 +36,12 @@ export const invitationsPlugin = fastifyPlugin(
         groups: createGroupDirectory(app.database.db),
         mailer,
         log,
+        timeZone: app.display.timeZone,
       }),
     );
     app.authHooks.signupsPerAddressPerMinute = settings.signupsPerAddressPerMinute;
     app.authHooks.signupOpen = settings.signupOpen;
     app.authHooks.sendResetPassword = passwordReset.sendSelfService;
   },
-  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users'] },
+  { name: 'webox-invitations', dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-display'] },
 );

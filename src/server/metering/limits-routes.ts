@@ -30,7 +30,7 @@ const withOrigins = (lines: BudgetLine[], inForce: BudgetInForce): BudgetLine[] 
 const tags = ['Limits'];
 
 const BUDGETS =
-  'Budgets are money (micro-dollars) and/or tokens (input + output) per day and month in WEBOX_TIMEZONE, for the global keys and, apart, the personal keys; null is no limit.';
+  "Budgets are money (micro-dollars) and/or tokens (input + output) per day and month in the display time zone (an admin's choice, else WEBOX_TIMEZONE), for the global keys and, apart, the personal keys; null is no limit.";
 
 export interface LimitsRoutesOptions {
   /**
@@ -88,7 +88,7 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
           return {
             budgets,
             rateLimits: { requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute },
-            timezone: app.config.timezone,
+            timezone: app.display.timeZone(),
           };
         },
       );
@@ -140,7 +140,7 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
             default: fallback,
             users: summaries,
             store: app.metering.rates.store,
-            timezone: app.config.timezone,
+            timezone: app.display.timeZone(),
           };
         },
       );

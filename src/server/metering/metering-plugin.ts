@@ -40,7 +40,7 @@ export const meteringPlugin = fastifyPlugin(
     const ledger = createUsageLedger({
       query: app.database.query,
       prices,
-      timezone: config.timezone,
+      timezone: app.display.timeZone,
       log: app.log.child({ module: 'usage' }),
     });
     const limitsLog = app.log.child({ module: 'limits' });
@@ -57,7 +57,7 @@ export const meteringPlugin = fastifyPlugin(
       database: app.database,
       ledger,
       bus: app.bus,
-      timezone: config.timezone,
+      timezone: app.display.timeZone,
       holdTtlMs: config.quotaHoldTtlMs,
       log: app.log.child({ module: 'quota' }),
     });
@@ -89,5 +89,5 @@ export const meteringPlugin = fastifyPlugin(
     });
     if (rates.store === 'memory' && app.database.kind === 'postgres') await warnWhenCountedAlone(app.bus, limitsLog);
   },
-  { name: 'webox-metering', dependencies: ['webox-database'] },
+  { name: 'webox-metering', dependencies: ['webox-database', 'webox-display'] },
 );

@@ -1,5 +1,11 @@
-// Budget periods are calendar days and months in the operator's time zone (WEBOX_TIMEZONE), the
-// same days the usage rollups are kept in. A day is a YYYY-MM-DD string; resets are instants.
+// Budget periods are calendar days and months in the operator's time zone (the admin's display
+// setting, else WEBOX_TIMEZONE), the same days the usage rollups are kept in. A day is a
+// YYYY-MM-DD string; resets are instants.
+
+/** A zone, or where to read the zone in force each time (it is an admin setting, changed live). */
+export type TimeZoneSource = string | (() => string);
+
+export const zoneOf = (source: TimeZoneSource): (() => string) => (typeof source === 'string' ? () => source : source);
 
 /** The calendar day of an instant in the operator's time zone, as YYYY-MM-DD. */
 export function dayIn(timeZone: string) {
@@ -129,7 +135,10 @@ const nextMonthStart = (day: string) => {
   return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
 };
 
-export function periodsIn(timeZone: string) {
+/** The periods of an instant; with a zone source, in the zone in force at each call. */
+export function periodsIn(source: TimeZoneSource) {
+  if (typeof source !== 'string') return (at: Date = new Date()): PeriodBounds => periodsIn(source())(at);
+  const timeZone = source;
   const toDay = calendarDayIn(timeZone);
   return (at: Date = new Date()): PeriodBounds => {
     const day = toDay(at);

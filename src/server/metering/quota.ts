@@ -10,7 +10,7 @@ import type { DatabaseHandle } from '../db/client.ts';
 import { createBudgetLeases } from './budget-lease.ts';
 import { createHoldSweeper } from './hold-sweeper.ts';
 import type { BudgetCeiling, BudgetLimits, KeySource } from './limit-policies.ts';
-import { periodsIn } from './periods.ts';
+import { periodsIn, type TimeZoneSource } from './periods.ts';
 import { type HoldRequest, placeHold } from './quota-hold.ts';
 import { type BudgetLine, readBudgetLines, readSpentByUser } from './quota-status.ts';
 import type { UsageLedger } from './usage-ledger.ts';
@@ -25,7 +25,8 @@ export function createQuota(options: {
   ledger: UsageLedger;
   /** Limit changes reach every instance through it: their leased slices are given back. */
   bus: ChangeBus;
-  timezone: string;
+  /** Where days begin (read at each call: the admin may change it). */
+  timezone: TimeZoneSource;
   holdTtlMs: number;
   log: QuotaLogger;
   /** How often this instance gives back its idle budget leases (budget-lease.ts). */

@@ -12,6 +12,7 @@
 // if any, stays and is charged at its worst case when it expires, so the call is still paid for.
 // Any other failure (the database unreachable) keeps every row queued, and retried.
 import type { DatabaseHandle } from '../db/client.ts';
+import type { TimeZoneSource } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
 import { type UsageRecord, type UsageRow, usageRowMaker } from './usage-row.ts';
 
@@ -77,7 +78,8 @@ interface LedgerLogger {
 export function createUsageLedger(options: {
   query: DatabaseHandle['query'];
   prices: PriceBook;
-  timezone: string;
+  /** Where days begin (read at each row: the admin may change it). */
+  timezone: TimeZoneSource;
   log: LedgerLogger;
 }) {
   const { query, prices, log } = options;

@@ -1,7 +1,7 @@
 // Usage statistics: each user reads their own (/api/usage); admins read everyone's
 // (/api/admin/usage, with groupBy=user for what each user cost on the global keys) and manage
 // prices (/api/admin/prices). `format=csv` exports the same series the JSON answer holds.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addPriceBody, usageQuery, usageReportQuery } from '../../shared/contracts.ts';
@@ -15,22 +15,24 @@ import {
 } from '../../shared/usage.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
+import { csvReplyHeaders, describeCsvColumns, writeCsv } from '../exports/csv-export.ts';
+import { csvOptionsFor } from '../exports/export-options.ts';
 import type { RouteDocs } from '../openapi/route-docs.ts';
 import { meteringErrors } from './metering-errors.ts';
-import { CSV_COLUMNS, resolveRange, toCsv } from './usage-stats.ts';
+import { resolveRange, usageCsvColumns } from './usage-stats.ts';
 
 type UsageQuery = z.infer<typeof usageQuery>;
 
 const tags = ['Usage'];
 
 const RANGE =
-  '`from` and `to` are days (YYYY-MM-DD, both included) in WEBOX_TIMEZONE; the default is the current month. Read from the daily rollups.';
+  '`from` and `to` are days (YYYY-MM-DD, both included) in the display time zone (GET /api/settings/display: chosen by an admin, else WEBOX_TIMEZONE); the default is the current month. Read from the daily rollups.';
 
 /** The CSV export is a string the route writes itself: described, not serialised. */
 const csvExport: RouteDocs = {
   responses: {
     200: {
-      description: `The report as JSON, or with \`format=csv\` the series as CSV (\`text/csv\`, an attachment, CRLF line ends): a header line, then one line per row. Columns: ${CSV_COLUMNS.map((column) => `\`${column}\``).join(', ')}; \`key\` is named after \`groupBy\` (\`day\`, \`provider\`, …), and \`name\` and \`email\` are there only with groupBy=user. Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
+      description: `The report as JSON, or with \`format=csv\` the series as CSV (\`text/csv\`, an attachment) in the reader's language (\`lang=fr|en\`, else the Accept-Language header, else French): UTF-8 with a BOM, CRLF line ends; in French \`;\` between cells and decimal commas, in English \`,\` and decimal points. A header line, then one line per row. Columns, by id (kind; French / English header): ${describeCsvColumns(usageCsvColumns('user'))}. \`key\` is headed after \`groupBy\` (Jour/Day, Fournisseur/Provider, Modèle/Model, Clé/Key, Utilisateur (id)/User (id)); \`name\` and \`email\` are there only with groupBy=user. Money columns are in the display currency at its current rate (GET /api/settings/display), with six decimals, the currency in the header; the \`…Microusd\` columns beside them are the ledger's exact micro-dollars. Text that a spreadsheet would read as a formula is prefixed with \`'\`.`,
       content: { 'text/csv': z.string() },
     },
   },
@@ -46,20 +48,17 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     });
   }
 
-  async function answer(reply: FastifyReply, query: UsageQuery, userId: string | undefined) {
-    const range = resolveRange(app.config.timezone, query.from, query.to);
+  async function answer(request: FastifyRequest, reply: FastifyReply, query: UsageQuery, userId: string | undefined) {
+    const range = resolveRange(app.display.timeZone(), query.from, query.to);
     const result = await app.metering.stats.query({ userId, ...range, groupBy: query.groupBy });
     if (query.groupBy === 'user') result.series = await withNames(result.series);
     if (query.format === 'csv') {
+      const options = csvOptionsFor(app, request);
       return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="webox-usage-${range.from}-${range.to}-by-${query.groupBy}.csv"`,
-        )
-        .send(toCsv(query.groupBy, result.series));
+        .headers(csvReplyHeaders(`webox-usage-${range.from}-${range.to}-by-${query.groupBy}.csv`))
+        .send(writeCsv(usageCsvColumns(query.groupBy), result.series, options));
     }
-    return reply.send({ ...range, timezone: app.config.timezone, groupBy: query.groupBy, ...result });
+    return reply.send({ ...range, timezone: app.display.timeZone(), groupBy: query.groupBy, ...result });
   }
 
   /** One range's report: what the usage page shows, in one request. */
@@ -68,13 +67,13 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     userId: string | undefined,
     admin: boolean,
   ): Promise<UsageRangeReport> {
-    const range = resolveRange(app.config.timezone, query.from, query.to);
+    const range = resolveRange(app.display.timeZone(), query.from, query.to);
     const groupings = admin && !userId ? (['day', 'model', 'user'] as const) : (['day', 'model'] as const);
     const { totals, series } = await app.metering.stats.report({ userId, ...range, groupings });
     const user = 'user' in series ? await withNames(series.user) : undefined;
     return {
       ...range,
-      timezone: app.config.timezone,
+      timezone: app.display.timeZone(),
       totals,
       series: { day: series.day, model: series.model, ...(user ? { user } : {}) },
     };
@@ -99,7 +98,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           if (request.query.groupBy === 'user') {
             throw meteringErrors.groupByUserForAdmins();
           }
-          return answer(reply, request.query, currentUser(request).id);
+          return answer(request, reply, request.query, currentUser(request).id);
         },
       );
 
@@ -136,7 +135,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
             docs: csvExport,
           },
         },
-        async (request, reply) => answer(reply, request.query, request.query.userId),
+        async (request, reply) => answer(request, reply, request.query, request.query.userId),
       );
 
       app.get(

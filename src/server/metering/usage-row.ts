@@ -5,7 +5,7 @@
 import { isSingleLine, toSafeLabel } from '../../shared/text.ts';
 import { costMicrousd, type TokenCounts } from './cost.ts';
 import type { Endpoint } from './metered-call.ts';
-import { currentDayIn } from './periods.ts';
+import { currentDayIn, type TimeZoneSource, zoneOf } from './periods.ts';
 import type { PriceBook } from './price-book.ts';
 
 const INT_MAX = 2_147_483_647;
@@ -72,8 +72,19 @@ export interface UsageRow {
 }
 
 /** Turns records into rows with the given prices and the operator's time zone. */
-export function usageRowMaker(prices: Pick<PriceBook, 'priceAt'>, timezone: string) {
-  const toDay = currentDayIn(timezone);
+export function usageRowMaker(prices: Pick<PriceBook, 'priceAt'>, timezone: TimeZoneSource) {
+  const zone = zoneOf(timezone);
+  // One minute-cache per zone: a zone changed by the admin counts from the next row on.
+  const days = new Map<string, (at: Date) => string>();
+  const toDay = (at: Date) => {
+    const current = zone();
+    let reader = days.get(current);
+    if (!reader) {
+      reader = currentDayIn(current);
+      days.set(current, reader);
+    }
+    return reader(at);
+  };
   return (record: UsageRecord): UsageRow => {
     const at = record.at ?? new Date();
     const tokens = record.tokens ?? record.estimatedTokens ?? null;

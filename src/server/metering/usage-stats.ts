@@ -5,6 +5,7 @@ import { and, count, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { UsageRow, UsageTotals } from '../../shared/usage.ts';
 import type { Database } from '../db/client.ts';
 import { usageDaily, usageEvent } from '../db/schema/metering.ts';
+import { type CsvColumn, csvColumn } from '../exports/csv-export.ts';
 import { meteringErrors } from './metering-errors.ts';
 import { dayIn } from './periods.ts';
 
@@ -117,32 +118,86 @@ export function createUsageStats(db: Database) {
 
 export type UsageStats = ReturnType<typeof createUsageStats>;
 
+const KEY_HEADERS = {
+  day: { fr: 'Jour', en: 'Day' },
+  provider: { fr: 'Fournisseur', en: 'Provider' },
+  model: { fr: 'Modèle', en: 'Model' },
+  source: { fr: 'Clé', en: 'Key' },
+  user: { fr: 'Utilisateur (id)', en: 'User (id)' },
+} satisfies Record<Grouping, unknown>;
+
+const money = (id: string, fr: string, en: string, value: (row: UsageRow) => number) => [
+  csvColumn<UsageRow>({ id, header: { fr, en }, kind: 'money', value }),
+  csvColumn<UsageRow>({
+    id: `${id}Microusd`,
+    header: { fr: `${fr} (micro-dollars)`, en: `${en} (micro-dollars)` },
+    kind: 'microusd',
+    value,
+  }),
+];
+
 /** The CSV export's columns, in order (`key` is named after the grouping; name and email only by user). */
-export const CSV_COLUMNS = [
-  'key',
-  'name',
-  'email',
-  'requests',
-  'errors',
-  'inputTokens',
-  'outputTokens',
-  'cachedInputTokens',
-  'costMicrousd',
-  'globalCostMicrousd',
-  'personalCostMicrousd',
-] as const;
-
-const csvCell = (value: unknown) => {
-  const text = value === undefined || value === null ? '' : String(value);
-  // Quote what needs it, and defuse spreadsheet formulas in user-provided names.
-  const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
-export function toCsv(groupBy: Grouping, series: UsageRow[]) {
-  const columns =
-    groupBy === 'user' ? CSV_COLUMNS : CSV_COLUMNS.filter((column) => column !== 'name' && column !== 'email');
-  const header = columns.map((column) => (column === 'key' ? groupBy : column)).join(',');
-  const lines = series.map((row) => columns.map((column) => csvCell(row[column as keyof UsageRow])).join(','));
-  return `${[header, ...lines].join('\r\n')}\r\n`;
+export function usageCsvColumns(groupBy: Grouping): CsvColumn<UsageRow>[] {
+  return [
+    csvColumn<UsageRow>({
+      id: 'key',
+      header: KEY_HEADERS[groupBy],
+      kind: groupBy === 'day' ? 'day' : 'text',
+      value: (row) => row.key,
+    }),
+    ...(groupBy === 'user'
+      ? [
+          csvColumn<UsageRow>({
+            id: 'name',
+            header: { fr: 'Nom', en: 'Name' },
+            kind: 'text',
+            value: (row) => row.name,
+          }),
+          csvColumn<UsageRow>({
+            id: 'email',
+            header: { fr: 'Adresse e-mail', en: 'Email' },
+            kind: 'text',
+            value: (row) => row.email,
+          }),
+        ]
+      : []),
+    csvColumn<UsageRow>({
+      id: 'requests',
+      header: { fr: 'Requêtes', en: 'Requests' },
+      kind: 'integer',
+      value: (row) => row.requests,
+    }),
+    csvColumn<UsageRow>({
+      id: 'errors',
+      header: { fr: 'Erreurs', en: 'Errors' },
+      kind: 'integer',
+      value: (row) => row.errors,
+    }),
+    csvColumn<UsageRow>({
+      id: 'inputTokens',
+      header: { fr: "Jetons d'entrée", en: 'Input tokens' },
+      kind: 'integer',
+      value: (row) => row.inputTokens,
+    }),
+    csvColumn<UsageRow>({
+      id: 'outputTokens',
+      header: { fr: 'Jetons de sortie', en: 'Output tokens' },
+      kind: 'integer',
+      value: (row) => row.outputTokens,
+    }),
+    csvColumn<UsageRow>({
+      id: 'cachedInputTokens',
+      header: { fr: "Jetons d'entrée en cache", en: 'Cached input tokens' },
+      kind: 'integer',
+      value: (row) => row.cachedInputTokens,
+    }),
+    ...money('cost', 'Coût', 'Cost', (row) => row.costMicrousd),
+    ...money('globalCost', 'Coût sur les clés globales', 'Cost on the global keys', (row) => row.globalCostMicrousd),
+    ...money(
+      'personalCost',
+      'Coût sur les clés personnelles',
+      'Cost on personal keys',
+      (row) => row.personalCostMicrousd,
+    ),
+  ];
 }

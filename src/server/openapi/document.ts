@@ -23,6 +23,7 @@ const TAGS = [
   { name: 'Tokens', description: 'Personal access tokens for the OpenAI-compatible API.' },
   { name: 'Usage', description: 'Usage statistics, the CSV export and the price list.' },
   { name: 'Limits', description: 'Budgets and rate limits.' },
+  { name: 'Settings', description: 'How money and days are shown: the display currency, its rate, the time zone.' },
   { name: 'Billing', description: "Plans, grants, the access policy of the global keys, and each user's billing." },
   { name: 'OpenAI-compatible', description: "OpenAI's API for scripts and tools: `baseURL` `http://<host>/v1`." },
   { name: 'First run', description: "The admins' first-run checklist and what it reads." },

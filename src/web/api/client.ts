@@ -160,11 +160,12 @@ async function request<T>(method: string, url: string, body?: unknown, signal?: 
 /** A usage report's address: the JSON the pages read, or the CSV export the same table links to. */
 export function usageUrl(
   scope: 'mine' | 'admin',
-  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv' },
+  options: { from: string; to: string; groupBy: string; userId?: string; format?: 'csv'; lang?: 'fr' | 'en' },
 ) {
   const query = new URLSearchParams({ from: options.from, to: options.to, groupBy: options.groupBy });
   if (options.userId) query.set('userId', options.userId);
   if (options.format) query.set('format', options.format);
+  if (options.lang) query.set('lang', options.lang);
   return `${scope === 'admin' ? '/api/admin/usage' : '/api/usage'}?${query}`;
 }
 

@@ -16,6 +16,7 @@ export type {
   RevenueView,
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
+export type { DisplaySettingsView as DisplaySettings } from '../../shared/display.ts';
 export type { FirstRunBody, FirstRunStep, FirstRunStepId, FirstRunView } from '../../shared/first-run.ts';
 export type { GroupDetail, GroupMembership, GroupMemberView, GroupView } from '../../shared/groups.ts';
 export type {
@@ -40,16 +41,6 @@ export type {
 export type { CatalogueModel, ModelSettingsView, PriceTier } from '../../shared/models.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
 export type { ServerInfo } from '../../shared/server-status.ts';
-
-/**
- * GET /api/settings/display, as the money-and-time part of issue 15 defines it; only the fields the
- * first run reads are named here.
- */
-export interface DisplaySettings {
-  timeZone: string;
-  timeZoneChosen: boolean;
-  [field: string]: unknown;
-}
 export type { SsoPublicView, SsoSettingsBody, SsoSettingsView } from '../../shared/sso.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type {
