@@ -67,7 +67,7 @@ export function ConfirmDialog({
         <h2 id={`${id}-title`}>{title}</h2>
         <div id={`${id}-body`}>{children}</div>
         <div className="form-actions">
-          <button type="button" className="button button-danger" disabled={busy} onClick={onConfirm}>
+          <button type="button" className="button button-danger-outline" disabled={busy} onClick={onConfirm}>
             {busy ? t('common.saving') : confirmLabel}
           </button>
           <button ref={cancel} type="button" className="button" onClick={onCancel}>
