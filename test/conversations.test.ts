@@ -181,6 +181,10 @@ describe('the web app routes', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
     expect((await client.get('/v1/nothing')).statusCode).toBe(404);
-    expect((await client.get('/api/info')).json()).toEqual({ name: 'WeBox', version: expect.any(String) });
+    expect((await client.get('/api/info')).json()).toEqual({
+      name: 'WeBox',
+      version: expect.any(String),
+      publicOrigin: expect.any(String),
+    });
   });
 });

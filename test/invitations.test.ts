@@ -291,6 +291,7 @@ describe('the sign-up limit per address', () => {
 
       expect((await first.get('/api/admin/account-settings')).json()).toEqual({
         signupsPerAddressPerMinute: 10,
+        signup: 'open',
         emailEnabled: false,
       });
       const raised = await first.put('/api/admin/account-settings', { signupsPerAddressPerMinute: 40 });

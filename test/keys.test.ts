@@ -100,6 +100,7 @@ describe('key resolution (personal → global → none)', () => {
       configured: false,
       mask: null,
       updatedAt: null,
+      verified: false,
     });
   });
 
@@ -281,7 +282,11 @@ describe('catalogue and health', () => {
     const client = anonymous(test.app);
     expect((await client.get('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await client.get('/readyz')).json()).toEqual({ status: 'ok' });
-    expect((await client.get('/api/info')).json()).toEqual({ name: 'WeBox', version: expect.any(String) });
+    expect((await client.get('/api/info')).json()).toEqual({
+      name: 'WeBox',
+      version: expect.any(String),
+      publicOrigin: expect.any(String),
+    });
   });
 
   it('answers /readyz 503 when the database cannot be reached', async () => {

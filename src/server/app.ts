@@ -23,6 +23,7 @@ import { displayPlugin } from './display/display-plugin.ts';
 import { displayRoutes } from './display/display-routes.ts';
 import { createDrain } from './drain.ts';
 import { installErrorHandling } from './errors.ts';
+import { firstRunRoutes } from './first-run/first-run-routes.ts';
 import { gatewayPlugin } from './gateway/gateway-routes.ts';
 import { tokenRoutes } from './gateway/token-routes.ts';
 import { groupRoutes } from './groups/group-routes.ts';
@@ -102,7 +103,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // A callback hook, not an async one: it runs on every request, and costs no promise this way.
   // Registered first, so it runs before every route's own hooks (the session guards included).
   const headers = securityHeaders(config);
-  const checkOrigin = createOriginCheck(config);
+  const checkOrigin = createOriginCheck(config, (origin, expected) =>
+    app.log.warn(
+      { origin, expected },
+      `requests come from ${origin}, but WEBOX_PUBLIC_URL is ${expected}: sign-in and changes from that address are refused. Open WeBox at ${expected}, or set WEBOX_PUBLIC_URL to the address people use.`,
+    ),
+  );
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.headers(headers);
@@ -150,7 +156,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(invitationRoutes);
     await app.register(ssoRoutes);
     await app.register(providerRoutes);
-    await app.register(vaultRoutes);
+    await app.register(vaultRoutes, {
+      globalKeyUsers: async () => {
+        const ids = await app.users.activeIds();
+        if (app.billing.access.settings().policy === 'everyone') return ids;
+        const decisions = await Promise.all(ids.map((id) => app.billing.access.decide(id)));
+        return ids.filter((_, index) => decisions[index]?.allowed === true);
+      },
+    });
     await app.register(chatRoutes);
     await app.register(gatewayPlugin);
     await app.register(tokenRoutes);
@@ -172,6 +185,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(displayRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
+    await app.register(firstRunRoutes, {
+      timeZone: async () => ({ timeZone: app.display.timeZone(), chosen: app.display.view({}).timeZoneChosen }),
+    });
     // The web app: its catch-all GET answers only paths no other route claims.
     await app.register(webPlugin, { root: options.webRoot });
     await app.ready();

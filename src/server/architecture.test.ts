@@ -111,6 +111,7 @@ const TABLES_OF: Record<string, string> = {
   groups: 'groups.ts',
   invitations: 'invitations.ts',
   display: 'display.ts',
+  'first-run': 'first-run.ts',
 };
 
 describe('module borders', () => {

@@ -120,6 +120,26 @@ function originOf(value: string) {
   }
 }
 
+/** Distinct wrong origins told to the operator, at most: a hostile page cannot fill the log. */
+const MISMATCHES_TOLD = 5;
+
+/**
+ * Tells the operator, once per origin (a few at most), that a browser sends changes from another
+ * address than WEBOX_PUBLIC_URL: the usual cause is WeBox opened at 127.0.0.1 while the public URL
+ * says localhost (or behind a proxy under another name), and every sign-in then fails. Only the
+ * origin is logged, parsed and cut short: it is the client's input.
+ */
+function mismatchWarning(expected: string, onMismatch: (origin: string, expected: string) => void) {
+  const told = new Set<string>();
+  return (origin: string) => {
+    if (told.size >= MISMATCHES_TOLD) return;
+    const claimed = originOf(origin).slice(0, 200);
+    if (claimed === expected || claimed === 'null' || told.has(claimed)) return;
+    told.add(claimed);
+    onMismatch(claimed, expected);
+  };
+}
+
 /**
  * Cross-site request forgery: a browser attaches the session cookie to a request that another
  * site makes it send, and tells us which site that is in Origin (every current browser sends it on
@@ -132,13 +152,20 @@ function originOf(value: string) {
  * The rule follows the route Fastify chose, not the spelling of the path, so `/api/auth/../keys`
  * cannot claim better-auth's exemption for another route.
  */
-export function createOriginCheck(config: Pick<Config, 'publicUrl'>) {
+export function createOriginCheck(
+  config: Pick<Config, 'publicUrl'>,
+  onMismatch: (origin: string, expected: string) => void = () => {},
+) {
   const expected = originOf(config.publicUrl);
   const refusal = () => httpErrors.invalidOrigin(expected);
+  const warnOnce = mismatchWarning(expected, onMismatch);
   return (request: FastifyRequest): AppError | null => {
     if (!STATE_CHANGING_METHODS.has(request.method)) return null;
     const route = request.routeOptions.url;
-    if (route === undefined || !route.startsWith('/api/') || ROUTES_CHECKED_ELSEWHERE.has(route)) return null;
+    if (route === undefined || !route.startsWith('/api/')) return null;
+    // better-auth refuses these itself (a bare INVALID_ORIGIN): the operator hears why here.
+    if (typeof request.headers.origin === 'string') warnOnce(request.headers.origin);
+    if (ROUTES_CHECKED_ELSEWHERE.has(route)) return null;
     const { origin, referer, cookie } = request.headers;
     const claimed = origin ?? (referer === undefined ? undefined : originOf(referer));
     if (claimed === undefined) return cookie === undefined ? null : refusal();

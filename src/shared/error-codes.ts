@@ -92,6 +92,7 @@ export const AUTH_ERROR_CODES = [
   'ACCOUNT_TEMPORARILY_LOCKED', // ten wrong codes in a row: the second factor is locked for 15 minutes
   'INVALID_TWO_FACTOR_COOKIE', // the second-factor step expired (10 minutes) or was already used: sign in again
   'TOTP_ALREADY_ENABLED', // two-factor set-up while it is already on
+  'INVALID_ORIGIN', // the page is not open at WEBOX_PUBLIC_URL's origin (127.0.0.1 for localhost, say)
 ] as const;
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];

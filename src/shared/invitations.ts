@@ -94,14 +94,20 @@ export const adminPasswordReset = z.object({
   sessionsRevoked: z.boolean(),
 });
 
+export const signupMode = z
+  .enum(['open', 'closed'])
+  .describe('`open`: anyone who reaches WeBox may make an account; `closed`: only admins and invitations do.');
+
 export const accountSettingsView = z.object({
   /** Sign-ups allowed per client address per minute (invitations are never counted). */
   signupsPerAddressPerMinute: z.number().int(),
+  signup: signupMode,
   /** Whether WeBox can send e-mail (WEBOX_SMTP_URL is set); read-only. */
   emailEnabled: z.boolean(),
 });
 export const accountSettingsBody = z.object({
-  signupsPerAddressPerMinute: z.number().int().min(1).max(10_000).nullable(),
+  signupsPerAddressPerMinute: z.number().int().min(1).max(10_000).nullable().optional(),
+  signup: signupMode.optional(),
 });
 
 export type InvitationView = z.infer<typeof invitationView>;

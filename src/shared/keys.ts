@@ -27,6 +27,9 @@ export const globalKeyState = z
     configured: z.boolean(),
     mask: z.string().nullable(),
     updatedAt: z.iso.datetime().nullable(),
+    verified: z
+      .boolean()
+      .describe('Whether the provider accepted the key when it was saved (`verify: true`); false: saved unchecked.'),
   })
   .meta({ id: 'GlobalKeyState', description: "One provider's global key, as admins see it." });
 
@@ -58,3 +61,15 @@ export type KeySource = z.infer<typeof keySource>;
 export type UserKeyState = z.infer<typeof userKeyState>;
 export type GlobalKeyState = z.infer<typeof globalKeyState>;
 export type SavedKey = z.infer<typeof savedKey>;
+
+/** GET /api/admin/keys/:provider/impact. */
+export const globalKeyImpact = z
+  .object({
+    usersAffected: z
+      .number()
+      .int()
+      .describe('Active accounts that may use the global keys now and have no personal key for this provider.'),
+  })
+  .meta({ id: 'GlobalKeyImpact', description: 'Who deleting this global key would cut off.' });
+
+export type GlobalKeyImpact = z.infer<typeof globalKeyImpact>;

@@ -11,5 +11,15 @@ export const unavailableStatus = z.object({ status: z.literal('unavailable') }).
 });
 
 export const serverInfo = z
-  .object({ name: z.literal('WeBox'), version: z.string() })
-  .meta({ id: 'ServerInfo', description: "The server's name and version." });
+  .object({
+    name: z.literal('WeBox'),
+    version: z.string(),
+    publicOrigin: z
+      .string()
+      .describe(
+        "WEBOX_PUBLIC_URL's origin: the address browsers must open WeBox at (sign-in and changes from another are refused).",
+      ),
+  })
+  .meta({ id: 'ServerInfo', description: "The server's name, version and public address." });
+
+export type ServerInfo = z.infer<typeof serverInfo>;

@@ -5,6 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
+import { makeKey } from '../helpers/keys.ts';
 import { totpCode } from '../helpers/totp.ts';
 import { expectAccessible } from './accessibility.ts';
 import { launchBrowser, signUpInBrowser } from './browser.ts';
@@ -63,7 +64,27 @@ describe('accessibility', () => {
     await page.getByRole('region', { name: fr.display.title }).getByRole('button', { name: fr.display.save }).click();
     await page.getByRole('alert').waitFor();
     await expectAccessible(page, '/admin/usage (affichage : devise et fuseau horaire)');
+    // The first run's UI: the checklist and the banner are above every admin page (checked above);
+    // the dialog that confirms a global key's deletion, open.
+    const saved = await page.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: server.baseUrl },
+      data: { apiKey: makeKey.openai() },
+    });
+    expect(saved.status()).toBe(200);
+    await page.goto(`${server.baseUrl}/profile`);
+    await page.getByRole('button', { name: 'Supprimer la clé OpenAI globale' }).click();
+    await page.getByRole('alertdialog').waitFor();
+    await expectAccessible(page, 'the global key deletion dialog');
+    await page.keyboard.press('Escape');
     await context.close();
+
+    // The sign-in page opened at another address than WEBOX_PUBLIC_URL, with its notice.
+    const elsewhere = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const signIn = await elsewhere.newPage();
+    await signIn.goto(server.baseUrl.replace('127.0.0.1', 'localhost') + '/sign-in');
+    await signIn.getByTestId('origin-notice').waitFor();
+    await expectAccessible(signIn, '/sign-in at another address');
+    await elsewhere.close();
   });
 
   it('"Mon groupe" as a group admin, a password reset and the two-factor set-up have no serious or critical axe violation', async () => {

@@ -38,6 +38,8 @@ export const RESET_LINK_SECONDS = 60 * 60;
  */
 export interface AuthHooks {
   signupsPerAddressPerMinute(): Promise<number>;
+  /** Whether anyone may sign up: the admin's setting, else WEBOX_SIGNUP. */
+  signupOpen(): Promise<boolean>;
   sendResetPassword(input: {
     user: { id: string; email: string; name: string };
     token: string;
@@ -195,12 +197,12 @@ export function createAuth(options: {
               // identity provider fails or single sign-on is misconfigured.
               if (isFirstAccount) throw authErrors.ssoFirstAccount();
               if (user.emailVerified !== true) throw authErrors.ssoEmailUnverified();
-              if (config.signup === 'closed') throw authErrors.signupClosed();
+              if (!(await hooks.signupOpen())) throw authErrors.signupClosed();
               return { data: { ...user, role: 'user' } };
             }
             // The first account runs the instance: it is always allowed and always admin.
             if (isFirstAccount) return { data: { ...user, role: 'admin' } };
-            if (config.signup === 'closed' && context?.path?.startsWith('/sign-up')) {
+            if (context?.path?.startsWith('/sign-up') && !(await hooks.signupOpen())) {
               throw authErrors.signupClosed();
             }
             return { data: user };

@@ -72,6 +72,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       }));
     const hooks: AuthHooks = {
       signupsPerAddressPerMinute: async () => AUTH_ATTEMPTS_PER_MINUTE,
+      signupOpen: async () => config.signup === 'open',
       async sendResetPassword() {
         log.warn('a password reset was asked for, but nothing sends reset links');
       },
@@ -80,6 +81,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     // Read at each call: the modules registered after this one fill them in.
     const authHooks: AuthHooks = {
       signupsPerAddressPerMinute: () => app.authHooks.signupsPerAddressPerMinute(),
+      signupOpen: () => app.authHooks.signupOpen(),
       sendResetPassword: (input) => app.authHooks.sendResetPassword(input),
     };
     const authLogger = { warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) };

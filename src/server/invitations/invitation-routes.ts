@@ -186,6 +186,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         },
         async () => ({
           signupsPerAddressPerMinute: await accountSettings.signupsPerAddressPerMinute(),
+          signup: await accountSettings.signup(),
           emailEnabled: app.emailEnabled,
         }),
       );
@@ -197,18 +198,24 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
             tags,
             summary: 'Change the sign-up settings',
             description:
-              '`signupsPerAddressPerMinute`: sign-ups (POST /api/auth/sign-up/email) allowed per client address per minute; null: back to 10. Invitations are never counted; failed sign-ins stay throttled per account and per address whatever it says.',
+              '`signup`: `closed` stops sign-ups from the sign-up page and single sign-on (admins still create accounts, invitations still work); `open` allows them again. It replaces `WEBOX_SIGNUP` from then on. `signupsPerAddressPerMinute`: sign-ups (POST /api/auth/sign-up/email) allowed per client address per minute; null: back to 10. Invitations are never counted; failed sign-ins stay throttled per account and per address whatever it says. A field left out keeps its value.',
             body: accountSettingsBody,
             response: { 200: accountSettingsView },
           },
         },
         async (request) => {
-          await accountSettings.setSignupsPerAddressPerMinute(
-            request.body.signupsPerAddressPerMinute,
+          const { signupsPerAddressPerMinute, signup } = request.body;
+          await accountSettings.update(
+            {
+              ...(signupsPerAddressPerMinute === undefined ? {} : { signupsPerAddressPerMinute }),
+              ...(signup === undefined ? {} : { signup }),
+            },
             currentUser(request).id,
           );
+          if (signup !== undefined) request.log.info({ signup }, 'sign-up setting changed');
           return {
             signupsPerAddressPerMinute: await accountSettings.signupsPerAddressPerMinute(),
+            signup: await accountSettings.signup(),
             emailEnabled: app.emailEnabled,
           };
         },

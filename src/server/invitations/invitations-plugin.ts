@@ -20,7 +20,7 @@ export const invitationsPlugin = fastifyPlugin(
   async (app) => {
     const log = app.log.child({ module: 'accounts-mail' });
     const mailer = createMailer(app.config.mail, log);
-    const settings = createAccountSettings(app.database.db);
+    const settings = createAccountSettings(app.database.db, { defaultSignup: app.config.signup });
     const passwordReset = createPasswordReset({ auth: app.auth, config: app.config, users: app.users, mailer, log });
     app.decorate('accountSettings', settings);
     app.decorate('passwordReset', passwordReset);
@@ -39,6 +39,7 @@ export const invitationsPlugin = fastifyPlugin(
       }),
     );
     app.authHooks.signupsPerAddressPerMinute = settings.signupsPerAddressPerMinute;
+    app.authHooks.signupOpen = settings.signupOpen;
     app.authHooks.sendResetPassword = passwordReset.sendSelfService;
   },
   {

@@ -26,7 +26,8 @@ const TAGS = [
   { name: 'Settings', description: 'How money and days are shown: the display currency, its rate, the time zone.' },
   { name: 'Billing', description: "Plans, grants, the access policy of the global keys, and each user's billing." },
   { name: 'OpenAI-compatible', description: "OpenAI's API for scripts and tools: `baseURL` `http://<host>/v1`." },
-  { name: 'Server', description: 'Probes, version and this document.' },
+  { name: 'First run', description: "The admins' first-run checklist and what it reads." },
+  { name: 'Server', description: 'Probes, version, the public address and this document.' },
 ];
 
 const DESCRIPTION = `A self-hostable AI platform: one API in front of several model providers, on personal keys

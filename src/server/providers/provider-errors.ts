@@ -21,9 +21,10 @@ export const providerErrors = {
       `The model id is not a valid ${provider.name} model id: ${provider.modelIdFormat.hint}.`,
       { details: { param: 'model' } },
     ),
-  rejectedKey: (provider: Named, source: KeySource) =>
+  /** `providerMessage`: the provider's own reason, already scrubbed (see providerText), when it gave one. */
+  rejectedKey: (provider: Named, source: KeySource, providerMessage?: string) =>
     new AppError(502, 'provider_rejected_key', `${provider.name} rejected the ${source} API key.`, {
-      details: about(provider, source),
+      details: providerMessage ? { ...about(provider, source), providerMessage } : about(provider, source),
     }),
   rateLimited: (provider: Named, source: KeySource, retryAfterSeconds: number | undefined) =>
     new AppError(429, 'provider_rate_limited', `${provider.name} is rate limiting requests; try again later.`, {

@@ -162,6 +162,12 @@ export function createUserService(options: {
       return rows.map((row) => row.id);
     },
 
+    /** The ids of the accounts that are not disabled (an expired ban no longer disables). */
+    async activeIds(now = Date.now()): Promise<string[]> {
+      const rows = await db.select({ id: user.id, banned: user.banned, banExpires: user.banExpires }).from(user);
+      return rows.filter((row) => disabledUntil(row) <= now).map((row) => row.id);
+    },
+
     /** Names and addresses of these accounts (those that no longer exist are left out). */
     async directory(ids: readonly string[]): Promise<Map<string, { name: string; email: string }>> {
       if (ids.length === 0) return new Map();

@@ -11,6 +11,11 @@ export interface StoredKeySummary {
   updatedAt: Date;
 }
 
+/** A global key as admins see it: also whether the provider accepted it when it was saved. */
+export interface GlobalKeySummary extends StoredKeySummary {
+  verifiedAt: Date | null;
+}
+
 export interface SealedRow {
   id: string;
   scope: 'personal' | 'global';
@@ -44,8 +49,10 @@ export function createKeyStore(db: Database) {
       place: KeyPlace,
       sealed: { ciphertext: string; masterKeyId: string; mask: string },
       updatedBy: string,
+      verified = false,
     ) {
       const now = new Date();
+      const verifiedAt = verified ? now : null;
       const values = {
         scope: place.scope,
         ownerId: place.scope === 'global' ? null : place.ownerId,
@@ -53,8 +60,9 @@ export function createKeyStore(db: Database) {
         ...sealed,
         updatedAt: now,
         updatedBy,
+        verifiedAt,
       };
-      const set = { ...sealed, updatedAt: now, updatedBy };
+      const set = { ...sealed, updatedAt: now, updatedBy, verifiedAt };
       const [row] =
         place.scope === 'global'
           ? await db
@@ -88,9 +96,14 @@ export function createKeyStore(db: Database) {
         .where(and(eq(providerKey.scope, 'personal'), eq(providerKey.ownerId, ownerId)));
     },
 
-    async listGlobal(): Promise<StoredKeySummary[]> {
+    async listGlobal(): Promise<GlobalKeySummary[]> {
       return db
-        .select({ provider: providerKey.provider, mask: providerKey.mask, updatedAt: providerKey.updatedAt })
+        .select({
+          provider: providerKey.provider,
+          mask: providerKey.mask,
+          updatedAt: providerKey.updatedAt,
+          verifiedAt: providerKey.verifiedAt,
+        })
         .from(providerKey)
         .where(eq(providerKey.scope, 'global'));
     },

@@ -1,7 +1,7 @@
 // `verify: true`: ask the provider's list-models endpoint whether a key works before storing it.
 import { providerErrors } from '../providers/provider-errors.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
-import { failureForStatus } from '../upstream/upstream-error.ts';
+import { failureForStatus, providerMessageFrom } from '../upstream/upstream-error.ts';
 import { type KeySource, vaultErrors } from './vault-errors.ts';
 
 export async function verifyKeyWithProvider(options: {
@@ -32,7 +32,9 @@ export async function verifyKeyWithProvider(options: {
   }
   const body = await response.text().catch(() => '');
   const failure = failureForStatus(response.status, body, provider);
-  if (failure === 'rejected_key') throw providerErrors.rejectedKey(provider, source);
+  // The provider's reason (its words, scrubbed of the key and anything like a credential) goes back
+  // to the admin who pasted the key: it says whether the key is revoked, mistyped or of another org.
+  if (failure === 'rejected_key') throw providerErrors.rejectedKey(provider, source, providerMessageFrom(body, apiKey));
   if (failure === 'rate_limited') throw vaultErrors.verifyRateLimited(provider, response.headers.get('retry-after'));
   throw vaultErrors.verifyFailed(provider, response.status);
 }

@@ -1,7 +1,7 @@
 // /api/keys (each user's own keys) and /api/admin/keys (the operator's global keys).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { providerParams, saveKeyBody } from '../../shared/contracts.ts';
-import { globalKeyList, rotationReport, savedKey, userKeyList } from '../../shared/keys.ts';
+import { globalKeyImpact, globalKeyList, rotationReport, savedKey, userKeyList } from '../../shared/keys.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { noContent } from '../openapi/route-docs.ts';
@@ -11,7 +11,16 @@ const tags = ['Keys'];
 const SAVE_DESCRIPTION =
   "The key is checked against the provider's format (400 `invalid_key_format`), and with `verify: true` sent to the provider first (502 `provider_rejected_key` when it refuses). It is stored encrypted; only its mask is ever shown.";
 
-export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
+export interface VaultRoutesOptions {
+  /**
+   * The accounts that may use the global keys now (not disabled, and let in by billing's policy):
+   * deleting a global key cuts off those of them with no personal key for its provider.
+   */
+  globalKeyUsers?: () => Promise<string[]>;
+}
+
+export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app, options) => {
+  const globalKeyUsers = options.globalKeyUsers ?? (() => app.users.activeIds());
   // Who may call each route is the scope's guard (auth/route-scopes.ts).
   await app.register(
     userScope(async (app) => {
@@ -84,6 +93,23 @@ export const vaultRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         },
         async (request) => app.vault.saveGlobalKey(currentUser(request).id, request.params.provider, request.body),
+      );
+
+      app.get(
+        '/api/admin/keys/:provider/impact',
+        {
+          schema: {
+            tags,
+            summary: 'Who deleting the global key would cut off',
+            description:
+              'The accounts that would lose access to this provider: not disabled, allowed on the global keys (billing), and without a personal key for it. The web app names the number before it deletes.',
+            params: providerParams,
+            response: { 200: globalKeyImpact },
+          },
+        },
+        async (request) => ({
+          usersAffected: await app.vault.usersOnGlobalKey(request.params.provider, await globalKeyUsers()),
+        }),
       );
 
       app.delete(

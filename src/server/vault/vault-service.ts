@@ -82,6 +82,7 @@ export function createVault(options: {
       place,
       { ciphertext: seal(keyring, apiKey, place), masterKeyId: keyring.active.id, mask: mask(apiKey) },
       actorId,
+      input.verify === true,
     );
     await announceChange(place);
     log.info({ scope: place.scope, provider: provider.id, actorId }, 'provider key saved');
@@ -199,8 +200,19 @@ export function createVault(options: {
           configured: row !== undefined,
           mask: row?.mask ?? null,
           updatedAt: row?.updatedAt.toISOString() ?? null,
+          verified: row?.verifiedAt != null,
         };
       });
+    },
+
+    /**
+     * Of these accounts (the ones that may use the global keys now), those that deleting the
+     * global key of this provider would cut off: every one without a personal key for it.
+     */
+    async usersOnGlobalKey(provider: string, candidates: readonly string[]): Promise<number> {
+      const spec = requireProvider(provider);
+      const byOwner = await store.personalProvidersByOwner();
+      return candidates.filter((userId) => !(byOwner.get(userId) ?? []).includes(spec.id)).length;
     },
 
     personalProvidersByOwner: () => store.personalProvidersByOwner(),

@@ -61,13 +61,18 @@ export interface WebPluginOptions {
 export const webPlugin = fastifyPlugin<WebPluginOptions>(
   async (app, options) => {
     const root = path.resolve(options.root ?? DEFAULT_WEB_ROOT);
+    const info = {
+      name: 'WeBox' as const,
+      version: packageJson.version,
+      publicOrigin: new URL(app.config.publicUrl).origin,
+    };
     const indexFile = path.join(root, 'index.html');
 
     // Always there, built or not: scripts that want the version need not parse HTML.
     app.get(
       '/api/info',
-      { schema: { tags, summary: 'Name and version', response: { 200: serverInfo } } },
-      async () => ({ name: 'WeBox' as const, version: packageJson.version }),
+      { schema: { tags, summary: 'Name, version and public address', response: { 200: serverInfo } } },
+      async () => info,
     );
 
     // Only reply.sendFile; the routes below decide what is served.
@@ -82,7 +87,7 @@ export const webPlugin = fastifyPlugin<WebPluginOptions>(
         .sendFile('index.html', { cacheControl: false });
 
     app.get('/', { schema: rootSchema }, async (_request, reply) => {
-      if (!(await isFile(indexFile))) return { name: 'WeBox', version: packageJson.version };
+      if (!(await isFile(indexFile))) return info;
       return sendIndex(reply);
     });
 

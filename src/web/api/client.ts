@@ -29,6 +29,9 @@ import type {
   CreatedInvitation,
   DisplaySettingsBody,
   DisplaySettingsView,
+  FirstRunBody,
+  FirstRunView,
+  GlobalKeyImpact,
   GlobalKeyState,
   GroupBody,
   GroupDetail,
@@ -42,6 +45,7 @@ import type {
   PublicInvitation,
   RevenueView,
   SavedKey,
+  ServerInfo,
   SsoPublicView,
   SsoSettingsBody,
   SsoSettingsView,
@@ -227,7 +231,7 @@ export const api = {
   adminPasswordReset: (userId: string, body: { password?: string; sendEmail?: boolean; locale?: 'fr' | 'en' }) =>
     send<AdminPasswordReset>('POST', `/api/admin/users/${encodeURIComponent(userId)}/password-reset`, body),
   accountSettings: () => get<AccountSettingsView>('/api/admin/account-settings'),
-  saveAccountSettings: (body: { signupsPerAddressPerMinute: number | null }) =>
+  saveAccountSettings: (body: { signupsPerAddressPerMinute?: number | null; signup?: 'open' | 'closed' }) =>
     send<AccountSettingsView>('PUT', '/api/admin/account-settings', body),
 
   /** Whether the sign-in page offers single sign-on, and under which name. */
@@ -257,8 +261,16 @@ export const api = {
     send<SavedKey>('PUT', `/api/keys/${encodeURIComponent(provider)}`, { apiKey, verify }),
   deletePersonalKey: (provider: string) => send<void>('DELETE', `/api/keys/${encodeURIComponent(provider)}`),
   globalKeys: () => get<{ providers: GlobalKeyState[] }>('/api/admin/keys'),
-  saveGlobalKey: (provider: string, apiKey: string) =>
-    send<SavedKey>('PUT', `/api/admin/keys/${encodeURIComponent(provider)}`, { apiKey }),
+  /** `verify` (the default) asks the provider first; false saves the key unchecked. */
+  saveGlobalKey: (provider: string, apiKey: string, verify = true) =>
+    send<SavedKey>('PUT', `/api/admin/keys/${encodeURIComponent(provider)}`, { apiKey, verify }),
+  /** How many users deleting this global key would cut off. */
+  globalKeyImpact: (provider: string) => get<GlobalKeyImpact>(`/api/admin/keys/${encodeURIComponent(provider)}/impact`),
+
+  /** The server's public address (WEBOX_PUBLIC_URL's origin), readable signed out. */
+  info: () => get<ServerInfo>('/api/info'),
+  firstRun: () => get<FirstRunView>('/api/admin/first-run'),
+  saveFirstRun: (body: FirstRunBody) => send<FirstRunView>('PUT', '/api/admin/first-run', body),
   deleteGlobalKey: (provider: string) => send<void>('DELETE', `/api/admin/keys/${encodeURIComponent(provider)}`),
 
   conversations: () => get<{ conversations: ConversationSummary[] }>('/api/conversations'),

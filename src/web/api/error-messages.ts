@@ -94,6 +94,7 @@ export const AUTH_SENTENCES = {
   ACCOUNT_TEMPORARILY_LOCKED: 'auth.errors.twoFactorLocked',
   INVALID_TWO_FACTOR_COOKIE: 'auth.errors.twoFactorExpired',
   TOTP_ALREADY_ENABLED: 'auth.errors.twoFactorAlreadyOn',
+  INVALID_ORIGIN: 'auth.errors.invalidOrigin',
 } as const satisfies Record<AuthErrorCode, string | null>;
 
 export interface ErrorLike {

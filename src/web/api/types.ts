@@ -17,6 +17,7 @@ export type {
 } from '../../shared/billing.ts';
 export type { ConversationDetail, ConversationMessage, ConversationSummary } from '../../shared/conversations.ts';
 export type { DisplaySettingsBody, DisplaySettingsView } from '../../shared/display.ts';
+export type { FirstRunBody, FirstRunStep, FirstRunStepId, FirstRunView } from '../../shared/first-run.ts';
 export type { GroupDetail, GroupMembership, GroupMemberView, GroupView } from '../../shared/groups.ts';
 export type {
   AccountSettingsView,
@@ -26,7 +27,7 @@ export type {
   InvitationView,
   PublicInvitation,
 } from '../../shared/invitations.ts';
-export type { GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
+export type { GlobalKeyImpact, GlobalKeyState, KeySource, SavedKey, UserKeyState } from '../../shared/keys.ts';
 export type {
   AdminLimits,
   BudgetLimitsView,
@@ -39,6 +40,7 @@ export type {
 } from '../../shared/limits.ts';
 export type { CatalogueModel, ModelSettingsView, PriceTier } from '../../shared/models.ts';
 export type { ProviderInfo, ProviderModel } from '../../shared/providers.ts';
+export type { ServerInfo } from '../../shared/server-status.ts';
 export type { SsoPublicView, SsoSettingsBody, SsoSettingsView } from '../../shared/sso.ts';
 export type { AccessToken, CreatedAccessToken } from '../../shared/tokens.ts';
 export type {

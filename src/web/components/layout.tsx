@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client.ts';
 import { useDisplaySettings } from '../display/use-display-settings.ts';
+import { AdminNotices } from '../first-run/admin-notices.tsx';
 import { useSession } from '../session.tsx';
 import { LanguageSwitcher } from './language-switcher.tsx';
 
@@ -75,6 +76,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="app-main">
+        {user.role === 'admin' && !user.twoFactorRequired && pathname.startsWith('/admin/') && <AdminNotices />}
         <Outlet />
       </main>
     </div>

@@ -1,13 +1,26 @@
 // The admin's global keys: one field per provider, the masks of the saved keys, and one button that
-// saves every filled field at once.
+// saves every filled field at once, each checked with its provider first. A key the provider
+// refuses shows the provider's reason and a button that saves it unchecked, said as such. Deleting
+// a key names how many users it cuts off, in a dialog, before anything is deleted.
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { GlobalKeyState, ProviderInfo } from '../api/types.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
+import { announceFirstRunChange } from '../first-run/admin-notices.tsx';
 import { useFormat } from '../format.ts';
+
+interface Failure {
+  provider: string;
+  text: string;
+  /** The provider refused the key itself: it may still be saved unchecked. */
+  refused: boolean;
+  /** The provider's own reason, when it gave one. */
+  providerMessage: string | null;
+}
 
 export function GlobalKeysAdmin({
   providers,
@@ -24,7 +37,9 @@ export function GlobalKeysAdmin({
   const [busy, setBusy] = useState(false);
   const [success, setSuccess] = useState<string | null>(null);
   /** The providers whose key was refused, each with the sentence that says why. */
-  const [failures, setFailures] = useState<Array<{ provider: string; text: string }>>([]);
+  const [failures, setFailures] = useState<Failure[]>([]);
+  /** The deletion waiting for the admin's yes, with the number of users it cuts off. */
+  const [deleting, setDeleting] = useState<{ provider: ProviderInfo; usersAffected: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const nameOf = (provider: string) => providers.find((item) => item.id === provider)?.name ?? provider;
 
@@ -52,10 +67,10 @@ export function GlobalKeysAdmin({
     }
     setBusy(true);
     const results = await Promise.allSettled(
-      filled.map((provider) => api.saveGlobalKey(provider.id, (drafts[provider.id] ?? '').trim())),
+      filled.map((provider) => api.saveGlobalKey(provider.id, (drafts[provider.id] ?? '').trim(), true)),
     );
     const saved: string[] = [];
-    const failed: Array<{ provider: string; text: string }> = [];
+    const failed: Failure[] = [];
     const remaining: Record<string, string> = { ...drafts };
     results.forEach((result, index) => {
       const provider = filled[index];
@@ -64,7 +79,7 @@ export function GlobalKeysAdmin({
         saved.push(provider.name);
         delete remaining[provider.id];
       } else {
-        failed.push({ provider: provider.id, text: `${provider.name} — ${errorMessage(t, result.reason, nameOf)}` });
+        failed.push(failureOf(provider, result.reason));
       }
     });
     setDrafts(remaining);
@@ -72,23 +87,84 @@ export function GlobalKeysAdmin({
     setFailures(failed);
     setBusy(false);
     await Promise.all([load(), onChanged()]);
+    announceFirstRunChange();
   };
 
-  const remove = async (provider: ProviderInfo) => {
+  const failureOf = (provider: ProviderInfo, reason: unknown): Failure => {
+    const refused = reason instanceof ApiError && reason.code === 'provider_rejected_key';
+    const said = refused ? reason.details.providerMessage : undefined;
+    return {
+      provider: provider.id,
+      text: `${provider.name} — ${errorMessage(t, reason, nameOf)}`,
+      refused,
+      providerMessage: typeof said === 'string' && said !== '' ? said : null,
+    };
+  };
+
+  /** The admin's "save anyway": the same key, stored without the provider's check. */
+  const saveUnchecked = async (provider: ProviderInfo) => {
+    const apiKey = (drafts[provider.id] ?? '').trim();
+    if (!apiKey) return;
+    setBusy(true);
+    setSuccess(null);
+    setError(null);
+    try {
+      await api.saveGlobalKey(provider.id, apiKey, false);
+      setDrafts((current) => {
+        const next = { ...current };
+        delete next[provider.id];
+        return next;
+      });
+      setFailures((current) => current.filter((failure) => failure.provider !== provider.id));
+      setSuccess(t('profile.globalAdmin.savedUnchecked', { provider: provider.name }));
+      await Promise.all([load(), onChanged()]);
+      announceFirstRunChange();
+    } catch (caught) {
+      setFailures((current) => [
+        ...current.filter((failure) => failure.provider !== provider.id),
+        failureOf(provider, caught),
+      ]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** First the count of users it would cut off, then the dialog that names it. */
+  const askToRemove = async (provider: ProviderInfo) => {
     setSuccess(null);
     setFailures([]);
     setError(null);
     try {
-      await api.deleteGlobalKey(provider.id);
-      setSuccess(t('profile.globalAdmin.deleted', { provider: provider.name }));
-      await Promise.all([load(), onChanged()]);
+      const { usersAffected } = await api.globalKeyImpact(provider.id);
+      setDeleting({ provider, usersAffected });
     } catch (caught) {
       setError(errorMessage(t, caught, nameOf));
     }
   };
 
+  const remove = async (provider: ProviderInfo) => {
+    setBusy(true);
+    try {
+      await api.deleteGlobalKey(provider.id);
+      setDeleting(null);
+      setSuccess(t('profile.globalAdmin.deleted', { provider: provider.name }));
+      await Promise.all([load(), onChanged()]);
+      announceFirstRunChange();
+    } catch (caught) {
+      setDeleting(null);
+      setError(errorMessage(t, caught, nameOf));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
-    <section className="card card-admin" aria-labelledby="global-keys-admin-title" data-testid="global-keys-admin">
+    <section
+      id="global-keys"
+      className="card card-admin"
+      aria-labelledby="global-keys-admin-title"
+      data-testid="global-keys-admin"
+    >
       <h2 id="global-keys-admin-title">{t('profile.globalAdmin.title')}</h2>
       <p className="muted">{t('profile.globalAdmin.intro')}</p>
       <form onSubmit={saveAll} className="global-keys-form">
@@ -126,7 +202,7 @@ export function GlobalKeysAdmin({
                             type="button"
                             className="button button-danger-outline"
                             aria-label={t('profile.globalAdmin.delete', { provider: provider.name })}
-                            onClick={() => remove(provider)}
+                            onClick={() => askToRemove(provider)}
                           >
                             {t('common.delete')}
                           </button>
@@ -136,7 +212,12 @@ export function GlobalKeysAdmin({
                         {state?.configured && state.mask ? (
                           <>
                             {t('profile.globalAdmin.current')} <code data-testid="global-mask">{state.mask}</code>{' '}
-                            <span className="muted">{format.dateTime(state.updatedAt)}</span>
+                            <span className="muted">{format.dateTime(state.updatedAt)}</span>{' '}
+                            {!state.verified && (
+                              <span className="badge badge-warning" data-testid="global-unverified">
+                                {t('profile.globalAdmin.unverified')}
+                              </span>
+                            )}
                           </>
                         ) : (
                           <span className="muted">{t('profile.globalAdmin.notConfigured')}</span>
@@ -155,16 +236,55 @@ export function GlobalKeysAdmin({
           <Notice kind="error" id={`${id}-failures`}>
             {t('profile.globalAdmin.someFailed')}
             <ul>
-              {failures.map((failure) => (
-                <li key={failure.provider}>{failure.text}</li>
-              ))}
+              {failures.map((failure) => {
+                const provider = providers.find((item) => item.id === failure.provider);
+                return (
+                  <li key={failure.provider} data-testid={`global-key-failure-${failure.provider}`}>
+                    {failure.text}
+                    {failure.providerMessage && (
+                      <> {t('profile.globalAdmin.providerSaid', { reason: failure.providerMessage })}</>
+                    )}
+                    {failure.refused && provider && (
+                      <>
+                        {' '}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={busy}
+                          onClick={() => saveUnchecked(provider)}
+                        >
+                          {t('profile.globalAdmin.saveAnyway')}
+                        </button>
+                      </>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           </Notice>
         )}
+        <p className="field-hint">{t('profile.globalAdmin.verifyNote')}</p>
         <button type="submit" className="button button-primary button-large" disabled={busy}>
           {busy ? t('common.saving') : t('profile.globalAdmin.saveAll')}
         </button>
       </form>
+      {deleting && (
+        <ConfirmDialog
+          testId="global-key-delete-dialog"
+          title={t('profile.globalAdmin.deleteTitle', { provider: deleting.provider.name })}
+          confirmLabel={t('profile.globalAdmin.deleteConfirm', { provider: deleting.provider.name })}
+          busy={busy}
+          onConfirm={() => remove(deleting.provider)}
+          onCancel={() => setDeleting(null)}
+        >
+          <p>
+            {t('profile.globalAdmin.deleteImpact', {
+              count: deleting.usersAffected,
+              provider: deleting.provider.name,
+            })}
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -73,7 +73,7 @@ describe('PersonalKeys', () => {
 
     const mistral = within(screen.getByTestId('personal-key-mistral'));
     await userEvent.type(mistral.getByLabelText('Mistral API key'), 'abcdefghijklmnopqrstuvwxyz123456');
-    await userEvent.click(mistral.getByRole('button', { name: 'Test the key' }));
+    await userEvent.click(mistral.getByRole('button', { name: 'Replace' }));
     expect((await mistral.findByRole('status')).textContent).toBe('Mistral accepted the key; it is saved.');
     expect(mistral.getByLabelText('Mistral API key').getAttribute('aria-invalid')).toBeNull();
     expect(calls.find((call) => call.url === '/api/keys/mistral')?.body).toEqual({

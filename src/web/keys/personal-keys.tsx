@@ -1,5 +1,5 @@
 // The user's own keys, one row per provider: the mask, the source in use now, save / replace /
-// delete, and "test the key" (the provider is asked before the key is stored).
+// delete. Saving asks the provider first; a key it refuses can still be saved unchecked, said so.
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
@@ -10,7 +10,7 @@ import { KeySourceBadge } from '../components/key-source-badge.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useFormat } from '../format.ts';
 
-type Message = { kind: 'error' | 'success'; text: string; invalid?: boolean };
+type Message = { kind: 'error' | 'success'; text: string; invalid?: boolean; refused?: boolean };
 
 /** Codes that say the key itself is wrong, rather than the request or the network. */
 const KEY_REFUSED = new Set(['invalid_key_format', 'provider_rejected_key']);
@@ -52,7 +52,11 @@ function PersonalKeyRow({
       await onChanged();
     } catch (error) {
       const invalid = error instanceof ApiError && KEY_REFUSED.has(error.code);
-      setMessage({ kind: 'error', text: errorMessage(t, error, nameOf), invalid });
+      const refused = error instanceof ApiError && error.code === 'provider_rejected_key';
+      const said = refused ? error.details.providerMessage : undefined;
+      const reason =
+        typeof said === 'string' && said !== '' ? ` ${t('profile.globalAdmin.providerSaid', { reason: said })}` : '';
+      setMessage({ kind: 'error', text: `${errorMessage(t, error, nameOf)}${reason}`, invalid, refused });
     } finally {
       setBusy(false);
     }
@@ -93,7 +97,7 @@ function PersonalKeyRow({
           <span className="muted">{t('profile.personal.noKey')}</span>
         )}
       </p>
-      <form onSubmit={(event) => save(false, event)}>
+      <form onSubmit={(event) => save(true, event)}>
         <Field
           className="key-form"
           label={t('profile.personal.keyLabel', { provider: provider.name })}
@@ -118,15 +122,6 @@ function PersonalKeyRow({
               <button type="submit" className="button button-primary" disabled={busy}>
                 {personal ? t('profile.personal.replace') : t('profile.personal.save')}
               </button>
-              <button
-                type="button"
-                className="button"
-                disabled={busy}
-                title={t('profile.personal.testHelp', { provider: provider.name })}
-                onClick={() => save(true)}
-              >
-                {t('profile.personal.test')}
-              </button>
               {personal && (
                 <button type="button" className="button button-danger-outline" disabled={busy} onClick={remove}>
                   {t('profile.personal.delete')}
@@ -139,6 +134,14 @@ function PersonalKeyRow({
       {message && (
         <Notice kind={message.kind} id={messageId}>
           {message.text}
+          {message.refused && (
+            <>
+              {' '}
+              <button type="button" className="button button-small" disabled={busy} onClick={() => save(false)}>
+                {t('profile.globalAdmin.saveAnyway')}
+              </button>
+            </>
+          )}
         </Notice>
       )}
     </li>

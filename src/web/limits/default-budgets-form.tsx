@@ -1,5 +1,6 @@
 // Admin › Users' default budgets: what every user without their own gets, per key source (an empty
 // field is no limit), the default rate limits, and where rate limits are counted.
+
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeySourceName } from '../../shared/limits.ts';
@@ -7,6 +8,7 @@ import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AdminLimits, DefaultLimits } from '../api/types.ts';
 import { Notice } from '../components/notice.tsx';
+import { announceFirstRunChange } from '../first-run/admin-notices.tsx';
 import { useFormat } from '../format.ts';
 import { BudgetFields } from './budget-fields.tsx';
 import { type BudgetForm, budgetFormOf, budgetFromForm } from './budget-form.ts';
@@ -75,6 +77,7 @@ export function DefaultBudgetsForm({
       setForms({ global: budgetFormOf(saved.budgets.global), personal: budgetFormOf(saved.budgets.personal) });
       setMessage({ kind: 'success', text: t('admin.limits.savedDefault') });
       onSaved(saved);
+      announceFirstRunChange();
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(t, error) });
     } finally {
@@ -83,7 +86,7 @@ export function DefaultBudgetsForm({
   };
 
   return (
-    <section className="card" aria-labelledby={`${id}-title`} data-testid="default-budgets">
+    <section id="default-budgets" className="card" aria-labelledby={`${id}-title`} data-testid="default-budgets">
       <h2 id={`${id}-title`}>{t('admin.limits.defaultTitle')}</h2>
       <p className="muted">{t('admin.limits.defaultIntro')}</p>
       <form onSubmit={save} noValidate>

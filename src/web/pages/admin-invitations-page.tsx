@@ -10,7 +10,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useDocumentTitle } from '../components/use-document-title.ts';
-import { SignupLimitForm } from '../users/signup-limit-form.tsx';
+import { SignupLimitForm, SignupSwitch } from '../users/signup-limit-form.tsx';
 
 const csvCell = (value: string) => `"${value.replace(/"/g, '""')}"`;
 
@@ -91,6 +91,7 @@ export function AdminInvitationsPage() {
   const [list, setList] = useState<InvitationView[] | null>(null);
   const [emailEnabled, setEmailEnabled] = useState(false);
   const [signupLimit, setSignupLimit] = useState<number | null>(null);
+  const [signup, setSignup] = useState<'open' | 'closed' | null>(null);
   const [emails, setEmails] = useState('');
   const [role, setRole] = useState<'user' | 'admin'>('user');
   const [groups, setGroups] = useState<GroupView[]>([]);
@@ -117,6 +118,7 @@ export function AdminInvitationsPage() {
       setGroups(groupList.groups);
       setEmailEnabled(settings.emailEnabled);
       setSignupLimit(settings.signupsPerAddressPerMinute);
+      setSignup(settings.signup);
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(t, error) });
     }
@@ -349,6 +351,7 @@ export function AdminInvitationsPage() {
         )}
       </section>
 
+      {signup !== null && <SignupSwitch key={signup} current={signup} />}
       {signupLimit !== null && <SignupLimitForm key={signupLimit} current={signupLimit} />}
     </div>
   );

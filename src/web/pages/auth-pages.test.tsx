@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../session.tsx';
@@ -115,5 +115,49 @@ describe('SignUpPage', () => {
       email: 'ada@example.com',
       password: 'correct horse battery staple',
     });
+  });
+});
+
+describe('a page opened at another address than WEBOX_PUBLIC_URL', () => {
+  it('says which address to open before submitting, and again in words when better-auth refuses', async () => {
+    mockFetch({
+      'GET /api/info': () => ({ body: { name: 'WeBox', version: '1', publicOrigin: 'http://webox.example:3000' } }),
+      'POST /api/auth/sign-in/email': () => ({
+        status: 403,
+        body: { code: 'INVALID_ORIGIN', message: 'Invalid origin' },
+      }),
+    });
+    renderWithApp(
+      <SessionProvider initialUser={null}>
+        <SignInPage />
+      </SessionProvider>,
+      { language: 'fr' },
+    );
+    const notice = await screen.findByTestId('origin-notice');
+    expect(notice.textContent).toContain(`Vous avez ouvert WeBox à ${window.location.origin}`);
+    expect(notice.textContent).toContain('WEBOX_PUBLIC_URL');
+    expect(notice.querySelector('a')?.getAttribute('href')).toMatch(/^http:\/\/webox\.example:3000\//);
+
+    await userEvent.type(screen.getByLabelText('E-mail'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('Mot de passe'), 'a-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Se connecter' }));
+    const refused = await screen.findByRole('alert');
+    expect(refused.textContent).toContain('Connexion refusée');
+    expect(refused.textContent).toContain('http://webox.example:3000');
+    expect(refused.textContent).toContain('WEBOX_PUBLIC_URL');
+  });
+
+  it('says nothing when the address is the configured one', async () => {
+    const { calls } = mockFetch({
+      'GET /api/info': () => ({ body: { name: 'WeBox', version: '1', publicOrigin: window.location.origin } }),
+    });
+    renderWithApp(
+      <SessionProvider initialUser={null}>
+        <SignUpPage />
+      </SessionProvider>,
+    );
+    await waitFor(() => expect(calls.some((call) => call.url === '/api/info')).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByTestId('origin-notice')).toBeNull();
   });
 });

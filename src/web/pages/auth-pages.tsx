@@ -5,7 +5,7 @@ import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { isAuthErrorCode } from '../../shared/error-codes.ts';
-import { api } from '../api/client.ts';
+import { ApiError, api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { SsoPublicView } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
@@ -35,6 +35,62 @@ export function AuthFrame({ title, children }: { title: string; children: ReactN
   );
 }
 
+/**
+ * WEBOX_PUBLIC_URL's origin, from the server, when this page is open at another one: sign-in and
+ * sign-up are refused there (better-auth's INVALID_ORIGIN), so the pages say it first.
+ */
+function useOriginMismatch() {
+  const [expected, setExpected] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    api.info().then(
+      (info) => {
+        if (current && info.publicOrigin && info.publicOrigin !== window.location.origin) {
+          setExpected(info.publicOrigin);
+        }
+      },
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return expected;
+}
+
+/** Says which address to open, before submitting (a warning) or after a refusal (an error). */
+export function OriginNotice({ expected, refused }: { expected: string; refused: boolean }) {
+  const { t } = useTranslation();
+  const values = { current: window.location.origin, expected };
+  const target = `${expected}${window.location.pathname}${window.location.search}`;
+  return (
+    <Notice kind={refused ? 'error' : 'warning'} testId="origin-notice">
+      <strong>{t('auth.origin.title')}</strong> {t(refused ? 'auth.origin.refused' : 'auth.origin.mismatch', values)}{' '}
+      <a href={target}>{t('auth.origin.open', { expected })}</a>
+    </Notice>
+  );
+}
+
+/** The form's error, or the wrong-origin notice when that is what refused it. */
+function AuthError({ error, expected }: { error: AuthFailure | null; expected: string | null }) {
+  if (!error) return expected ? <OriginNotice expected={expected} refused={false} /> : null;
+  if (error.code === 'INVALID_ORIGIN') {
+    return <OriginNotice expected={expected ?? error.expected ?? window.location.origin} refused />;
+  }
+  return (
+    <>
+      {expected && <OriginNotice expected={expected} refused={false} />}
+      <Notice kind="error">{error.text}</Notice>
+    </>
+  );
+}
+
+interface AuthFailure {
+  code: string;
+  text: string;
+  expected?: string;
+}
+
 /** What an action tells the form: signed in, or a second factor is asked first. */
 type AuthOutcome = 'signed-in' | 'second-factor';
 
@@ -43,7 +99,7 @@ function useAuthSubmit(action: () => Promise<AuthOutcome | undefined>) {
   const { refresh } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AuthFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,7 +119,8 @@ function useAuthSubmit(action: () => Promise<AuthOutcome | undefined>) {
       const from = (location.state as { from?: string } | null)?.from;
       navigate(from && from !== '/sign-in' && from !== '/sign-up' ? from : '/', { replace: true });
     } catch (caught) {
-      setError(errorMessage(t, caught) || t('auth.errors.generic'));
+      const code = caught instanceof ApiError ? String(caught.code) : 'unknown';
+      setError({ code, text: errorMessage(t, caught) || t('auth.errors.generic') });
       setBusy(false);
     }
   };
@@ -114,7 +171,7 @@ function SecondFactorForm() {
   return (
     <form onSubmit={submit} className="form-stack" noValidate>
       <p>{recovery ? t('auth.twoFactor.recoveryIntro') : t('auth.twoFactor.intro')}</p>
-      {error && <Notice kind="error">{error}</Notice>}
+      {error && <Notice kind="error">{error.text}</Notice>}
       <Field label={recovery ? t('auth.twoFactor.recoveryCode') : t('auth.twoFactor.code')}>
         {(control) => (
           <input
@@ -153,6 +210,7 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [secondFactor, setSecondFactor] = useState(false);
+  const expected = useOriginMismatch();
   const [sso, setSso] = useState<SsoPublicView | null>(null);
   useEffect(() => {
     api
@@ -182,7 +240,7 @@ export function SignInPage() {
       {sso?.enabled && <SsoButton sso={sso} />}
       {sso?.enabled && <p className="auth-divider">{sso.ssoOnly ? t('auth.sso.adminOnly') : t('auth.sso.or')}</p>}
       <form onSubmit={submit} className="form-stack" noValidate>
-        {error && <Notice kind="error">{error}</Notice>}
+        <AuthError error={error} expected={expected} />
         <Field label={t('auth.email')}>
           {(control) => (
             <input
@@ -223,6 +281,7 @@ export function SignInPage() {
 
 export function SignUpPage() {
   const { t } = useTranslation();
+  const expected = useOriginMismatch();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -233,7 +292,7 @@ export function SignUpPage() {
   return (
     <AuthFrame title={t('auth.signUpTitle')}>
       <form onSubmit={submit} className="form-stack" noValidate>
-        {error && <Notice kind="error">{error}</Notice>}
+        <AuthError error={error} expected={expected} />
         <Field label={t('auth.name')}>
           {(control) => (
             <input

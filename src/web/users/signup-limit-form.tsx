@@ -1,11 +1,12 @@
 // The admin's per-address sign-up limit (a class registering from one school address). Accepted
 // invitations never count against it; failed sign-ins stay throttled whatever it says.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
+import { announceFirstRunChange, useFirstRunChanges } from '../first-run/admin-notices.tsx';
 
 export function SignupLimitForm({ current }: { current: number }) {
   const { t } = useTranslation();
@@ -46,6 +47,67 @@ export function SignupLimitForm({ current }: { current: number }) {
           {t('accounts.signupLimitSave')}
         </button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * Whether anyone who reaches WeBox may make an account. Closed, only admins make accounts and
+ * invitations still work; the admin's choice replaces WEBOX_SIGNUP.
+ */
+export function SignupSwitch({
+  current,
+  onSaved,
+}: {
+  current: 'open' | 'closed';
+  onSaved?(mode: 'open' | 'closed'): void;
+}) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState(current);
+  const [busy, setBusy] = useState(false);
+  // The banner above the page closes sign-up too.
+  useFirstRunChanges(
+    useCallback(() => {
+      api.accountSettings().then(
+        (settings) => setMode(settings.signup),
+        () => {},
+      );
+    }, []),
+  );
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+
+  const save = async (next: 'open' | 'closed') => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const saved = await api.saveAccountSettings({ signup: next });
+      setMode(saved.signup);
+      setMessage({
+        kind: 'success',
+        text: t(saved.signup === 'closed' ? 'accounts.signupClosedNow' : 'accounts.signupOpenNow'),
+      });
+      onSaved?.(saved.signup);
+      announceFirstRunChange();
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorMessage(t, error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section id="signup" className="card" aria-labelledby="signup-mode-title" data-testid="signup-switch">
+      <h2 id="signup-mode-title">{t('accounts.signupTitle')}</h2>
+      <p data-testid="signup-state">{t(mode === 'closed' ? 'accounts.signupIsClosed' : 'accounts.signupIsOpen')}</p>
+      {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      <button
+        type="button"
+        className="button"
+        disabled={busy}
+        onClick={() => save(mode === 'closed' ? 'open' : 'closed')}
+      >
+        {t(mode === 'closed' ? 'accounts.openSignup' : 'accounts.closeSignup')}
+      </button>
     </section>
   );
 }

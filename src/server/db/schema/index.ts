@@ -4,6 +4,7 @@ export * from './auth.ts';
 export * from './billing.ts';
 export * from './conversations.ts';
 export * from './display.ts';
+export * from './first-run.ts';
 export * from './gateway.ts';
 export * from './groups.ts';
 export * from './invitations.ts';

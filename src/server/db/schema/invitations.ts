@@ -38,6 +38,8 @@ export const accountSettings = pgTable('account_settings', {
   id: integer('id').primaryKey().default(1),
   /** Sign-ups allowed per client address per minute; null: the default (AUTH_ATTEMPTS_PER_MINUTE). */
   signupsPerAddressPerMinute: integer('signups_per_address_per_minute'),
+  /** Whether anyone may sign up ('open') or only admins make accounts ('closed'); null: WEBOX_SIGNUP. */
+  signup: text('signup', { enum: ['open', 'closed'] }),
   updatedBy: text('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
 });

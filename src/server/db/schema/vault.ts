@@ -20,6 +20,8 @@ export const providerKey = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).defaultNow().notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
     updatedBy: text('updated_by'),
+    /** When the provider last accepted this key on save (`verify: true`); null: saved unchecked. */
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('provider_key_personal_unique')
