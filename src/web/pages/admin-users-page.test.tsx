@@ -99,6 +99,19 @@ describe('Admin › Users budgets', () => {
     expect(screen.getByTestId('limits-store').textContent).toContain('mémoire de ce processus');
   });
 
+  it('shows what each account spent on the global keys, with a budget or without one', async () => {
+    mockFetch({
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+    });
+    renderPage('fr');
+    const bob = await screen.findByTestId('user-spent-u2');
+    const text = (cell: HTMLElement) => cell.textContent?.replace(/\s/g, ' ');
+    expect(text(bob)).toContain('1,20 $US ce mois-ci');
+    expect(text(bob)).toContain("0,30 $US aujourd'hui");
+    expect(text(screen.getByTestId('user-spent-u1'))).toContain('0,00 $US ce mois-ci');
+  });
+
   it('saves the default budgets in micro-dollars, an empty field as no limit', async () => {
     const { calls } = mockFetch({
       'GET /api/admin/users': () => ({ body: { users } }),

@@ -1,5 +1,5 @@
 // Admin › Users' table: each account with its role, group, state, the providers it has personal
-// keys for (never the keys) and its budget on the global keys (each limit with where it comes
+// keys for (never the keys), what it spent on the global keys this month and today, its budget on the global keys (each limit with where it comes
 // from); promote / demote, disable / enable, the button that opens the account's limits form, and
 // the actions that open a panel under the table (rename, password reset, delete: one more is one
 // line in ACTIONS).
@@ -117,6 +117,23 @@ export function UsersTable({
           {user.disabled ? t('admin.disabled') : t('admin.active')}
         </span>
       ),
+    },
+    {
+      // What each account cost on the global keys, budget or not: who spent what, at a glance.
+      key: 'spent',
+      header: t('admin.spentGlobal'),
+      testId: (user) => `user-spent-${user.id}`,
+      cell: (user) => {
+        const spent = limitsOf(user.id)?.spentGlobal;
+        if (!spent) return null;
+        return (
+          <>
+            <span>{t('admin.spentMonth', { amount: format.money(spent.monthMicrousd) })}</span>
+            <br />
+            <span className="muted">{t('admin.spentToday', { amount: format.money(spent.dayMicrousd) })}</span>
+          </>
+        );
+      },
     },
     {
       key: 'budget',
