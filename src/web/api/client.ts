@@ -333,8 +333,11 @@ export const api = {
 
   limits: () => get<MyLimits>('/api/limits'),
   adminLimits: () => get<AdminLimits>('/api/admin/limits'),
-  saveDefaultLimits: (body: { global: BudgetLimitsView; personal: BudgetLimitsView }) =>
-    send<DefaultLimits>('PUT', '/api/admin/limits/default', body),
+  saveDefaultLimits: (body: {
+    global: BudgetLimitsView;
+    personal: BudgetLimitsView;
+    minUsefulOutputTokens?: number | null;
+  }) => send<DefaultLimits>('PUT', '/api/admin/limits/default', body),
   saveUserLimits: (id: string, body: LimitOverride) =>
     send<UserLimitsDetail>('PUT', `/api/admin/users/${encodeURIComponent(id)}/limits`, body),
 

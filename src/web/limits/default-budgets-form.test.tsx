@@ -55,4 +55,30 @@ describe('DefaultBudgetsForm', () => {
     expect(onSaved).toHaveBeenCalledOnce();
     expect(screen.getByTestId('limits-store').textContent).not.toContain('memory');
   });
+
+  it('saves the shortest useful answer, and refuses one that is not a whole number of tokens', async () => {
+    const { calls } = mockFetch({
+      'PUT /api/admin/limits/default': (call) => {
+        const body = call.body as { minUsefulOutputTokens: number };
+        return { body: { ...limits.default, minUsefulOutputTokens: body.minUsefulOutputTokens } };
+      },
+    });
+    renderWithApp(<DefaultBudgetsForm limits={limits} onSaved={vi.fn()} />);
+    const minimum = screen.getByLabelText('Shortest useful answer (output tokens)');
+    expect((minimum as HTMLInputElement).value).toBe('256');
+    await userEvent.clear(minimum);
+    await userEvent.type(minimum, '12.5');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the default budgets' }));
+    expect(screen.getByRole('alert').textContent).toContain('whole number of tokens');
+    expect(minimum.getAttribute('aria-invalid')).toBe('true');
+    expect(calls).toHaveLength(0);
+
+    await userEvent.clear(minimum);
+    await userEvent.type(minimum, '400');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the default budgets' }));
+    await screen.findByText('Default budgets saved.');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toMatchObject({ minUsefulOutputTokens: 400 });
+    expect(minimum.getAttribute('aria-invalid')).toBeNull();
+  });
 });

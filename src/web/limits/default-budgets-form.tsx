@@ -1,5 +1,6 @@
 // Admin › Users' default budgets: what every user without their own gets, per key source (an empty
-// field is no limit), the default rate limits, and where rate limits are counted.
+// field is no limit), the shortest answer worth giving when a budget is nearly spent, the default
+// rate limits, and where rate limits are counted.
 
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +8,7 @@ import type { KeySourceName } from '../../shared/limits.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AdminLimits, DefaultLimits } from '../api/types.ts';
+import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { announceFirstRunChange } from '../first-run/admin-notices.tsx';
 import { useFormat } from '../format.ts';
@@ -14,7 +16,21 @@ import { BudgetFields } from './budget-fields.tsx';
 import { type BudgetForm, budgetFormOf, budgetFromForm } from './budget-form.ts';
 import { fieldLabel } from './budget-text.ts';
 
-type Message = { kind: 'error' | 'success'; text: string; field?: { source: KeySourceName; name: keyof BudgetForm } };
+type Message = {
+  kind: 'error' | 'success';
+  text: string;
+  field?: { source: KeySourceName; name: keyof BudgetForm };
+  /** The shortest-answer field was refused. */
+  minimum?: boolean;
+};
+
+/** A whole number of tokens from 1 to 1,000,000 (what the server takes), or null when it is not one. */
+function tokensFrom(text: string): number | null {
+  const trimmed = text.trim().replace(/[\s\u202f\u00a0]/g, '');
+  if (!/^\d{1,7}$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= 1 && value <= 1_000_000 ? value : null;
+}
 
 /** Where rate limits are counted, and why memory matters with several instances. */
 function LimitsStore({ store }: { store: AdminLimits['store'] }) {
@@ -48,6 +64,7 @@ export function DefaultBudgetsForm({
     global: budgetFormOf(fallback.budgets.global),
     personal: budgetFormOf(fallback.budgets.personal),
   }));
+  const [minimum, setMinimum] = useState(() => String(fallback.minUsefulOutputTokens));
   const [message, setMessage] = useState<Message | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -71,10 +88,20 @@ export function DefaultBudgetsForm({
       }
     }
     if (!global.ok || !personal.ok) return;
+    const minUsefulOutputTokens = tokensFrom(minimum);
+    if (minUsefulOutputTokens === null) {
+      setMessage({ kind: 'error', text: t('admin.limits.invalidMinimum'), minimum: true });
+      return;
+    }
     setSaving(true);
     try {
-      const saved = await api.saveDefaultLimits({ global: global.limits, personal: personal.limits });
+      const saved = await api.saveDefaultLimits({
+        global: global.limits,
+        personal: personal.limits,
+        minUsefulOutputTokens,
+      });
       setForms({ global: budgetFormOf(saved.budgets.global), personal: budgetFormOf(saved.budgets.personal) });
+      setMinimum(String(saved.minUsefulOutputTokens));
       setMessage({ kind: 'success', text: t('admin.limits.savedDefault') });
       onSaved(saved);
       announceFirstRunChange();
@@ -103,6 +130,21 @@ export function DefaultBudgetsForm({
             </fieldset>
           ))}
         </div>
+        <Field
+          label={t('admin.limits.minimum')}
+          hint={t('admin.limits.minimumHint')}
+          errorId={message?.minimum ? messageId : null}
+        >
+          {(control) => (
+            <input
+              {...control}
+              inputMode="numeric"
+              value={minimum}
+              onChange={(event) => setMinimum(event.target.value)}
+              data-testid="default-minimum-output"
+            />
+          )}
+        </Field>
         {message && (
           <Notice kind={message.kind} id={messageId}>
             {message.text}

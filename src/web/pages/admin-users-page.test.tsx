@@ -133,6 +133,7 @@ describe('Admin › Users budgets', () => {
     expect(calls.find((call) => call.method === 'PUT')?.body).toEqual({
       global: { dayMicrousd: 290_000, monthMicrousd: null, dayTokens: null, monthTokens: 1_000_000 },
       personal: { dayMicrousd: null, monthMicrousd: 12_500_000, dayTokens: null, monthTokens: null },
+      minUsefulOutputTokens: 256,
     });
   });
 
