@@ -161,4 +161,55 @@ describe('budgets', () => {
     await adminContext.close();
     await userContext.close();
   });
+
+  it('in English: the admin sets a small default budget and the shortest useful answer, a capped answer says so', async () => {
+    const adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    admin.setDefaultTimeout(30_000);
+    await signUp(admin, en, 'Ada Admin', 'ada@example.com');
+    const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: server.baseUrl },
+      data: { apiKey: makeKey.openai() },
+    });
+    expect(saved.status()).toBe(200);
+
+    // One cent a day on the global keys: a short answer fits, GPT-4.1's 8,192-token worst case does not.
+    await admin.goto(`${server.baseUrl}/admin/users`);
+    const defaults = admin.getByTestId('default-budgets');
+    await defaults.getByTestId('default-budget-global').getByLabel(en.admin.limits.dayDollars).fill('0.01');
+    await defaults.getByLabel(en.admin.limits.minimum).fill('200');
+    await defaults.getByRole('button', { name: en.admin.limits.saveDefault }).click();
+    await admin.getByText(en.admin.limits.savedDefault).waitFor();
+    const stored = (await (await admin.request.get(`${server.baseUrl}/api/admin/limits`)).json()) as {
+      default: { minUsefulOutputTokens: number; budgets: { global: { dayMicrousd: number } } };
+    };
+    expect(stored.default.minUsefulOutputTokens).toBe(200);
+    expect(stored.default.budgets.global.dayMicrousd).toBe(10_000);
+
+    const userContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const user = await userContext.newPage();
+    user.setDefaultTimeout(30_000);
+    await signUp(user, en, 'Sam', 'sam@example.com');
+    await user.goto(`${server.baseUrl}/`);
+    await chooseModel(user, en.chat.model, 'openai', 'gpt-4.1');
+    await user.getByLabel(en.chat.messageLabel).fill('A short question?');
+    await user.getByRole('button', { name: en.chat.send }).click();
+    const note = user.getByTestId('capped-note');
+    await note.waitFor();
+    const text = (await note.innerText()).replace(/\s/g, ' ');
+    expect(text).toMatch(/^Answer limited to [\d,]+ tokens to fit your budget\.$/);
+    // The cap went upstream as the output limit, below the 8,192 of an uncapped budgeted request.
+    const sent = server.fakes.byProvider.openai.requests.at(-1)?.body as {
+      max_completion_tokens?: number;
+      max_tokens?: number;
+    };
+    const cap = sent.max_completion_tokens ?? sent.max_tokens ?? 0;
+    expect(cap).toBeGreaterThanOrEqual(200);
+    expect(cap).toBeLessThan(8_192);
+    expect(text).toContain(cap.toLocaleString('en'));
+    await screenshot(user, 'en-16-budget-capped');
+
+    await adminContext.close();
+    await userContext.close();
+  });
 });
