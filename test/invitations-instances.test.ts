@@ -2,47 +2,24 @@
 // account's membership is announced once its transaction has committed, so the group's budget and
 // model list hold its first call on the other instance. PostgreSQL only: the embedded PGlite
 // database has one process.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/server/app.ts';
-import { parseConfig } from '../src/server/config.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/server/app.ts';
 import { GROUP_CHANNEL } from '../src/server/groups/group-service.ts';
-import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
-import { type Client, clientWithCookie, cookieFrom, signUp, uniqueEmail } from './helpers/client.ts';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
-import { makeKey } from './helpers/keys.ts';
+import type { FakeUpstreams } from './fakes/index.ts';
+import { type Client, clientWithCookie, cookieFrom, uniqueEmail } from './helpers/client.ts';
+import { postgresUrl } from './helpers/database.ts';
 import { NO_LIMITS } from './helpers/limits.ts';
 import { waitFor } from './helpers/server-process.ts';
+import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
 
 describe.skipIf(!postgresUrl)('an invitation into a group across two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let fakes: FakeUpstreams;
+  const instances = twoInstancesOnPostgres();
   let first: App;
   let second: App;
   let admin: Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    fakes = await startFakeUpstreams();
-    const env = {
-      DATABASE_URL: database.databaseUrl,
-      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      WEBOX_RATE_LIMIT_RPM: '1000000',
-      LOG_LEVEL: 'silent',
-      ...fakes.env,
-    };
-    first = await buildApp(parseConfig(env));
-    second = await buildApp(parseConfig(env));
-    admin = await signUp(first);
-    await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() });
-  });
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await fakes?.close();
-    await database?.drop();
+  let fakes: FakeUpstreams;
+  beforeAll(() => {
+    ({ first, second, admin, fakes } = instances());
   });
 
   const completion = (app: App, token: string, model: string) =>

@@ -2,45 +2,20 @@
 // admin's change on one instance applies on the other once its notice arrives (within a second),
 // for the gate and for /v1/models, with no read of the settings row per call. PostgreSQL only: the
 // embedded PGlite database has one process.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/server/app.ts';
-import { parseConfig } from '../src/server/config.ts';
-import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/server/app.ts';
 import { type Client, signUp } from './helpers/client.ts';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
-import { makeKey } from './helpers/keys.ts';
+import { postgresUrl } from './helpers/database.ts';
 import { waitFor } from './helpers/server-process.ts';
+import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
 
 describe.skipIf(!postgresUrl)('the offered models across two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let fakes: FakeUpstreams;
+  const instances = twoInstancesOnPostgres();
   let first: App;
   let second: App;
   let admin: Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    fakes = await startFakeUpstreams();
-    const env = {
-      DATABASE_URL: database.databaseUrl,
-      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      WEBOX_RATE_LIMIT_RPM: '1000000',
-      LOG_LEVEL: 'silent',
-      ...fakes.env,
-    };
-    first = await buildApp(parseConfig(env));
-    second = await buildApp(parseConfig(env));
-    admin = await signUp(first);
-    await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() });
-  });
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await fakes?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ first, second, admin } = instances());
   });
 
   const completion = (app: App, token: string, model: string) =>
