@@ -343,6 +343,7 @@ describe('limits API', () => {
     const mine = (await user.client.get('/api/limits')).json();
     expect(mine).toEqual({
       budgets: [],
+      left: { global: null, personal: null },
       rateLimits: { requestsPerMinute: 1_000_000, tokensPerMinute: null },
       timezone: 'UTC',
     });
