@@ -60,22 +60,22 @@ function isProxyAddress(value: string) {
  * proxies' addresses and ranges. `true` is refused on purpose: it would let any client that can
  * reach WeBox directly choose its own address, and so its own rate-limit bucket.
  */
-const trustProxySchema = optionalString.transform((value, context): number | string[] | false => {
-  if (value === undefined) return false;
+/** A hop count from 1 to 10, the proxies' addresses and ranges, or nothing that is valid (null). */
+function parseTrustProxy(value: string): number | string[] | null {
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
-    if (hops >= 1 && hops <= 10) return hops;
-  } else {
-    const addresses = value.split(',').map((item) => item.trim());
-    if (addresses.every(isProxyAddress)) return addresses;
+    return hops >= 1 && hops <= 10 ? hops : null;
   }
-  context.addIssue({
-    code: 'custom',
-    message:
-      "WEBOX_TRUST_PROXY must be a hop count from 1 to 10, or the reverse proxy's addresses or ranges, comma-separated (127.0.0.1, 10.0.0.0/8, loopback)",
-  });
-  return z.NEVER;
-});
+  const addresses = value.split(',').map((item) => item.trim());
+  return addresses.every(isProxyAddress) ? addresses : null;
+}
+
+const trustProxySchema = optionalString
+  .refine(
+    (value) => value === undefined || parseTrustProxy(value) !== null,
+    "WEBOX_TRUST_PROXY must be a hop count from 1 to 10, or the reverse proxy's addresses or ranges, comma-separated (127.0.0.1, 10.0.0.0/8, loopback)",
+  )
+  .transform((value): number | string[] | false => (value === undefined ? false : (parseTrustProxy(value) ?? false)));
 
 export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -8,6 +8,11 @@ const amount = (unit: BudgetLineView['unit'], value: number) =>
   unit === 'microusd' ? money(value) : `${value.toLocaleString('en-US')} tokens`;
 
 export const meteringErrors = {
+  /** The request log's cursor was not made by it (or was altered). */
+  invalidCursor: () =>
+    new AppError(400, 'invalid_request', 'cursor is not one this API gave: start again from the first page.', {
+      details: { param: 'cursor' },
+    }),
   /**
    * The rate-limit store cannot be reached: global-key traffic fails closed (spending the
    * operator's keys unmetered is worse than a pause).
@@ -93,5 +98,7 @@ export const meteringErrors = {
     }),
   invalidDay: (param: string) =>
     new AppError(400, 'invalid_request', `${param} must be a date written YYYY-MM-DD.`, { details: { param } }),
-  reversedRange: () => new AppError(400, 'invalid_request', 'from must not be after to.'),
+  /** A range whose start comes after its end (the request log names the parameter). */
+  reversedRange: (param?: 'from') =>
+    new AppError(400, 'invalid_request', 'from must not be after to.', param ? { details: { param } } : undefined),
 };

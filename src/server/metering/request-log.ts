@@ -8,7 +8,7 @@ import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { RequestLogQuery } from '../../shared/request-log.ts';
 import type { Database } from '../db/client.ts';
 import { usageEvent } from '../db/schema/metering.ts';
-import { AppError } from '../errors.ts';
+import { meteringErrors } from './metering-errors.ts';
 import { startOfDay } from './periods.ts';
 
 /** The filters as the log applies them (days already turned into instants). */
@@ -47,10 +47,7 @@ interface Position {
   id: string;
 }
 
-const invalidCursor = () =>
-  new AppError(400, 'invalid_request', 'cursor is not one this API gave: start again from the first page.', {
-    details: { param: 'cursor' },
-  });
+const invalidCursor = meteringErrors.invalidCursor;
 
 export function encodeCursor(position: Position): string {
   return Buffer.from(JSON.stringify([position.at.getTime(), position.id])).toString('base64url');
@@ -92,7 +89,7 @@ export function resolveInstants(timezone: string, query: Pick<RequestLogQuery, '
   const to = query.to ? (isDay(query.to) ? startOfDay(timezone, nextDay(query.to)) : new Date(query.to)) : undefined;
   const reversed = query.from && query.to && isDay(query.from) && isDay(query.to) ? query.from > query.to : false;
   if (reversed || (from && to && from > to)) {
-    throw new AppError(400, 'invalid_request', 'from must not be after to.', { details: { param: 'from' } });
+    throw meteringErrors.reversedRange('from');
   }
   return { from, to };
 }
