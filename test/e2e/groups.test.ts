@@ -85,7 +85,14 @@ describe('groups', () => {
     await expect.poll(() => admin.getByTestId('user-row').count()).toBe(1);
     await screenshot(admin, 'fr-groups-admin-users');
 
-    // Camille's message cannot fit the group's budget: refused in words, before the provider.
+    // Camille's message cannot fit the group's budget, not even the shortest useful answer (raised
+    // here: a cent would otherwise buy a capped answer): refused in words, before the provider.
+    const none = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
+    const raised = await admin.request.put(`${server.baseUrl}/api/admin/limits/default`, {
+      headers: { origin: server.baseUrl },
+      data: { global: none, personal: none, minUsefulOutputTokens: 100_000 },
+    });
+    expect(raised.status()).toBe(200);
     await student.goto(`${server.baseUrl}/`);
     await chooseModel(student, fr.chat.model, 'openai', 'gpt-4.1');
     const callsBefore = server.fakes.byProvider.openai.requests.length;
