@@ -5,6 +5,8 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
+import { alertsPlugin } from './alerts/alerts-plugin.ts';
+import { auditPlugin } from './audit/audit-plugin.ts';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { ssoRoutes } from './auth/sso-routes.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
@@ -38,6 +40,7 @@ import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
 import { requestLogRoutes } from './metering/request-log-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
+import { metricsPlugin } from './metrics/metrics-plugin.ts';
 import { modelsPlugin } from './models/models-plugin.ts';
 import { modelsRoutes } from './models/models-routes.ts';
 import { openapiPlugin } from './openapi/openapi-plugin.ts';
@@ -121,7 +124,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const keyring = await loadConfiguredKeyring(config, app.log.child({ module: 'vault' }));
     // Before any route: the OpenAPI document is made of the routes registered after it.
     await app.register(openapiPlugin, { version });
+    await app.register(metricsPlugin);
     await app.register(databasePlugin, { config });
+    await app.register(auditPlugin, { keyring });
+    await app.register(alertsPlugin);
     await app.register(vaultPlugin, { config, keyring });
     await app.register(displayPlugin);
     await app.register(meteringPlugin);

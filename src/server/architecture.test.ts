@@ -112,6 +112,8 @@ const TABLES_OF: Record<string, string> = {
   invitations: 'invitations.ts',
   display: 'display.ts',
   'first-run': 'first-run.ts',
+  audit: 'audit.ts',
+  alerts: 'alerts.ts',
 };
 
 describe('module borders', () => {

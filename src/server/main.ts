@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildApp, version } from './app.ts';
+import { createAuditTrail } from './audit/audit-trail.ts';
 import { ssoSealedSecret } from './auth/sso-settings.ts';
 import { BillingSyncError, billingSyncCommand, syncClient } from './billing/billing-sync.ts';
 import { type ChangeBus, createLocalBus, createPostgresBus } from './cache/change-bus.ts';
@@ -127,7 +128,11 @@ async function main(argv: string[]) {
       if (rest[0] !== 'rotate') throw new UsageError('Usage: webox vault rotate');
       const keyring = await loadConfiguredKeyring(config, cliLogger);
       const report = await withDatabase(config, 'webox vault rotate', (database) =>
-        rotateVault({ keyring, store: createKeyStore(database.db), sealed: [ssoSealedSecret(database.db)] }),
+        rotateVault({
+          keyring,
+          store: createKeyStore(database.db),
+          sealed: [ssoSealedSecret(database.db), createAuditTrail({ db: database.db, keyring }).sealed],
+        }),
       );
       console.log(
         `Re-encrypted ${report.rotated} key(s) under ${report.activeKeyId}; ${report.skipped} changed meanwhile (already current); ${report.unreadable} unreadable.`,

@@ -46,8 +46,10 @@ export const vaultPlugin = fastifyPlugin<{ config: Config; keyring: Keyring }>(
         log: app.log.child({ module: 'vault' }),
       }),
     );
+    // The audit trail's fingerprint key is sealed with the same master keys: rotation re-seals it.
+    app.vault.registerSealed(app.audit.sealed);
   },
-  { name: 'webox-vault', dependencies: ['webox-database'] },
+  { name: 'webox-vault', dependencies: ['webox-database', 'webox-audit'] },
 );
 
 /** Where the embedded default keeps the generated better-auth secret (beside master.key). */

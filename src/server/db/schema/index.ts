@@ -1,5 +1,7 @@
 // Every table, for drizzle-kit and the database client only: each module imports its own file
 // (auth.ts is better-auth's, read by the auth and users modules), never this barrel.
+export * from './alerts.ts';
+export * from './audit.ts';
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './conversations.ts';
