@@ -1,15 +1,15 @@
 // The pages a signed-out visitor reaches from a link or the sign-in page: "mot de passe oublié",
 // the reset page of an e-mailed or admin-made link, and an invitation's page. Tokens sit in the
 // URL's fragment (never sent to a server, so never in a log) and are read from there.
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { PublicInvitation } from '../api/types.ts';
-import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useSession } from '../session.tsx';
+import { EmailField, NameField, PasswordField, SubmitButton, useSubmit } from './account-fields.tsx';
 import { AuthFrame } from './auth-pages.tsx';
 
 const tokenFromHash = () => window.location.hash.replace(/^#/, '');
@@ -18,21 +18,10 @@ export function ForgotPasswordPage() {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.requestPasswordReset(email.trim());
-      setSent(true);
-    } catch (caught) {
-      setError(errorMessage(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, error, busy } = useSubmit(async () => {
+    await api.requestPasswordReset(email.trim());
+    setSent(true);
+  });
   return (
     <AuthFrame title={t('accounts.forgotTitle')}>
       {sent ? (
@@ -41,21 +30,8 @@ export function ForgotPasswordPage() {
         <form onSubmit={submit} className="form-stack" noValidate>
           {error && <Notice kind="error">{error}</Notice>}
           <p>{t('accounts.forgotIntro')}</p>
-          <Field label={t('auth.email')}>
-            {(control) => (
-              <input
-                {...control}
-                type="email"
-                autoComplete="email"
-                required
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('auth.working') : t('accounts.forgotSubmit')}
-          </button>
+          <EmailField value={email} onChange={setEmail} />
+          <SubmitButton busy={busy} label={t('accounts.forgotSubmit')} />
         </form>
       )}
       <p className="auth-switch">
@@ -70,21 +46,10 @@ export function ResetPasswordPage() {
   const [token] = useState(tokenFromHash);
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.resetPassword(token, password);
-      setDone(true);
-    } catch (caught) {
-      setError(errorMessage(t, caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, error, busy } = useSubmit(async () => {
+    await api.resetPassword(token, password);
+    setDone(true);
+  });
   return (
     <AuthFrame title={t('accounts.resetTitle')}>
       {done ? (
@@ -94,22 +59,8 @@ export function ResetPasswordPage() {
       ) : (
         <form onSubmit={submit} className="form-stack" noValidate>
           {error && <Notice kind="error">{error}</Notice>}
-          <Field label={t('accounts.newPassword')} hint={t('auth.passwordHint')}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={8}
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('auth.working') : t('accounts.resetSubmit')}
-          </button>
+          <PasswordField purpose="new" label={t('accounts.newPassword')} value={password} onChange={setPassword} />
+          <SubmitButton busy={busy} label={t('accounts.resetSubmit')} />
         </form>
       )}
       <p className="auth-switch">
@@ -127,8 +78,11 @@ export function InvitationPage() {
   const [invitation, setInvitation] = useState<PublicInvitation | null | undefined>(undefined);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit, error, setError, busy } = useSubmit(async () => {
+    await api.acceptInvitation(token, { name: name.trim(), password });
+    await refresh();
+    navigate('/', { replace: true });
+  });
 
   useEffect(() => {
     if (!token) {
@@ -145,21 +99,7 @@ export function InvitationPage() {
         setError(errorMessage(t, caught));
       },
     );
-  }, [token, t]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.acceptInvitation(token, { name: name.trim(), password });
-      await refresh();
-      navigate('/', { replace: true });
-    } catch (caught) {
-      setError(errorMessage(t, caught));
-      setBusy(false);
-    }
-  };
+  }, [token, t, setError]);
 
   return (
     <AuthFrame title={t('accounts.invitationTitle')}>
@@ -178,37 +118,10 @@ export function InvitationPage() {
               }),
             })}
           </p>
-          <Field label={t('auth.email')}>
-            {(control) => <input {...control} type="email" value={invitation.email} readOnly />}
-          </Field>
-          <Field label={t('auth.name')}>
-            {(control) => (
-              <input
-                {...control}
-                autoComplete="name"
-                required
-                maxLength={200}
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('auth.password')} hint={t('auth.passwordHint')}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={8}
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('auth.working') : t('accounts.invitationSubmit')}
-          </button>
+          <EmailField value={invitation.email} readOnly />
+          <NameField value={name} onChange={setName} />
+          <PasswordField purpose="new" value={password} onChange={setPassword} />
+          <SubmitButton busy={busy} label={t('accounts.invitationSubmit')} />
         </form>
       )}
     </AuthFrame>

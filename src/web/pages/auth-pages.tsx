@@ -13,6 +13,7 @@ import { LanguageSwitcher } from '../components/language-switcher.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useSession } from '../session.tsx';
+import { EmailField, NameField, PasswordField, SubmitButton } from './account-fields.tsx';
 
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -187,9 +188,7 @@ function SecondFactorForm() {
           />
         )}
       </Field>
-      <button type="submit" className="button button-primary" disabled={busy}>
-        {busy ? t('auth.working') : t('auth.twoFactor.verify')}
-      </button>
+      <SubmitButton busy={busy} label={t('auth.twoFactor.verify')} />
       <button
         type="button"
         className="button"
@@ -241,33 +240,9 @@ export function SignInPage() {
       {sso?.enabled && <p className="auth-divider">{sso.ssoOnly ? t('auth.sso.adminOnly') : t('auth.sso.or')}</p>}
       <form onSubmit={submit} className="form-stack" noValidate>
         <AuthError error={error} expected={expected} />
-        <Field label={t('auth.email')}>
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('auth.password')}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('auth.working') : t('auth.signIn')}
-        </button>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField purpose="current" value={password} onChange={setPassword} />
+        <SubmitButton busy={busy} label={t('auth.signIn')} />
       </form>
       <p className="auth-switch">
         <Link to="/forgot-password">{t('accounts.forgotLink')}</Link>
@@ -293,46 +268,10 @@ export function SignUpPage() {
     <AuthFrame title={t('auth.signUpTitle')}>
       <form onSubmit={submit} className="form-stack" noValidate>
         <AuthError error={error} expected={expected} />
-        <Field label={t('auth.name')}>
-          {(control) => (
-            <input
-              {...control}
-              autoComplete="name"
-              required
-              maxLength={200}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('auth.email')}>
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('auth.password')} hint={t('auth.passwordHint')}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={8}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('auth.working') : t('auth.signUp')}
-        </button>
+        <NameField value={name} onChange={setName} />
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField purpose="new" value={password} onChange={setPassword} />
+        <SubmitButton busy={busy} label={t('auth.signUp')} />
         <p className="field-hint">{t('auth.firstAccountNote')}</p>
       </form>
       <p className="auth-switch">
