@@ -6,6 +6,7 @@
 // text a spreadsheet would run as a formula defused.
 import type { FastifyRequest } from 'fastify';
 import { localeFromAcceptLanguage } from '../mail/mail-locale.ts';
+import { wallClockAt } from '../metering/periods.ts';
 
 export const CSV_LANGUAGES = ['fr', 'en'] as const;
 export type CsvLanguage = (typeof CSV_LANGUAGES)[number];
@@ -64,25 +65,11 @@ const plainNumber = (value: number, decimal: string) => {
   return decimal === '.' ? text : text.replace('.', decimal);
 };
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
+/** `2026-12-03 14:02:00`: the wall clock of the operator's zone, which a spreadsheet reads as a date. */
 function instantIn(timeZone: string, at: Date) {
-  let format = wallClocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClocks.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const clock = wallClockAt(timeZone, at);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${clock.year}-${two(clock.month)}-${two(clock.day)} ${two(clock.hour)}:${two(clock.minute)}:${two(clock.second)}`;
 }
 
 function cellText(kind: CsvKind, value: unknown, options: CsvOptions): string {
@@ -122,15 +109,27 @@ export function csvHeader(column: CsvColumn<never>, options: Pick<CsvOptions, 'l
   return column.kind === 'money' ? `${header} (${options.currency.toUpperCase()})` : header;
 }
 
-/** The whole file: BOM, header line, one line per row, each line ended by CRLF. */
-export function writeCsv<Row>(columns: readonly CsvColumn<Row>[], rows: Iterable<Row>, options: CsvOptions): string {
+/**
+ * A file written in pieces: `header` is the BOM and the header line, `lines(rows)` the lines of
+ * some rows (a streamed export writes the header once, then page after page).
+ */
+export function csvWriter<Row>(columns: readonly CsvColumn<Row>[], options: CsvOptions) {
   const { separator } = CONVENTIONS[options.language];
   const line = (cells: string[]) => `${cells.map((cell) => quoted(cell, separator)).join(separator)}\r\n`;
-  let text = BOM + line(columns.map((column) => guardFormula(csvHeader(column as CsvColumn<never>, options))));
-  for (const row of rows) {
-    text += line(columns.map((column) => cellText(column.kind, column.value(row), options)));
-  }
-  return text;
+  return {
+    header: BOM + line(columns.map((column) => guardFormula(csvHeader(column as CsvColumn<never>, options)))),
+    lines(rows: Iterable<Row>) {
+      let text = '';
+      for (const row of rows) text += line(columns.map((column) => cellText(column.kind, column.value(row), options)));
+      return text;
+    },
+  };
+}
+
+/** The whole file: BOM, header line, one line per row, each line ended by CRLF. */
+export function writeCsv<Row>(columns: readonly CsvColumn<Row>[], rows: Iterable<Row>, options: CsvOptions): string {
+  const writer = csvWriter(columns, options);
+  return writer.header + writer.lines(rows);
 }
 
 /**

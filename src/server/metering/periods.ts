@@ -81,18 +81,24 @@ function calendarDayIn(timeZone: string) {
   return toDay;
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function offsetMs(timeZone: string, at: Date) {
+/** What a clock on the wall of the zone shows at an instant (month 1 to 12, hour 0 to 23). */
+export function wallClockAt(timeZone: string, at: Date) {
   const parts = wallClockIn(timeZone).formatToParts(at);
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wallClock = Date.UTC(
-    field('year'),
-    field('month') - 1,
-    field('day'),
-    field('hour'),
-    field('minute'),
-    field('second'),
-  );
+  return {
+    year: field('year'),
+    month: field('month'),
+    day: field('day'),
+    hour: field('hour'),
+    minute: field('minute'),
+    second: field('second'),
+  };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function offsetMs(timeZone: string, at: Date) {
+  const clock = wallClockAt(timeZone, at);
+  const wallClock = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return wallClock - Math.floor(at.getTime() / 1000) * 1000;
 }
 

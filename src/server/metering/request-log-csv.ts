@@ -2,7 +2,7 @@
 // commas or English, money in the display currency beside the raw micro-dollars, instants in the
 // display zone, BOM), written page by page: the export never holds more than one page in memory.
 import type { RequestLogRow } from '../../shared/request-log.ts';
-import { type CsvColumn, type CsvOptions, csvColumn, writeCsv } from '../exports/csv-export.ts';
+import { type CsvColumn, type CsvOptions, csvColumn, csvWriter } from '../exports/csv-export.ts';
 
 type Column = CsvColumn<RequestLogRow>;
 
@@ -113,15 +113,8 @@ export function requestCsvColumns(withUsers: boolean): Column[] {
   ];
 }
 
-/**
- * The file in pieces: `header()` is the BOM and the header line, `lines(rows)` one page's lines.
- * The shared writer makes whole files: a page's lines are its file less the header it begins with.
- */
+/** The file in pieces: `header()` is the BOM and the header line, `lines(rows)` one page's lines. */
 export function requestCsvWriter(withUsers: boolean, options: CsvOptions) {
-  const columns = requestCsvColumns(withUsers);
-  const header = writeCsv(columns, [], options);
-  return {
-    header: () => header,
-    lines: (rows: RequestLogRow[]) => writeCsv(columns, rows, options).slice(header.length),
-  };
+  const writer = csvWriter(requestCsvColumns(withUsers), options);
+  return { header: () => writer.header, lines: (rows: RequestLogRow[]) => writer.lines(rows) };
 }
