@@ -7,7 +7,7 @@ import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { BillingPolicy, BillingSettingsView } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
-import { Notice } from '../components/notice.tsx';
+import { FormFooter } from '../components/form-footer.tsx';
 import { BudgetFields } from '../limits/budget-fields.tsx';
 import { type BudgetForm, budgetFormOf } from '../limits/budget-form.ts';
 import { CurrencyRatesField } from './currency-rates-field.tsx';
@@ -120,16 +120,7 @@ export function BillingSettingsForm({
           )}
         </Field>
         <CurrencyRatesField rows={rows} onChange={setRows} invalidRow={refused?.row ?? null} errorId={messageId} />
-        {message && (
-          <Notice kind={message.kind} id={messageId}>
-            {message.text}
-          </Notice>
-        )}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving ? t('common.saving') : t('adminBilling.settings.save')}
-          </button>
-        </div>
+        <FormFooter message={message} messageId={messageId} saving={saving} label={t('adminBilling.settings.save')} />
       </form>
     </section>
   );

@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { DisplaySettingsBody, DisplaySettingsView } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
+import { FormFooter } from '../components/form-footer.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useFormat } from '../format.ts';
 import { applyDisplaySettings } from './use-display-settings.ts';
@@ -185,16 +186,7 @@ export function DisplaySettingsSection() {
               </button>
             </div>
           )}
-          {message && (
-            <Notice kind={message.kind} id={messageId}>
-              {message.text}
-            </Notice>
-          )}
-          <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={saving}>
-              {saving ? t('common.saving') : t('display.save')}
-            </button>
-          </div>
+          <FormFooter message={message} messageId={messageId} saving={saving} label={t('display.save')} />
         </form>
       )}
     </section>

@@ -9,7 +9,7 @@ import { api } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import type { AdminLimits, DefaultLimits } from '../api/types.ts';
 import { Field } from '../components/field.tsx';
-import { Notice } from '../components/notice.tsx';
+import { FormFooter } from '../components/form-footer.tsx';
 import { announceFirstRunChange } from '../first-run/admin-notices.tsx';
 import { useFormat } from '../format.ts';
 import { BudgetFields } from './budget-fields.tsx';
@@ -145,16 +145,7 @@ export function DefaultBudgetsForm({
             />
           )}
         </Field>
-        {message && (
-          <Notice kind={message.kind} id={messageId}>
-            {message.text}
-          </Notice>
-        )}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={saving}>
-            {saving ? t('common.saving') : t('admin.limits.saveDefault')}
-          </button>
-        </div>
+        <FormFooter message={message} messageId={messageId} saving={saving} label={t('admin.limits.saveDefault')} />
       </form>
       <p className="muted">
         {t('admin.limits.defaultRates', {
