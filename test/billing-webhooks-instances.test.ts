@@ -3,57 +3,37 @@
 // a subscription that lapses through one instance is refused on the next request on the other
 // (the change bus), though that one served the user from its memory until then. PostgreSQL only:
 // the embedded PGlite database has one process.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/server/app.ts';
-import { parseConfig } from '../src/server/config.ts';
-import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
-import { captureLogs } from './helpers/app.ts';
-import { type Client, signUp } from './helpers/client.ts';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
+import type { App } from '../src/server/app.ts';
+import type { Client } from './helpers/client.ts';
+import { postgresUrl } from './helpers/database.ts';
 import { holdNextRead } from './helpers/hold-reads.ts';
-import { makeKey } from './helpers/keys.ts';
 import { waitFor } from './helpers/server-process.ts';
 import { addPlan, deliver, deliverAll, eventAt, startStripe, subscriber } from './helpers/stripe-billing.ts';
+import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
 
 describe.skipIf(!postgresUrl)('the webhook on two instances of one PostgreSQL', () => {
-  let database: TestDatabase;
-  let fakes: FakeUpstreams;
   let stripe: Awaited<ReturnType<typeof startStripe>>;
+  beforeAll(async () => {
+    stripe = await startStripe();
+  });
+  // Info logs: the tests count the "applied" lines each instance wrote.
+  const two = twoInstancesOnPostgres(() => ({ ...stripe.env, LOG_LEVEL: 'info' }), { captureLogs: true });
   const instances: { app: App; logs: string[] }[] = [];
   let first: App;
   let second: App;
   let admin: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    fakes = await startFakeUpstreams();
-    stripe = await startStripe();
-    const env = {
-      DATABASE_URL: database.databaseUrl,
-      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      WEBOX_RATE_LIMIT_RPM: '1000000',
-      LOG_LEVEL: 'info',
-      ...fakes.env,
-      ...stripe.env,
-    };
-    for (let index = 0; index < 2; index++) {
-      const { logs, logStream } = captureLogs();
-      instances.push({ app: await buildApp(parseConfig(env), { logStream }), logs });
-    }
-    [first, second] = instances.map((instance) => instance.app) as [App, App];
-    admin = await signUp(first);
-    await admin.put('/api/admin/keys/openai', { apiKey: makeKey.openai() });
+    const parts = two();
+    ({ first, second, admin } = parts);
+    instances.push({ app: first, logs: parts.logs[0] }, { app: second, logs: parts.logs[1] });
     await admin.put('/api/admin/billing', { policy: 'subscribers' });
     await addPlan(first, stripe.priceId);
   });
 
   afterAll(async () => {
-    for (const { app } of instances) await app.close();
     await stripe?.stripe.close();
-    await fakes?.close();
-    await database?.drop();
   });
 
   const completion = (app: App, token: string) =>

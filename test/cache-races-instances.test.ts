@@ -3,14 +3,12 @@
 // (NOTIFY) before its read goes on. What it read predates the change, so it must not be cached:
 // once the notice has arrived, the second instance's next request sees the change. PostgreSQL
 // only: the embedded PGlite database has one process.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/server/app.ts';
-import { parseConfig } from '../src/server/config.ts';
-import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/server/app.ts';
 import { type Client, clientWithCookie, signUp } from './helpers/client.ts';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
+import { postgresUrl } from './helpers/database.ts';
 import { holdNextRead, nextTurn } from './helpers/hold-reads.ts';
+import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
 
 /** Resolves when `app` hears the next notice on `channel` (after its own caches have). */
 function nextNotice(app: App, channel: string) {
@@ -25,33 +23,12 @@ function nextNotice(app: App, channel: string) {
 }
 
 describe.skipIf(!postgresUrl)('cache races across two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let fakes: FakeUpstreams;
+  const instances = twoInstancesOnPostgres({}, { globalKey: false });
   let first: App;
   let second: App;
   let admin: Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    fakes = await startFakeUpstreams();
-    const env = {
-      DATABASE_URL: database.databaseUrl,
-      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      WEBOX_RATE_LIMIT_RPM: '1000000',
-      LOG_LEVEL: 'silent',
-      ...fakes.env,
-    };
-    first = await buildApp(parseConfig(env));
-    second = await buildApp(parseConfig(env));
-    admin = await signUp(first);
-  });
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await fakes?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ first, second, admin } = instances());
   });
 
   const models = (app: App, token: string) =>

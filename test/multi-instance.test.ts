@@ -3,43 +3,23 @@
 // what it has seen from memory; without REDIS_URL they warn that each counts rate limits alone.
 // PostgreSQL only: the embedded PGlite database has one process.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
-import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { captureLogs } from './helpers/app.ts';
-import { clientWithCookie, signUp } from './helpers/client.ts';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/database.ts';
+import { type Client, clientWithCookie, signUp } from './helpers/client.ts';
+import { createTestDatabase, postgresUrl } from './helpers/database.ts';
 import { makeKey } from './helpers/keys.ts';
 import { waitFor } from './helpers/server-process.ts';
+import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
 
 describe.skipIf(!postgresUrl)('two instances on one PostgreSQL', () => {
-  let database: TestDatabase;
-  let fakes: FakeUpstreams;
+  const instances = twoInstancesOnPostgres({}, { globalKey: false });
   let first: App;
   let second: App;
-  let admin: Awaited<ReturnType<typeof signUp>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    fakes = await startFakeUpstreams();
-    const env = {
-      DATABASE_URL: database.databaseUrl,
-      WEBOX_MASTER_KEY: randomBytes(32).toString('base64'),
-      WEBOX_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'silent',
-      ...fakes.env,
-    };
-    first = await buildApp(parseConfig(env));
-    second = await buildApp(parseConfig(env));
-    admin = await signUp(first);
-  });
-
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await fakes?.close();
-    await database?.drop();
+  let admin: Client;
+  beforeAll(() => {
+    ({ first, second, admin } = instances());
   });
 
   const models = (app: App, token: string) =>
