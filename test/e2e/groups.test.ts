@@ -3,57 +3,42 @@
 // Admin › Users shows the student's budget with where it comes from ("— groupe 3e B"); the
 // student's next message is refused for the group's budget before the provider sees it; and the
 // student, made the group's admin, sees the group's page with its members.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { chooseModel, launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
-import { type E2eServer, startE2eServer } from './server.ts';
+import { chooseModel, screenshot, signUpInBrowser } from './browser.ts';
+import { browserAndFreshServer } from './server.ts';
 
 /** One cent, each member's budget per day. */
 const CENT = 10_000;
 
-let browser: Browser;
-let server: E2eServer;
+// A fresh server per attempt: a retry starts from the first sign-up (the first account is admin).
+const e2e = browserAndFreshServer();
 
-const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, server.baseUrl, fr, name, email);
+const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, e2e.server.baseUrl, fr, name, email);
 const fill = (text: string, values: Record<string, string>) =>
   Object.entries(values).reduce((result, [key, value]) => result.replace(`{{${key}}}`, value), text);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-// A fresh server per attempt: a retry starts from the first sign-up (the first account is admin).
-beforeEach(async () => {
-  await server?.close();
-  server = await startE2eServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('groups', () => {
   it("a group's budget applies to its members, shown with its origin, and its admin sees the group", async () => {
-    const adminContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const adminContext = await e2e.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
     admin.setDefaultTimeout(30_000);
     await signUp(admin, 'Ada Admin', 'ada@example.com');
-    const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
-      headers: { origin: server.baseUrl },
+    const saved = await admin.request.put(`${e2e.server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: e2e.server.baseUrl },
       data: { apiKey: makeKey.openai() },
     });
     expect(saved.status()).toBe(200);
 
-    const studentContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const studentContext = await e2e.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const student = await studentContext.newPage();
     student.setDefaultTimeout(30_000);
     await signUp(student, 'Camille', 'camille@example.com');
-    const studentId = ((await (await student.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
+    const studentId = ((await (await student.request.get(`${e2e.server.baseUrl}/api/me`)).json()) as { id: string }).id;
 
     // Admin › Groupes: the group, with one cent a day per member on the global keys.
     await admin.getByRole('link', { name: fr.nav.adminGroups }).click();
@@ -88,30 +73,30 @@ describe('groups', () => {
     // Camille's message cannot fit the group's budget, not even the shortest useful answer (raised
     // here: a cent would otherwise buy a capped answer): refused in words, before the provider.
     const none = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
-    const raised = await admin.request.put(`${server.baseUrl}/api/admin/limits/default`, {
-      headers: { origin: server.baseUrl },
+    const raised = await admin.request.put(`${e2e.server.baseUrl}/api/admin/limits/default`, {
+      headers: { origin: e2e.server.baseUrl },
       data: { global: none, personal: none, minUsefulOutputTokens: 100_000 },
     });
     expect(raised.status()).toBe(200);
-    await student.goto(`${server.baseUrl}/`);
+    await student.goto(`${e2e.server.baseUrl}/`);
     await chooseModel(student, fr.chat.model, 'openai', 'gpt-4.1');
-    const callsBefore = server.fakes.byProvider.openai.requests.length;
+    const callsBefore = e2e.server.fakes.byProvider.openai.requests.length;
     await student.getByLabel(fr.chat.messageLabel).fill('Bonjour, pouvez-vous m’aider ?');
     await student.getByRole('button', { name: fr.chat.send }).click();
     await student.getByText(/Limite atteinte — Budget du jour sur les clés globales/).waitFor();
-    expect(server.fakes.byProvider.openai.requests.length).toBe(callsBefore);
+    expect(e2e.server.fakes.byProvider.openai.requests.length).toBe(callsBefore);
     await screenshot(student, 'fr-groups-quota-exceeded');
 
     // Made the group's admin, Camille sees "Mon groupe": its members and their usage.
     const promoted = await admin.request.put(
-      `${server.baseUrl}/api/admin/groups/${await groupId()}/members/${studentId}`,
+      `${e2e.server.baseUrl}/api/admin/groups/${await groupId()}/members/${studentId}`,
       {
-        headers: { origin: server.baseUrl },
+        headers: { origin: e2e.server.baseUrl },
         data: { role: 'admin' },
       },
     );
     expect(promoted.status()).toBe(200);
-    await student.goto(`${server.baseUrl}/`);
+    await student.goto(`${e2e.server.baseUrl}/`);
     await student.getByRole('link', { name: fr.nav.myGroup }).click();
     await student.getByRole('heading', { name: `${fr.nav.myGroup} · 3e B` }).waitFor();
     await student.getByTestId('member-row').filter({ hasText: 'camille@example.com' }).waitFor();
@@ -119,11 +104,11 @@ describe('groups', () => {
     await screenshot(student, 'fr-groups-my-group');
 
     // Once in English: Admin › Users says where the budget comes from.
-    const englishContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const englishContext = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     await englishContext.addCookies(await adminContext.cookies());
     const english = await englishContext.newPage();
     english.setDefaultTimeout(30_000);
-    await english.goto(`${server.baseUrl}/admin/users`);
+    await english.goto(`${e2e.server.baseUrl}/admin/users`);
     await english.getByRole('heading', { name: en.admin.usersTitle, level: 1 }).waitFor();
     await english
       .getByTestId(`user-limits-${studentId}`)
@@ -132,7 +117,7 @@ describe('groups', () => {
     await screenshot(english, 'en-groups-admin-users');
 
     // The new pages in the dark theme (screenshots for review; axe-core is not installed here).
-    const darkContext = await browser.newContext({
+    const darkContext = await e2e.browser.newContext({
       locale: 'fr-FR',
       colorScheme: 'dark',
       viewport: { width: 1280, height: 900 },
@@ -140,10 +125,10 @@ describe('groups', () => {
     await darkContext.addCookies(await adminContext.cookies());
     const dark = await darkContext.newPage();
     dark.setDefaultTimeout(30_000);
-    await dark.goto(`${server.baseUrl}/admin/groups`);
+    await dark.goto(`${e2e.server.baseUrl}/admin/groups`);
     await dark.getByTestId('group-row').filter({ hasText: '3e B' }).waitFor();
     await screenshot(dark, 'fr-groups-admin-dark');
-    await dark.goto(`${server.baseUrl}/admin/users`);
+    await dark.goto(`${e2e.server.baseUrl}/admin/users`);
     await dark.getByTestId(`user-limits-${studentId}`).waitFor();
     await screenshot(dark, 'fr-groups-admin-users-dark');
     await darkContext.close();
@@ -155,7 +140,7 @@ describe('groups', () => {
 });
 
 async function groupId() {
-  const found = (await server.app.groups.list()).find((group) => group.name === '3e B');
+  const found = (await e2e.server.app.groups.list()).find((group) => group.name === '3e B');
   if (!found) throw new Error('no group 3e B');
   return found.id;
 }

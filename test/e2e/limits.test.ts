@@ -1,65 +1,50 @@
 // Budgets in a real browser: the admin sets a user's daily budget in Admin › Users; the user sees
 // what is left in the chat and on "Ma consommation" (the ledger's figures), is warned at 80 %, told
 // when it is used up, and a message refused for the budget says so in words.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/web/format.ts';
 import en from '../../src/web/i18n/en.json' with { type: 'json' };
 import fr from '../../src/web/i18n/fr.json' with { type: 'json' };
 import { makeKey } from '../helpers/keys.ts';
-import { chooseModel, launchBrowser, screenshot, signUpInBrowser } from './browser.ts';
-import { type E2eServer, startE2eServer } from './server.ts';
+import { chooseModel, screenshot, signUpInBrowser } from './browser.ts';
+import { browserAndFreshServer } from './server.ts';
 
-let browser: Browser;
-let server: E2eServer;
+// A fresh server per attempt: a retry starts from the first sign-up (the first account is admin).
+const e2e = browserAndFreshServer();
 
 const signUp = (page: Page, texts: typeof en, name: string, email: string) =>
-  signUpInBrowser(page, server.baseUrl, texts, name, email);
+  signUpInBrowser(page, e2e.server.baseUrl, texts, name, email);
 
 async function globalSpent(userId: string) {
-  await server.app.metering.ledger.flush();
-  const { rows } = await server.app.database.query<{ cost: string }>(
+  await e2e.server.app.metering.ledger.flush();
+  const { rows } = await e2e.server.app.database.query<{ cost: string }>(
     `select coalesce(sum(cost_microusd), 0) as cost from usage_event where user_id = $1 and key_source = 'global'`,
     [userId],
   );
   return Number(rows[0]?.cost ?? 0);
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-// A fresh server per attempt: a retry starts from the first sign-up (the first account is admin).
-beforeEach(async () => {
-  await server?.close();
-  server = await startE2eServer();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('budgets', () => {
   it('set by the admin, shown to the user as the ledger counts them, refused in words when used up', async () => {
-    const adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const adminContext = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
     admin.setDefaultTimeout(30_000);
     await signUp(admin, en, 'Ada Admin', 'ada@example.com');
-    const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
-      headers: { origin: server.baseUrl },
+    const saved = await admin.request.put(`${e2e.server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: e2e.server.baseUrl },
       data: { apiKey: makeKey.openai() },
     });
     expect(saved.status()).toBe(200);
 
-    const userContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const userContext = await e2e.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const user = await userContext.newPage();
     user.setDefaultTimeout(30_000);
     await signUp(user, fr, 'Camille', 'camille@example.com');
-    const userId = ((await (await user.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
+    const userId = ((await (await user.request.get(`${e2e.server.baseUrl}/api/me`)).json()) as { id: string }).id;
     for (let index = 0; index < 2; index++) {
-      const answer = await user.request.post(`${server.baseUrl}/api/chat`, {
-        headers: { origin: server.baseUrl },
+      const answer = await user.request.post(`${e2e.server.baseUrl}/api/chat`, {
+        headers: { origin: e2e.server.baseUrl },
         data: {
           provider: 'openai',
           model: 'gpt-4.1',
@@ -76,7 +61,7 @@ describe('budgets', () => {
     // The admin gives Camille a daily budget of which 90 % is already spent, in Admin › Users.
     const dailyDollars = (Math.round(spent / 0.9) / 1_000_000).toFixed(6);
     const limit = Math.round(Number(dailyDollars) * 1_000_000);
-    await admin.goto(`${server.baseUrl}/admin/users`);
+    await admin.goto(`${e2e.server.baseUrl}/admin/users`);
     await admin.getByRole('button', { name: en.admin.limits.editFor.replace('{{name}}', 'Camille') }).click();
     const form = admin.getByTestId(`user-limits-form-${userId}`);
     const globalFieldset = form.getByRole('group', { name: en.admin.limits.global });
@@ -84,7 +69,9 @@ describe('budgets', () => {
     await globalFieldset.getByLabel(en.admin.limits.dayDollars).fill(dailyDollars);
     await form.getByRole('button', { name: en.admin.limits.save }).click();
     await admin.getByText(en.admin.limits.savedUser.replace('{{name}}', 'Camille')).waitFor();
-    const stored = (await (await admin.request.get(`${server.baseUrl}/api/admin/users/${userId}/limits`)).json()) as {
+    const stored = (await (
+      await admin.request.get(`${e2e.server.baseUrl}/api/admin/users/${userId}/limits`)
+    ).json()) as {
       override: { global: { dayMicrousd: number } };
     };
     expect(stored.override.global.dayMicrousd).toBe(limit);
@@ -94,7 +81,7 @@ describe('budgets', () => {
     await screenshot(admin, 'en-14-admin-budgets');
 
     // Camille's usage page: the ledger's spend against the limit, and the 80 % warning.
-    await user.goto(`${server.baseUrl}/usage`);
+    await user.goto(`${e2e.server.baseUrl}/usage`);
     const line = user.getByTestId('budget-line-global-day-microusd');
     await line.waitFor();
     const lineText = await line.innerText();
@@ -109,7 +96,7 @@ describe('budgets', () => {
     await screenshot(user, 'fr-15-budget-warning');
 
     // In the chat: what is left, and the warning.
-    await user.goto(`${server.baseUrl}/`);
+    await user.goto(`${e2e.server.baseUrl}/`);
     await chooseModel(user, fr.chat.model, 'openai', 'gpt-4.1');
     const remaining = user.getByTestId('budget-remaining');
     await remaining.waitFor();
@@ -129,21 +116,21 @@ describe('budgets', () => {
 
     // With a shortest useful answer longer than what is left: refused before the provider, in words.
     const none = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
-    const raised = await admin.request.put(`${server.baseUrl}/api/admin/limits/default`, {
-      headers: { origin: server.baseUrl },
+    const raised = await admin.request.put(`${e2e.server.baseUrl}/api/admin/limits/default`, {
+      headers: { origin: e2e.server.baseUrl },
       data: { global: none, personal: none, minUsefulOutputTokens: 100_000 },
     });
     expect(raised.status()).toBe(200);
-    const callsBefore = server.fakes.byProvider.openai.requests.length;
+    const callsBefore = e2e.server.fakes.byProvider.openai.requests.length;
     await user.getByLabel(fr.chat.messageLabel).fill('Encore une question ?');
     await user.getByRole('button', { name: fr.chat.send }).click();
     await user.getByText(/Limite atteinte — Budget du jour sur les clés globales/).waitFor();
-    expect(server.fakes.byProvider.openai.requests.length).toBe(callsBefore);
+    expect(e2e.server.fakes.byProvider.openai.requests.length).toBe(callsBefore);
     await screenshot(user, 'fr-16-quota-exceeded');
 
     // Used up entirely: the notice says so.
-    const exhausted = await admin.request.put(`${server.baseUrl}/api/admin/users/${userId}/limits`, {
-      headers: { origin: server.baseUrl },
+    const exhausted = await admin.request.put(`${e2e.server.baseUrl}/api/admin/users/${userId}/limits`, {
+      headers: { origin: e2e.server.baseUrl },
       data: {
         global: { dayMicrousd: spent, monthMicrousd: null, dayTokens: null, monthTokens: null },
         personal: null,
@@ -152,7 +139,7 @@ describe('budgets', () => {
       },
     });
     expect(exhausted.status()).toBe(200);
-    await user.goto(`${server.baseUrl}/usage`);
+    await user.goto(`${e2e.server.baseUrl}/usage`);
     await user
       .getByText(/Budget du jour sur les clés globales : épuisé/)
       .first()
@@ -163,34 +150,34 @@ describe('budgets', () => {
   });
 
   it('in English: the admin sets a small default budget and the shortest useful answer, a capped answer says so', async () => {
-    const adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const adminContext = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const admin = await adminContext.newPage();
     admin.setDefaultTimeout(30_000);
     await signUp(admin, en, 'Ada Admin', 'ada@example.com');
-    const saved = await admin.request.put(`${server.baseUrl}/api/admin/keys/openai`, {
-      headers: { origin: server.baseUrl },
+    const saved = await admin.request.put(`${e2e.server.baseUrl}/api/admin/keys/openai`, {
+      headers: { origin: e2e.server.baseUrl },
       data: { apiKey: makeKey.openai() },
     });
     expect(saved.status()).toBe(200);
 
     // One cent a day on the global keys: a short answer fits, GPT-4.1's 8,192-token worst case does not.
-    await admin.goto(`${server.baseUrl}/admin/users`);
+    await admin.goto(`${e2e.server.baseUrl}/admin/users`);
     const defaults = admin.getByTestId('default-budgets');
     await defaults.getByTestId('default-budget-global').getByLabel(en.admin.limits.dayDollars).fill('0.01');
     await defaults.getByLabel(en.admin.limits.minimum).fill('200');
     await defaults.getByRole('button', { name: en.admin.limits.saveDefault }).click();
     await admin.getByText(en.admin.limits.savedDefault).waitFor();
-    const stored = (await (await admin.request.get(`${server.baseUrl}/api/admin/limits`)).json()) as {
+    const stored = (await (await admin.request.get(`${e2e.server.baseUrl}/api/admin/limits`)).json()) as {
       default: { minUsefulOutputTokens: number; budgets: { global: { dayMicrousd: number } } };
     };
     expect(stored.default.minUsefulOutputTokens).toBe(200);
     expect(stored.default.budgets.global.dayMicrousd).toBe(10_000);
 
-    const userContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const userContext = await e2e.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const user = await userContext.newPage();
     user.setDefaultTimeout(30_000);
     await signUp(user, en, 'Sam', 'sam@example.com');
-    await user.goto(`${server.baseUrl}/`);
+    await user.goto(`${e2e.server.baseUrl}/`);
     await chooseModel(user, en.chat.model, 'openai', 'gpt-4.1');
     await user.getByLabel(en.chat.messageLabel).fill('A short question?');
     await user.getByRole('button', { name: en.chat.send }).click();
@@ -199,7 +186,7 @@ describe('budgets', () => {
     const text = (await note.innerText()).replace(/\s/g, ' ');
     expect(text).toMatch(/^Answer limited to [\d,]+ tokens to fit your budget\.$/);
     // The cap went upstream as the output limit, below the 8,192 of an uncapped budgeted request.
-    const sent = server.fakes.byProvider.openai.requests.at(-1)?.body as {
+    const sent = e2e.server.fakes.byProvider.openai.requests.at(-1)?.body as {
       max_completion_tokens?: number;
       max_tokens?: number;
     };

@@ -3,10 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type App, buildApp } from '../../src/server/app.ts';
 import { parseConfig } from '../../src/server/config.ts';
 import { type FakeUpstreams, startFakeUpstreams } from '../fakes/index.ts';
 import { freePort } from '../helpers/server-process.ts';
+import { launchBrowser } from './browser.ts';
 
 export interface E2eServer {
   app: App;
@@ -47,6 +50,44 @@ export async function startE2eServer(
       await app.close();
       await fakes.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a browser test file works with: read them inside its tests (they change per attempt). */
+export interface BrowserAndServer {
+  readonly browser: Browser;
+  readonly server: E2eServer;
+}
+
+/**
+ * One browser for the file and a fresh server before each test: a retry starts from the first
+ * sign-up again (the first account is the admin). Both are closed after the file.
+ */
+export function browserAndFreshServer(): BrowserAndServer {
+  let browser: Browser | undefined;
+  let server: E2eServer | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  beforeEach(async () => {
+    await server?.close();
+    server = await startE2eServer();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(part: T | undefined, name: string): T => {
+    if (!part) throw new Error(`the ${name} was not started`);
+    return part;
+  };
+  return {
+    get browser() {
+      return started(browser, 'browser');
+    },
+    get server() {
+      return started(server, 'server');
     },
   };
 }
