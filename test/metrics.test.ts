@@ -3,7 +3,7 @@
 // against the fake upstreams, with closed label sets that never hold what a client typed.
 import { Writable } from 'node:stream';
 import pino, { type LoggerOptions } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/server/config.ts';
 import { loggerOptions } from '../src/server/logging.ts';
 import { statusLabel } from '../src/server/metrics/call-metrics.ts';
@@ -11,6 +11,7 @@ import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signUp } from './helpers/client.ts';
 import { keyEncodings, makeKey, saveEveryKey } from './helpers/keys.ts';
+import { member, NO_LIMITS, setLimits } from './helpers/limits.ts';
 import { gatewayModels, testModels } from './helpers/models.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -338,6 +339,25 @@ describe('with a token', () => {
     // The answers had begun: their first bytes were timed.
     expect(moved('webox_time_to_first_byte_seconds_count', { surface: 'gateway', provider: 'groq' })).toBe(1);
     expect(moved('webox_upstream_errors_total', { provider: 'groq', code: 'provider_error' })).toBe(1);
+  });
+
+  it('shows the budget holds this instance keeps while their calls run', async () => {
+    const budgeted = await member(test);
+    secrets.push(budgeted.token);
+    expect((await setLimits(admin, budgeted.id, { global: { ...NO_LIMITS, dayTokens: 10_000_000 } })).statusCode).toBe(
+      200,
+    );
+    const holds = async () => total((await read()).exposition, 'webox_quota_holds_in_flight');
+    const idle = await holds();
+    fakes.byProvider.openai.setBehavior({ kind: 'slow', delayMs: 1_500 }, { times: 1 });
+    const running = gateway(budgeted.token, {
+      model: gatewayModels.openai,
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
+    // The hold is taken before the provider is called: wait for the fake to see the request.
+    await vi.waitFor(() => expect(fakes.byProvider.openai.requests.length).toBeGreaterThan(0), { timeout: 5_000 });
+    expect(await holds()).toBe(idle + 1);
+    expect((await running).statusCode).toBe(200);
   });
 
   it('holds no label a client chose: no model id, user, e-mail, token or key', async () => {
