@@ -41,6 +41,7 @@ import { meteringPlugin } from './metering/metering-plugin.ts';
 import { requestLogRoutes } from './metering/request-log-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { metricsPlugin } from './metrics/metrics-plugin.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { modelsPlugin } from './models/models-plugin.ts';
 import { modelsRoutes } from './models/models-routes.ts';
 import { openapiPlugin } from './openapi/openapi-plugin.ts';
@@ -140,6 +141,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(completionsPlugin);
 
     await app.register(healthRoutes);
+    // Only with WEBOX_METRICS_TOKEN set: otherwise /metrics is no route at all.
+    await app.register(metricsRoutes);
     // What deleting an account removes, counted by each module that owns a part of it.
     const conversations = createConversationService({ db: app.database.db });
     await app.register(userRoutes, {

@@ -12,6 +12,9 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** WEBOX_METRICS_TOKEN's shortest length. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
@@ -166,6 +169,10 @@ export const environmentSchema = z.object({
   WEBOX_EMAIL_FROM: optionalString.refine((value) => value === undefined || isMailbox(value), {
     error: 'WEBOX_EMAIL_FROM must be an address, or a name and an address: WeBox <webox@example.org>',
   }),
+  // The bearer token Prometheus sends to read /metrics (unset: no /metrics). Never repeated here.
+  WEBOX_METRICS_TOKEN: optionalString.refine((value) => value === undefined || isMetricsToken(value), {
+    error: `WEBOX_METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} printable characters with no spaces, such as the output of \`openssl rand -hex 32\` (the value is not repeated here)`,
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -187,6 +194,11 @@ function isSmtpUrl(value: string) {
   } catch {
     return false;
   }
+}
+
+/** A bearer token as Prometheus sends it: printable ASCII with no space, long enough not to guess. */
+function isMetricsToken(value: string) {
+  return value.length >= METRICS_TOKEN_MIN_LENGTH && value.length <= 512 && /^[\x21-\x7e]+$/.test(value);
 }
 
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
@@ -303,6 +315,8 @@ export function parseConfig(environment: Record<string, string | undefined>) {
      * to the admin instead. Secret: `smtpUrl` holds the SMTP password; never logged.
      */
     mail: env.WEBOX_SMTP_URL ? Object.freeze({ smtpUrl: env.WEBOX_SMTP_URL, from: env.WEBOX_EMAIL_FROM ?? '' }) : null,
+    /** Prometheus's bearer token for /metrics, or null: no /metrics route. Secret: never logged. */
+    metricsToken: env.WEBOX_METRICS_TOKEN ?? null,
     logLevel: env.LOG_LEVEL,
   });
 }

@@ -36,6 +36,9 @@ const REDACTED_PATHS = [
   'smtpUrl',
   '*.smtpUrl',
   '*.*.smtpUrl',
+  // Prometheus's bearer token for /metrics (the whole configuration logged).
+  'metricsToken',
+  '*.metricsToken',
   // The OIDC client secret (the configuration's, the admin's request body).
   'clientSecret',
   '*.clientSecret',

@@ -15,6 +15,7 @@ import type { CallSize, ModelChoice, OutputCap } from '../metering/admission.ts'
 import type { BudgetFallback, KeySource } from '../metering/limit-policies.ts';
 import type { MeteredCall } from '../metering/metered-call.ts';
 import type { Metering } from '../metering/metering-plugin.ts';
+import type { UsageRecord } from '../metering/usage-row.ts';
 import type { ProviderId } from '../providers/registry.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
 import { vaultErrors } from '../vault/vault-errors.ts';
@@ -96,8 +97,13 @@ export function createCompletionPipeline(options: {
    * global keys), read only for a refusal for money, which suggests the cheapest that fits.
    */
   alternatives?: (userId: string, source: KeySource) => Promise<readonly ModelChoice[]>;
+  /**
+   * Sees each call's usage record as it ends (the metrics); `afterFirstByte`: the answer had begun
+   * reaching the client, so a failure came mid-stream.
+   */
+  observe?: (record: UsageRecord, afterFirstByte: boolean) => void;
 }) {
-  const { config, vault, metering, drain, gates, alternatives } = options;
+  const { config, vault, metering, drain, gates, alternatives, observe } = options;
 
   /** A call refused before it was read: recorded under safe forms of what the client sent. */
   function refuse(caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown, startedAt: number) {
@@ -109,7 +115,9 @@ export function createCompletionPipeline(options: {
       startedAt,
       inputCharacters: () => 0,
     };
-    metering.ledger.record(usageRecordOf(call, failureOutcome(error)));
+    const record = usageRecordOf(call, failureOutcome(error));
+    metering.ledger.record(record);
+    observe?.(record, false);
   }
 
   /**
@@ -152,7 +160,9 @@ export function createCompletionPipeline(options: {
       finished = true;
       release?.(outcome.tokens ?? null);
       // Off the request's path: the ledger queues it and writes in batches.
-      metering.ledger.record(usageRecordOf(recorded, outcome));
+      const record = usageRecordOf(recorded, outcome);
+      metering.ledger.record(record);
+      observe?.(record, reply.raw.headersSent);
     };
 
     try {

@@ -3,6 +3,7 @@
 import fastifyPlugin from 'fastify-plugin';
 import { createBillingGate } from '../billing/billing-gate.ts';
 import { createGroupGate } from '../groups/group-gate.ts';
+import { createCallMetrics } from '../metrics/call-metrics.ts';
 import { createUsableModels } from '../models/usable-models.ts';
 import { type CompletionPipeline, createCompletionPipeline, planGate } from './completion-pipeline.ts';
 
@@ -32,11 +33,12 @@ export const completionsPlugin = fastifyPlugin(
           createGroupGate(app.groups),
         ],
         alternatives: createUsableModels({ vault: app.vault, billing: app.billing.access, access: app.models.access }),
+        observe: createCallMetrics(app.metrics).observe,
       }),
     );
   },
   {
     name: 'webox-completions',
-    dependencies: ['webox-vault', 'webox-metering', 'webox-billing', 'webox-groups', 'webox-models'],
+    dependencies: ['webox-metrics', 'webox-vault', 'webox-metering', 'webox-billing', 'webox-groups', 'webox-models'],
   },
 );

@@ -97,6 +97,8 @@ export function createHoldSweeper(options: {
       };
     },
     sweep,
+    /** Holds this process keeps alive: its calls in flight, and those ended whose row is not written yet. */
+    kept: () => running.size,
     close() {
       clearInterval(keepAliveTimer);
       clearInterval(sweepTimer);

@@ -45,6 +45,10 @@ export const meteringPlugin = fastifyPlugin(
       prices,
       timezone: app.display.timeZone,
       log: app.log.child({ module: 'usage' }),
+      observer: {
+        batchWritten: (seconds) => app.metrics.ledgerBatchDuration.observe(seconds),
+        rowsFailed: (outcome, rows) => app.metrics.ledgerRowsFailed.inc({ outcome }, rows),
+      },
     });
     const limitsLog = app.log.child({ module: 'limits' });
     const rates = await createRateLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix, log: limitsLog });
@@ -71,6 +75,9 @@ export const meteringPlugin = fastifyPlugin(
       prices,
       maxInFlightPerUser: config.maxInFlightPerUser,
     });
+    // Read when Prometheus scrapes, never on a request's path.
+    app.metrics.readings.ledgerQueueDepth = ledger.pending;
+    app.metrics.readings.holdsInFlight = quota.holdsInFlight;
     app.decorate('metering', {
       prices,
       ledger,
@@ -93,5 +100,5 @@ export const meteringPlugin = fastifyPlugin(
     });
     if (rates.store === 'memory' && app.database.kind === 'postgres') await warnWhenCountedAlone(app.bus, limitsLog);
   },
-  { name: 'webox-metering', dependencies: ['webox-database', 'webox-display'] },
+  { name: 'webox-metering', dependencies: ['webox-metrics', 'webox-database', 'webox-display'] },
 );

@@ -89,6 +89,9 @@ export function createQuota(options: {
 
     sweep: sweeper.sweep,
 
+    /** Holds this instance keeps alive (the metrics' holds in flight). */
+    holdsInFlight: sweeper.kept,
+
     /** This instance's leased slices (tests). */
     leases: leases.open,
 

@@ -68,6 +68,8 @@ function fakeLedger(options: { timezone?: string } = {}) {
   const statements: Row[][] = [];
   const written: Row[] = [];
   const logged: Array<{ level: 'warn' | 'error'; object: Record<string, unknown>; message: string }> = [];
+  /** What the ledger told the metrics: each batch written, and rows it could not write by outcome. */
+  const observed = { batches: [] as number[], failed: [] as Array<[string, number]> };
   const query: DatabaseHandle['query'] = async (_text, params) => {
     const rows = rowsOf(params);
     statements.push(rows);
@@ -85,8 +87,12 @@ function fakeLedger(options: { timezone?: string } = {}) {
       warn: (object, message) => logged.push({ level: 'warn', object, message }),
       error: (object, message) => logged.push({ level: 'error', object, message }),
     },
+    observer: {
+      batchWritten: (seconds) => observed.batches.push(seconds),
+      rowsFailed: (outcome, rows) => observed.failed.push([outcome, rows]),
+    },
   });
-  return { ledger, state, statements, written, logged };
+  return { ledger, state, statements, written, logged, observed };
 }
 
 let counter = 0;
@@ -297,6 +303,44 @@ describe('a row the database refuses for its data', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('what the metrics are told', () => {
+  it('each batch written with its time, and the rows not written by why: rejected, retried, dropped', async () => {
+    const { ledger, state, statements, observed } = fakeLedger();
+    state.refuses.add('told-000003');
+    for (const row of numbered(10, 'told')) ledger.record(row);
+    await ledger.flush();
+    // Only the statements that wrote are timed; the refused row is counted alone.
+    const refusedStatements = statements.filter((rows) => rows.some((row) => row.requestId === 'told-000003'));
+    expect(observed.batches).toHaveLength(statements.length - refusedStatements.length);
+    expect(observed.batches.every((seconds) => seconds >= 0 && seconds < 60)).toBe(true);
+    expect(observed.failed).toEqual([['rejected', 1]]);
+
+    // The database away: the rows of the batch tried are counted at each try, and kept.
+    observed.failed.length = 0;
+    state.down = true;
+    for (const row of numbered(300, 'told-outage')) ledger.record(row);
+    await ledger.flush();
+    const tries = observed.failed.length;
+    expect(tries).toBeGreaterThan(0);
+    expect(observed.failed).toEqual(Array.from({ length: tries }, () => ['retried', 300]));
+    expect(ledger.pending()).toBe(300);
+    state.down = false;
+    await ledger.flush();
+    expect(observed.failed).toHaveLength(tries);
+    expect(ledger.pending()).toBe(0);
+  });
+
+  it('the rows dropped when the queue is full', () => {
+    const { ledger, state, observed } = fakeLedger();
+    state.down = true;
+    for (const row of numbered(100_002, 'told-full')) ledger.record(row);
+    expect(observed.failed).toEqual([
+      ['dropped', 1],
+      ['dropped', 1],
+    ]);
   });
 });
 

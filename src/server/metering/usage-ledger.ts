@@ -70,6 +70,14 @@ on conflict (day, user_id, provider, model, key_source) do update set
   cached_input_tokens = daily.cached_input_tokens + excluded.cached_input_tokens,
   cost_microusd = daily.cost_microusd + excluded.cost_microusd`;
 
+/** What the ledger tells the metrics (metrics.ts): its batches' times and the rows it could not write. */
+export interface LedgerObserver {
+  batchWritten(seconds: number): void;
+  rowsFailed(outcome: 'retried' | 'rejected' | 'orphaned' | 'dropped', rows: number): void;
+}
+
+const unobserved: LedgerObserver = { batchWritten: () => {}, rowsFailed: () => {} };
+
 interface LedgerLogger {
   warn(object: Record<string, unknown>, message: string): void;
   error(object: Record<string, unknown>, message: string): void;
@@ -81,8 +89,10 @@ export function createUsageLedger(options: {
   /** Where days begin (read at each row: the admin may change it). */
   timezone: TimeZoneSource;
   log: LedgerLogger;
+  observer?: LedgerObserver;
 }) {
   const { query, prices, log } = options;
+  const observer = options.observer ?? unobserved;
   const toRow = usageRowMaker(prices, options.timezone);
   let queue: UsageRow[] = [];
   let flushing: Promise<void> | null = null;
@@ -100,6 +110,7 @@ export function createUsageLedger(options: {
    */
   async function writeBatch(batch: UsageRow[]) {
     const column = <K extends keyof UsageRow>(key: K) => batch.map((row) => row[key]);
+    const started = performance.now();
     await query(INSERT_BATCH, [
       column('requestId'),
       column('userId'),
@@ -124,6 +135,8 @@ export function createUsageLedger(options: {
       batch.map((row) => row.createdAt.toISOString()),
       column('day'),
     ]);
+    // Only the statements that wrote: a refused one is counted by its rows instead.
+    observer.batchWritten((performance.now() - started) / 1000);
   }
 
   /**
@@ -145,12 +158,14 @@ export function createUsageLedger(options: {
         // cascade): this row has nowhere to go, and nothing is lost that the account still had.
         counts.orphaned++;
         progress.done++;
+        observer.rowsFailed('orphaned', 1);
         log.warn({ requestId: only.requestId, userId: only.userId }, 'usage row of a deleted account dropped');
         return;
       }
       if (rows.length === 1 && only) {
         counts.rejected++;
         progress.done++;
+        observer.rowsFailed('rejected', 1);
         // The row's text is what the database refused: only its ids and the SQLSTATE are logged.
         log.error(
           { requestId: only.requestId, userId: only.userId, sqlstate: (error as { code: string }).code },
@@ -176,6 +191,7 @@ export function createUsageLedger(options: {
         queue = queue.slice(batch.length);
       } catch (error) {
         queue = queue.slice(progress.done);
+        observer.rowsFailed('retried', batch.length - progress.done);
         log.error({ err: error, pending: queue.length }, 'usage batch could not be written; will retry');
         return;
       }
@@ -198,6 +214,7 @@ export function createUsageLedger(options: {
       if (queue.length > MAX_QUEUE) {
         const dropped = queue.length - MAX_QUEUE;
         queue = queue.slice(dropped);
+        observer.rowsFailed('dropped', dropped);
         log.warn({ dropped }, 'usage queue full: oldest records dropped');
       }
       if (queue.length >= BATCH_SIZE) void flush();

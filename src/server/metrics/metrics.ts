@@ -8,12 +8,23 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** Seconds: from a few milliseconds (a refusal) to a long streamed answer. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
+/**
+ * What the gauges read when Prometheus scrapes: set by the modules that own the figures (the
+ * ledger's queue, the quota's holds), read only then, so the request path never touches a gauge.
+ */
+export interface MetricReadings {
+  ledgerQueueDepth: () => number;
+  holdsInFlight: () => number;
+}
+
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'webox_process_' });
+  const readings: MetricReadings = { ledgerQueueDepth: () => 0, holdsInFlight: () => 0 };
+  collectDefaultMetrics({ register: registry, prefix: 'webox_' });
   const registers = [registry];
   return {
     registry,
+    readings,
     /** Model calls that ended, by surface (chat, gateway), provider, key source and HTTP status. */
     requests: new Counter({
       name: 'webox_requests_total',
@@ -47,6 +58,9 @@ export function createMetrics() {
       name: 'webox_ledger_queue_depth',
       help: 'Usage rows waiting to be written.',
       registers,
+      collect() {
+        this.set(readings.ledgerQueueDepth());
+      },
     }),
     ledgerBatchDuration: new Histogram({
       name: 'webox_ledger_batch_duration_seconds',
@@ -54,16 +68,24 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    /**
+     * Rows the ledger could not write, by outcome: `retried` (the database failed; kept queued, so
+     * one row may count at each try), `rejected` (refused for its data, set aside), `orphaned` (its
+     * account was deleted meanwhile), `dropped` (the queue was full while the database was away).
+     */
     ledgerRowsFailed: new Counter({
       name: 'webox_ledger_rows_failed_total',
-      help: 'Usage rows the ledger could not write (kept and retried, or given up).',
+      help: 'Usage rows the ledger could not write (retried, rejected, orphaned, dropped).',
       labelNames: ['outcome'] as const,
       registers,
     }),
     holdsInFlight: new Gauge({
       name: 'webox_quota_holds_in_flight',
-      help: 'Budget holds of calls in flight on this instance.',
+      help: 'Budget holds this instance keeps alive: calls in flight, and calls ended whose usage row is not written yet.',
       registers,
+      collect() {
+        this.set(readings.holdsInFlight());
+      },
     }),
     alertsRaised: new Counter({
       name: 'webox_alerts_raised_total',
