@@ -77,7 +77,7 @@ export async function auditBench(options: {
     oneActionLastMonth: await time(() =>
       log.page({ actions: ['token.revoked'], from: monthAgo }, { cursor: null, limit: PAGE }),
     ),
-    keyGroupFailuresLastMonth: await time(() =>
+    failedSignInsLastMonth: await time(() =>
       log.page({ actions: ['signin.failed'], outcome: 'failure', from: monthAgo }, { cursor: null, limit: PAGE }),
     ),
     userSecurityEvents: await time(() => log.securityEvents('user-42', { cursor: null, limit: 20 })),

@@ -402,6 +402,15 @@ describe('retention', () => {
     // Idempotent: a second run (another instance) finds nothing more.
     expect(await test.app.auditLog.expire()).toBe(0);
     expect(await ages()).toEqual([10, 364]);
+    // Each removal is on the record, by WeBox itself.
+    const expiries = (await journal(admin, 'action=audit.expired')).events;
+    expect(expiries.length).toBeGreaterThanOrEqual(2);
+    expect(expiries[0]).toMatchObject({
+      actor: { userId: null, ip: null },
+      target: { kind: 'audit_settings', id: 'retention' },
+      details: { olderThanDays: 365 },
+    });
+    expect(expiries[1]?.details).toMatchObject({ olderThanDays: 500 });
     await admin.put('/api/admin/audit/settings', { retentionDays: 400 });
   });
 });

@@ -36,8 +36,9 @@ export const AUDIT_ACTIONS = [
   // Alerts.
   'alert_settings.changed',
   'operator_budget.changed',
-  // The audit trail itself: its retention.
+  // The audit trail itself: its retention, and the expiry's removals (one row per batch removed).
   'audit_settings.changed',
+  'audit.expired',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,7 +7,7 @@
 // microsecond (now()'s precision, finer than a JS Date), so the cursor carries it as text. The
 // cursor is opaque and signed with the trail's keyed fingerprint, naming its listing: one altered,
 // made up, or taken from another user's listing is refused.
-import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { AUDIT_ACTIONS, type AuditAction, type AuditDetails, type AuditEventView } from '../../shared/audit.ts';
 import {
   AUDIT_RETENTION_DEFAULT_DAYS,
@@ -18,7 +18,7 @@ import {
 import type { Database } from '../db/client.ts';
 import { auditEvent, auditSettings } from '../db/schema/audit.ts';
 import { auditErrors } from './audit-errors.ts';
-import type { AuditActor, AuditTrail } from './audit-trail.ts';
+import { type AuditActor, type AuditTrail, SYSTEM_ACTOR } from './audit-trail.ts';
 
 export interface AuditFilters {
   actorId?: string;
@@ -52,6 +52,10 @@ const SETTINGS_ID = 1;
 const EXPIRY_BATCH = 5_000;
 /** pg_try_advisory_xact_lock's key for the expiry: one instance at a time. */
 const EXPIRY_LOCK = 0x61756474; // "audt"
+
+// The indexes are (…, at DESC NULLS LAST, id DESC NULLS LAST): a bare DESC means NULLS FIRST, which
+// the planner would not read from them (it does not count on NOT NULL), sorting the table instead.
+const NEWEST_FIRST = sql`${auditEvent.at} desc nulls last, ${auditEvent.id} desc nulls last`;
 
 const exactAt = sql<string>`to_char(${auditEvent.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -123,7 +127,7 @@ export function createAuditLog(options: { db: Database; trail: AuditTrail }) {
       })
       .from(auditEvent)
       .where(where)
-      .orderBy(desc(auditEvent.at), desc(auditEvent.id))
+      .orderBy(NEWEST_FIRST)
       // One more than asked tells whether another page follows, without counting.
       .limit(limit + 1);
     return {
@@ -248,12 +252,20 @@ export function createAuditLog(options: { db: Database; trail: AuditTrail }) {
             .select({ id: auditEvent.id })
             .from(auditEvent)
             .where(lt(auditEvent.at, sql`now() - make_interval(days => ${days}::int)`))
-            .orderBy(auditEvent.at)
             .limit(EXPIRY_BATCH);
           const gone = await tx
             .delete(auditEvent)
             .where(inArray(auditEvent.id, oldest))
             .returning({ id: auditEvent.id });
+          // The removal is on the record too, in the same transaction: the trail says when and how many.
+          if (gone.length > 0) {
+            await trail.record(tx, {
+              action: 'audit.expired',
+              actor: SYSTEM_ACTOR,
+              target: { kind: 'audit_settings', id: 'retention' },
+              details: { removed: gone.length, olderThanDays: days },
+            });
+          }
           return gone.length;
         });
         removed += batch;
