@@ -19,7 +19,16 @@ export const groupName = (t: TFunction, group: string) => t(`audit.groups.${grou
 
 export const kindName = (t: TFunction, kind: AuditTargetKind) => t(`audit.kinds.${kind}`);
 
-const KNOWN_DETAILS = ['provider', 'fingerprint', 'from', 'to'] as const;
+const KNOWN_DETAILS = [
+  'provider',
+  'fingerprint',
+  'from',
+  'to',
+  'retentionDaysBefore',
+  'retentionDays',
+  'removed',
+  'olderThanDays',
+] as const;
 
 /** The details as a short phrase: known facts in words, the others as "name: value". */
 export function detailsText(t: TFunction, details: AuditDetails, providerName?: (id: string) => string): string {

@@ -7,7 +7,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ACTIONS, AUDIT_TARGET_KINDS, type AuditEventView } from '../../shared/audit.ts';
-import { ACTION_GROUPS, shortAgent } from '../audit/audit-words.ts';
+import { ACTION_GROUPS, detailsText, shortAgent } from '../audit/audit-words.ts';
 import { SecurityEvents } from '../audit/security-events.tsx';
 import en from '../i18n/en.json' with { type: 'json' };
 import fr from '../i18n/fr.json' with { type: 'json' };
@@ -58,6 +58,14 @@ describe('the journal in words', () => {
     );
     expect(shortAgent('curl/8.5.0')).toBe('curl 8');
     expect(shortAgent(null)).toBe('');
+  });
+
+  it('tells the details in words', () => {
+    const t = ((key: string, values: Record<string, unknown>) =>
+      `${key}(${Object.values(values).join(',')})`) as unknown as Parameters<typeof detailsText>[0];
+    expect(
+      detailsText(t, { provider: 'anthropic', retentionDays: 500, note: null, extra: 'x' }, () => 'Anthropic'),
+    ).toBe('audit.detail.provider(Anthropic) · audit.detail.retentionDays(500) · audit.detail.other(extra,x)');
   });
 });
 
