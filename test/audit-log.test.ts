@@ -338,13 +338,19 @@ describe('GET /api/me/security-events', () => {
     expect(bobs.some((event) => alicesIds.has(event.id))).toBe(false);
   });
 
-  it('pages by cursor', async () => {
+  it('pages by cursor, one row at a time, each row once (about the user, by the user, or both)', async () => {
     const all = (await eventsOf(alice)).map((event) => event.id);
-    const first = (await alice.get('/api/me/security-events?limit=2')).json();
-    const second = (
-      await alice.get(`/api/me/security-events?limit=200&cursor=${encodeURIComponent(first.nextCursor)}`)
-    ).json();
-    expect([...first.events, ...second.events].map((event: SecurityEventView) => event.id)).toEqual(all);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = (
+        await alice.get(`/api/me/security-events?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      ).json() as { events: SecurityEventView[]; nextCursor: string | null };
+      walked.push(...answer.events.map((event) => event.id));
+      cursor = answer.nextCursor;
+    } while (cursor && walked.length < 50);
+    expect(walked).toEqual(all);
   });
 });
 

@@ -7,7 +7,7 @@
 // microsecond (now()'s precision, finer than a JS Date), so the cursor carries it as text. The
 // cursor is opaque and signed with the trail's keyed fingerprint, naming its listing: one altered,
 // made up, or taken from another user's listing is refused.
-import { and, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { AUDIT_ACTIONS, type AuditAction, type AuditDetails, type AuditEventView } from '../../shared/audit.ts';
 import {
   AUDIT_RETENTION_DEFAULT_DAYS,
@@ -148,12 +148,11 @@ export function createAuditLog(options: { db: Database; trail: AuditTrail }) {
 
   async function pageOf(
     listing: string,
-    where: (after: Position | null) => SQL | undefined,
+    read: (after: Position | null) => Promise<{ rows: AuditRow[]; more: boolean }>,
     cursor: string | null,
-    limit: number,
   ) {
     const after = cursor ? await decodeCursor(listing, cursor) : null;
-    const found = await rows(where(after), limit);
+    const found = await read(after);
     const last = found.rows.at(-1);
     return {
       rows: found.rows,
@@ -163,16 +162,34 @@ export function createAuditLog(options: { db: Database; trail: AuditTrail }) {
 
   /** The admins' journal: one page of every row the filters match. */
   function page(filters: AuditFilters, options: { cursor: string | null; limit: number }) {
-    return pageOf('journal', (after) => conditions(filters, undefined, after), options.cursor, options.limit);
+    return pageOf('journal', (after) => rows(conditions(filters, undefined, after), options.limit), options.cursor);
   }
 
-  /** One user's security events: those about their account, and their own key and token actions. */
+  /**
+   * One user's security events: those about their account, and their own key and token actions.
+   * Two index reads (subject, then actor) merged here: an OR of the two would read neither index
+   * in order. Each gives its newest `limit + 1` rows past the cursor; a row in both counts once.
+   */
   function securityEvents(userId: string, options: { cursor: string | null; limit: number }) {
-    const mine = or(
-      eq(auditEvent.subjectUserId, userId),
-      and(eq(auditEvent.actorId, userId), inArray(auditEvent.action, OWN_ACTIONS)),
+    const { limit } = options;
+    return pageOf(
+      `me:${userId}`,
+      async (after) => {
+        const [about, by] = await Promise.all([
+          rows(conditions({ subjectUserId: userId }, undefined, after), limit),
+          rows(conditions({ actorId: userId, actions: OWN_ACTIONS }, undefined, after), limit),
+        ]);
+        const merged = new Map<string, AuditRow>();
+        for (const row of [...about.rows, ...by.rows]) merged.set(row.id, row);
+        // Newest first by (at, id), as PostgreSQL orders them: fixed-width UTC text and lowercase
+        // hex uuids compare as their values do.
+        const sorted = [...merged.values()].sort((a, b) =>
+          a.exactAt === b.exactAt ? (a.id < b.id ? 1 : -1) : a.exactAt < b.exactAt ? 1 : -1,
+        );
+        return { rows: sorted.slice(0, limit), more: sorted.length > limit || about.more || by.more };
+      },
+      options.cursor,
     );
-    return pageOf(`me:${userId}`, (after) => conditions({}, mine, after), options.cursor, options.limit);
   }
 
   async function retentionDays(): Promise<number> {
