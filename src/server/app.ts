@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import { alertsPlugin } from './alerts/alerts-plugin.ts';
 import { auditPlugin } from './audit/audit-plugin.ts';
+import { auditRoutes } from './audit/audit-routes.ts';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { ssoRoutes } from './auth/sso-routes.ts';
 import { billingPlugin } from './billing/billing-plugin.ts';
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(tokenRoutes);
     await app.register(usageRoutes);
     await app.register(requestLogRoutes);
+    await app.register(auditRoutes);
     // The budgets users see are the ones admission holds: the group's, billing's plans and
     // allowance included (the same answers the completion gates hand admission).
     await app.register(limitsRoutes, {

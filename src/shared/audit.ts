@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   // Alerts.
   'alert_settings.changed',
   'operator_budget.changed',
+  // The audit trail itself: its retention, and the expiry's removals (one row per batch removed).
+  'audit_settings.changed',
+  'audit.expired',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -53,6 +56,7 @@ export const AUDIT_TARGET_KINDS = [
   'alert_settings',
   'webhook',
   'operator_budget',
+  'audit_settings',
 ] as const;
 
 export type AuditTargetKind = (typeof AUDIT_TARGET_KINDS)[number];

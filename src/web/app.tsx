@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/layout.tsx';
 import { ForgotPasswordPage, InvitationPage, ResetPasswordPage } from './pages/account-pages.tsx';
+import { AdminAuditPage } from './pages/admin-audit-page.tsx';
 import { AdminGroupsPage } from './pages/admin-groups-page.tsx';
 import { AdminInvitationsPage } from './pages/admin-invitations-page.tsx';
 import { AdminModelsPage } from './pages/admin-models-page.tsx';
@@ -96,6 +97,14 @@ export function App() {
           element={
             <RequireUser admin>
               <RequestsPage scope="admin" />
+            </RequireUser>
+          }
+        />
+        <Route
+          path="admin/audit"
+          element={
+            <RequireUser admin>
+              <AdminAuditPage />
             </RequireUser>
           }
         />

@@ -24,6 +24,15 @@ export function setDisplayCurrency(display: DisplayCurrency | null): void {
 
 export const displayCurrency = (): DisplayCurrency => shown;
 
+/** The operator's time zone (GET /api/settings/display); the browser's until it is read. */
+let shownZone: string | undefined;
+
+export function setDisplayTimeZone(zone: string | null | undefined): void {
+  shownZone = zone || undefined;
+}
+
+export const displayTimeZone = (): string | undefined => shownZone;
+
 /**
  * Money from micro-dollars (what the ledger and budgets hold) in the display currency at its rate,
  * with cents, or more digits for amounts under one unit. The one formatter of amounts in the app:
@@ -53,6 +62,13 @@ export function useFormat() {
       value ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(value)) : '',
     dateTime: (value: string | null | undefined) =>
       value ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value)) : '',
+    /** An instant in the operator's time zone (the journal's and security events' times). */
+    zonedDateTime: (value: string | null | undefined) =>
+      value
+        ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: shownZone }).format(
+            new Date(value),
+          )
+        : '',
     number: (value: number) => new Intl.NumberFormat(locale).format(value),
     list: (values: string[]) => new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(values),
     money: (microusd: number) => formatMoney(microusd, locale),

@@ -34,7 +34,15 @@ describe('accessibility', () => {
     await signUpInBrowser(page, e2e.server.baseUrl, fr, 'Ada Admin', 'ada@example.com');
     await expectAccessible(page, '/ (chat)');
     const pages = ['/profile', '/usage', '/admin/usage', '/admin/users', '/admin/plans'];
-    pages.push('/admin/models', '/admin/groups', '/admin/invitations', '/admin/sso', '/requests', '/admin/requests');
+    pages.push(
+      '/admin/models',
+      '/admin/groups',
+      '/admin/invitations',
+      '/admin/sso',
+      '/requests',
+      '/admin/requests',
+      '/admin/audit',
+    );
     for (const path of pages) {
       await page.goto(`${e2e.server.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -60,6 +68,22 @@ describe('accessibility', () => {
     await page.getByRole('alertdialog').waitFor();
     await expectAccessible(page, 'the global key deletion dialog');
     await page.keyboard.press('Escape');
+    // The journal with rows, and the profile's security events with one.
+    const adaId = ((await (await page.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
+    await server.app.audit.recordNow({
+      action: 'key.personal.replaced',
+      actor: { userId: adaId, email: 'ada@example.com', ip: '192.0.2.4', userAgent: 'Mozilla/5.0 Firefox/133.0' },
+      subjectUserId: adaId,
+      target: { kind: 'provider_key', id: 'anthropic' },
+      details: { provider: 'anthropic' },
+    });
+    await page.goto(`${server.baseUrl}/admin/audit`);
+    await page.getByTestId('audit-row').first().waitFor();
+    await page.getByLabel(fr.audit.retentionDays).waitFor();
+    await expectAccessible(page, '/admin/audit (with rows)');
+    await page.goto(`${server.baseUrl}/profile`);
+    await page.getByTestId('security-event').first().waitFor();
+    await expectAccessible(page, '/profile (security events)');
     await context.close();
 
     // The sign-in page opened at another address than WEBOX_PUBLIC_URL, with its notice.

@@ -1,5 +1,7 @@
 // The one way the web app talks to the server: JSON over fetch with the session cookie, errors
 // turned into ApiError (WeBox's {error: {code, message}} shape and better-auth's {code, message}).
+
+import type { AuditPage, AuditSettingsView, SecurityEventsPage } from '../../shared/audit-log.ts';
 import type { ConversationStreamEvent, SendMessageBody } from '../../shared/conversations.ts';
 import { type AuthErrorCode, type ErrorCode, isAuthErrorCode, isErrorCode } from '../../shared/error-codes.ts';
 import type {
@@ -195,6 +197,26 @@ export function requestLogUrl(
   return `${scope === 'admin' ? '/api/admin/requests' : '/api/requests'}${text ? `?${text}` : ''}`;
 }
 
+/** The journal's filters as the page's address and the API's query share them (strings). */
+export type AuditParams = Partial<
+  Record<'actor' | 'subject' | 'action' | 'targetKind' | 'targetId' | 'outcome' | 'from' | 'to', string>
+>;
+
+/** A page of the audit journal, or its CSV export (every matching row). */
+export function auditUrl(
+  params: AuditParams,
+  options: { cursor?: string | null; limit?: number; format?: 'csv'; lang?: 'fr' | 'en' } = {},
+) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+  if (options.cursor) query.set('cursor', options.cursor);
+  if (options.limit) query.set('limit', String(options.limit));
+  if (options.format) query.set('format', options.format);
+  if (options.lang) query.set('lang', options.lang);
+  const text = query.toString();
+  return `/api/admin/audit${text ? `?${text}` : ''}`;
+}
+
 const get = <T>(url: string) => request<T>('GET', url);
 const send = <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
   request<T>(method, url, body);
@@ -284,6 +306,16 @@ export const api = {
   /** The request log: one page, newest first (`cursor`: the previous page's nextCursor). */
   requestLog: (scope: 'mine' | 'admin', params: RequestLogParams, cursor: string | null, limit: number) =>
     get<RequestLogPage>(requestLogUrl(scope, params, { cursor, limit })),
+
+  audit: (params: AuditParams, cursor: string | null, limit: number) =>
+    get<AuditPage>(auditUrl(params, { cursor, limit })),
+  auditSettings: () => get<AuditSettingsView>('/api/admin/audit/settings'),
+  saveAuditSettings: (retentionDays: number) =>
+    send<AuditSettingsView>('PUT', '/api/admin/audit/settings', { retentionDays }),
+  securityEvents: (cursor: string | null, limit = 20) =>
+    get<SecurityEventsPage>(
+      `/api/me/security-events?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    ),
 
   /** Admin › Users: one page of accounts matching the search (every account without a limit). */
   users: (query: AdminUsersParams = {}) => {

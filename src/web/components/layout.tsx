@@ -62,6 +62,7 @@ export function Layout() {
           {user.role === 'admin' && <NavLink to="/admin/groups">{t('nav.adminGroups')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/models">{t('nav.adminModels')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/sso">{t('nav.adminSso')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/audit">{t('nav.adminAudit')}</NavLink>}
         </nav>
         <div className="top-actions">
           <LanguageSwitcher />

@@ -7,11 +7,12 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { DisplaySettingsView } from '../api/types.ts';
-import { setDisplayCurrency } from '../format.ts';
+import { setDisplayCurrency, setDisplayTimeZone } from '../format.ts';
 
 /** Takes the settings into the formatter and redraws what shows money. */
 export function applyDisplaySettings(i18n: I18n, display: DisplaySettingsView): void {
   setDisplayCurrency(display.rate ? { currency: display.currency, usdPerUnit: display.rate.usdPerUnit } : null);
+  setDisplayTimeZone(display.timeZone);
   i18n.emit('languageChanged', i18n.language);
 }
 

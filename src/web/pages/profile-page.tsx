@@ -1,7 +1,8 @@
 // "Mon profil" / "My profile": the account, two-factor, the subscription (#billing), the personal keys, the global keys (the admin's
-// section, or their status for everyone else) and the access tokens.
+// section, or their status for everyone else), the access tokens and the security events.
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/error-messages.ts';
+import { SecurityEvents } from '../audit/security-events.tsx';
 import { BillingSection } from '../billing/billing-section.tsx';
 import { Notice } from '../components/notice.tsx';
 import { useCatalog } from '../components/use-catalog.ts';
@@ -53,6 +54,7 @@ export function ProfilePage() {
         </>
       )}
       <AccessTokens />
+      <SecurityEvents catalog={catalog} />
     </div>
   );
 }
