@@ -51,6 +51,7 @@ describe('accessibility', () => {
     await expectAccessible(page, '/ (chat)');
     const pages = ['/profile', '/usage', '/admin/usage', '/admin/users', '/admin/plans'];
     pages.push('/admin/models', '/admin/groups', '/admin/invitations', '/admin/sso', '/requests', '/admin/requests');
+    pages.push('/alerts', '/admin/alerts');
     for (const path of pages) {
       await page.goto(`${server.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -76,6 +77,28 @@ describe('accessibility', () => {
     await page.getByRole('alertdialog').waitFor();
     await expectAccessible(page, 'the global key deletion dialog');
     await page.keyboard.press('Escape');
+    // The alerts list with an unread alert, and Admin › Alertes with a webhook and a failed delivery.
+    await server.app.alerts.raise({
+      kind: 'operator_budget.threshold',
+      onceKey: 'a11y-budget',
+      severity: 'warning',
+      audience: 'admins',
+      details: { period: 'month', threshold: 80, spentMicrousd: 80_000_000, limitMicrousd: 100_000_000 },
+    });
+    const hook = await page.request.post(`${server.baseUrl}/api/admin/alerts/webhooks`, {
+      headers: { origin: server.baseUrl },
+      data: { name: 'Ops', url: 'http://127.0.0.1:9/closed', secret: 'a-secret-of-enough-length' },
+    });
+    expect(hook.status()).toBe(201);
+    await server.app.alerts.deliverDue(new Date(Date.now() + 48 * 3_600_000));
+    await page.goto(`${server.baseUrl}/alerts`);
+    await page.getByTestId('alert-item').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, '/alerts (an unread alert)');
+    await page.goto(`${server.baseUrl}/admin/alerts`);
+    await page.getByTestId('deliveries').waitFor();
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, '/admin/alerts (a webhook, deliveries)');
     await context.close();
 
     // The sign-in page opened at another address than WEBOX_PUBLIC_URL, with its notice.
