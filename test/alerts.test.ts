@@ -7,7 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewAlert } from '../src/server/alerts/alert-store.ts';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+import { buildKeyring, keyIdFor, open, sealedKeyId } from '../src/server/vault/crypto.ts';
+import { createKeyStore } from '../src/server/vault/key-store.ts';
+import { rotateVault } from '../src/server/vault/vault-rotation.ts';
+import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/app.ts';
 import { anonymous, type Client, signIn, signUp, uniqueEmail } from './helpers/client.ts';
 import { keyEncodings } from './helpers/keys.ts';
 import { startTestSmtp, type TestSmtp } from './helpers/smtp.ts';
@@ -366,6 +369,21 @@ describe('webhook settings', () => {
     const sealed = await test.app.alerts.settings.sealed.list();
     expect(sealed.find((entry) => entry.id === id)?.ciphertext.startsWith('wbx1:')).toBe(true);
     await admin.delete(`/api/admin/alerts/webhooks/${id}`);
+  });
+
+  it('re-seals the secret under the new master key when the vault rotates', async () => {
+    const hook = await addWebhook('http://127.0.0.1:9/rotated', 'the-secret-to-re-seal-0123456789');
+    const keyring = buildKeyring({
+      masterKeys: `${keyIdFor(Buffer.from(TEST_MASTER_KEY, 'base64'))}:${TEST_MASTER_KEY},new:${randomBytes(32).toString('base64')}`,
+      activeKeyId: 'new',
+    });
+    const sealed = test.app.alerts.settings.sealed;
+    await rotateVault({ keyring, store: createKeyStore(test.app.database.db), sealed: [sealed] });
+    const row = (await sealed.list()).find((entry) => entry.id === hook.id);
+    if (!row) throw new Error('the webhook is not listed');
+    expect(sealedKeyId(row.ciphertext)).toBe('new');
+    expect(open(keyring, row.ciphertext, row.place)).toBe('the-secret-to-re-seal-0123456789');
+    await admin.delete(`/api/admin/alerts/webhooks/${hook.id}`);
   });
 
   it('refuses the admin routes to users (403) and to visitors (401)', async () => {

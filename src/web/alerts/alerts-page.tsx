@@ -98,7 +98,7 @@ export function AlertsPage() {
                     className={`alert-item alert-${alert.severity}${alert.read ? ' alert-read' : ''}`}
                     data-testid="alert-item"
                   >
-                    <h3>
+                    <h3 id={`alert-title-${alert.id}`}>
                       {!alert.read && <span className="badge">{t('alerts.new')}</span>} {title}
                     </h3>
                     <p>{text}</p>
@@ -112,7 +112,7 @@ export function AlertsPage() {
                         className="button button-ghost"
                         disabled={busy}
                         onClick={() => void markRead({ ids: [alert.id] })}
-                        aria-label={t('alerts.markReadOne', { title })}
+                        aria-describedby={`alert-title-${alert.id}`}
                       >
                         {t('alerts.markRead')}
                       </button>
