@@ -1,6 +1,7 @@
 // "Mon profil" / "My profile": the account, two-factor, the subscription (#billing), the personal keys, the global keys (the admin's
 // section, or their status for everyone else) and the access tokens.
 import { useTranslation } from 'react-i18next';
+import { EmailPreference } from '../alerts/email-preference.tsx';
 import { errorMessage } from '../api/error-messages.ts';
 import { BillingSection } from '../billing/billing-section.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -53,6 +54,7 @@ export function ProfilePage() {
         </>
       )}
       <AccessTokens />
+      <EmailPreference />
     </div>
   );
 }
