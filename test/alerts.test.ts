@@ -251,6 +251,9 @@ describe('by webhook', () => {
     for (const post of target.received) expect(verifyStandardWebhook(hook.secret, post, 3 * HOUR)).toBe(true);
     const [row] = await deliveriesOf(raised?.id ?? '', 'webhook');
     expect(row).toMatchObject({ status: 'delivered', attempts: 3, lastError: null });
+    const metrics = await test.app.metrics.registry.metrics();
+    expect(metrics).toMatch(/webox_alert_deliveries_total\{channel="webhook",outcome="retry"\} [1-9]/);
+    expect(metrics).toMatch(/webox_alert_deliveries_total\{channel="webhook",outcome="delivered"\} [1-9]/);
     await admin.delete(`/api/admin/alerts/webhooks/${hook.id}`);
   });
 
@@ -266,6 +269,9 @@ describe('by webhook', () => {
     expect(target.received).toHaveLength(8);
     const [row] = await deliveriesOf(raised?.id ?? '', 'webhook');
     expect(row).toMatchObject({ status: 'failed', attempts: 8, lastError: 'HTTP 500', nextAttemptAt: null });
+    expect(await test.app.metrics.registry.metrics()).toMatch(
+      /webox_alert_deliveries_total\{channel="webhook",outcome="failed"\} [1-9]/,
+    );
     expect(JSON.stringify(await deliveriesOf(raised?.id ?? ''))).not.toContain('receiver says no');
     expect(await test.dump()).not.toContain('receiver says no');
     await admin.delete(`/api/admin/alerts/webhooks/${hook.id}`);
