@@ -85,7 +85,8 @@ export function createAlertOutbox(dependencies: OutboxDependencies) {
     }
     const hook = await dependencies.webhook(row.recipient);
     if (!hook) return { ok: false, error: 'the webhook was deleted', final: true };
-    if (!hook.enabled) return { ok: false, error: 'the webhook is disabled', final: true };
+    // A test is what an admin sends to try a webhook before turning it on.
+    if (!hook.enabled && raised.kind !== 'test') return { ok: false, error: 'the webhook is disabled', final: true };
     let secret: string;
     try {
       secret = hook.openSecret();
