@@ -5,7 +5,8 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
-import { alertsPlugin } from './alerts/alerts-plugin.ts';
+import { alertRoutes } from './alerts/alert-routes.ts';
+import { type AlertsOptions, alertsPlugin } from './alerts/alerts-plugin.ts';
 import { auditPlugin } from './audit/audit-plugin.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { authPlugin } from './auth/auth-plugin.ts';
@@ -69,6 +70,8 @@ export interface BuildOptions {
   logStream?: DestinationStream;
   /** The built web app's folder (tests point it elsewhere). Default: dist/web. */
   webRoot?: string;
+  /** The alert worker's clock and schedule (tests move the clock instead of waiting). */
+  alerts?: Omit<AlertsOptions, 'keyring'>;
 }
 
 /** Believe X-Forwarded-For for the nearest `hops` proxies: hop 0 is the socket's peer. */
@@ -129,7 +132,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(metricsPlugin);
     await app.register(databasePlugin, { config });
     await app.register(auditPlugin, { keyring });
-    await app.register(alertsPlugin);
+    await app.register(alertsPlugin, { keyring, ...options.alerts });
     await app.register(vaultPlugin, { config, keyring });
     await app.register(displayPlugin);
     await app.register(meteringPlugin);
@@ -196,6 +199,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(displayRoutes);
     await app.register(webhookRoutes);
     await app.register(conversationRoutes);
+    await app.register(alertRoutes);
     await app.register(firstRunRoutes, {
       timeZone: async () => ({ timeZone: app.display.timeZone(), chosen: app.display.view({}).timeZoneChosen }),
     });

@@ -1,6 +1,7 @@
 // The `webox` command: serve | migrate | user promote EMAIL | vault rotate | billing sync.
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { createAlertSettings } from './alerts/alert-settings.ts';
 import { buildApp, version } from './app.ts';
 import { createAuditTrail } from './audit/audit-trail.ts';
 import { ssoSealedSecret } from './auth/sso-settings.ts';
@@ -131,7 +132,11 @@ async function main(argv: string[]) {
         rotateVault({
           keyring,
           store: createKeyStore(database.db),
-          sealed: [ssoSealedSecret(database.db), createAuditTrail({ db: database.db, keyring }).sealed],
+          sealed: (() => {
+            const audit = createAuditTrail({ db: database.db, keyring });
+            const alerts = createAlertSettings({ db: database.db, keyring, audit });
+            return [ssoSealedSecret(database.db), audit.sealed, alerts.sealed];
+          })(),
         }),
       );
       console.log(

@@ -3,6 +3,8 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { AdminAlertsPage } from './alerts/admin-alerts-page.tsx';
+import { AlertsPage } from './alerts/alerts-page.tsx';
 import { Layout } from './components/layout.tsx';
 import { ForgotPasswordPage, InvitationPage, ResetPasswordPage } from './pages/account-pages.tsx';
 import { AdminAuditPage } from './pages/admin-audit-page.tsx';
@@ -162,6 +164,15 @@ export function App() {
           element={
             <RequireUser admin>
               <AdminSsoPage />
+            </RequireUser>
+          }
+        />
+        <Route path="alerts" element={<AlertsPage />} />
+        <Route
+          path="admin/alerts"
+          element={
+            <RequireUser admin>
+              <AdminAlertsPage />
             </RequireUser>
           }
         />

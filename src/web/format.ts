@@ -2,19 +2,13 @@
 // {{amount, money}} uses it), in the display currency the admin chose, and useFormat, every
 // formatter bound to the current language.
 import { useTranslation } from 'react-i18next';
+import { type DisplayCurrency, DOLLARS, formatMoneyIn } from '../shared/money-format.ts';
 import { currentLanguage } from './i18n/languages.ts';
 
 const locales = { fr: 'fr-FR', en: 'en-US' } as const;
 
-/** The currency money is shown in and its rate (GET /api/settings/display); dollars until it is read. */
-export interface DisplayCurrency {
-  /** Lowercase ISO 4217. */
-  currency: string;
-  /** Dollars per unit of the currency (1 for usd). */
-  usdPerUnit: number;
-}
+export type { DisplayCurrency };
 
-const DOLLARS: DisplayCurrency = { currency: 'usd', usdPerUnit: 1 };
 let shown: DisplayCurrency = DOLLARS;
 
 /** Every amount formatted from now on is in this currency (the layout sets it once signed in). */
@@ -39,18 +33,7 @@ export const displayTimeZone = (): string | undefined => shownZone;
  * the i18n set-up's {{amount, money}} and useFormat().money both call it.
  */
 export function formatMoney(microusd: number, locale: string, display: DisplayCurrency = shown): string {
-  const amount = microusd / 1_000_000 / display.usdPerUnit;
-  const small = amount !== 0 && Math.abs(amount) < 1;
-  const money = (value: number) =>
-    new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: display.currency.toUpperCase(),
-      minimumFractionDigits: 2,
-      maximumFractionDigits: small ? 4 : 2,
-    }).format(value);
-  // A few micro-dollars are not nothing: say so rather than print $0.00.
-  if (amount > 0 && amount < 0.0001) return `< ${money(0.0001)}`;
-  return money(amount);
+  return formatMoneyIn(microusd, locale, display);
 }
 
 export function useFormat() {

@@ -43,6 +43,7 @@ describe('accessibility', () => {
       '/admin/requests',
       '/admin/audit',
     );
+    pages.push('/alerts', '/admin/alerts');
     for (const path of pages) {
       await page.goto(`${e2e.server.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -69,21 +70,46 @@ describe('accessibility', () => {
     await expectAccessible(page, 'the global key deletion dialog');
     await page.keyboard.press('Escape');
     // The journal with rows, and the profile's security events with one.
-    const adaId = ((await (await page.request.get(`${server.baseUrl}/api/me`)).json()) as { id: string }).id;
-    await server.app.audit.recordNow({
+    const adaId = ((await (await page.request.get(`${e2e.server.baseUrl}/api/me`)).json()) as { id: string }).id;
+    await e2e.server.app.audit.recordNow({
       action: 'key.personal.replaced',
       actor: { userId: adaId, email: 'ada@example.com', ip: '192.0.2.4', userAgent: 'Mozilla/5.0 Firefox/133.0' },
       subjectUserId: adaId,
       target: { kind: 'provider_key', id: 'anthropic' },
       details: { provider: 'anthropic' },
     });
-    await page.goto(`${server.baseUrl}/admin/audit`);
+    await page.goto(`${e2e.server.baseUrl}/admin/audit`);
     await page.getByTestId('audit-row').first().waitFor();
     await page.getByLabel(fr.audit.retentionDays).waitFor();
     await expectAccessible(page, '/admin/audit (with rows)');
-    await page.goto(`${server.baseUrl}/profile`);
+    await page.goto(`${e2e.server.baseUrl}/profile`);
     await page.getByTestId('security-event').first().waitFor();
     await expectAccessible(page, '/profile (security events)');
+    // The alerts list with an unread alert, and Admin › Alertes with a webhook and a failed delivery.
+    const hook = await page.request.post(`${e2e.server.baseUrl}/api/admin/alerts/webhooks`, {
+      headers: { origin: e2e.server.baseUrl },
+      data: { name: 'Ops', url: 'http://127.0.0.1:9/closed', secret: 'a-secret-of-enough-length' },
+    });
+    expect(hook.status()).toBe(201);
+    await e2e.server.app.alerts.raise({
+      kind: 'operator_budget.threshold',
+      onceKey: 'a11y-budget',
+      severity: 'warning',
+      audience: 'admins',
+      details: { period: 'month', threshold: 80, spentMicrousd: 80_000_000, limitMicrousd: 100_000_000 },
+    });
+    // Its eight attempts fail (nothing listens on port 9): the delivery shows as failed.
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      await e2e.server.app.alerts.deliverDue(new Date(Date.now() + attempt * 13 * 3_600_000));
+    }
+    await page.goto(`${e2e.server.baseUrl}/alerts`);
+    await page.getByTestId('alert-item').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, '/alerts (an unread alert)');
+    await page.goto(`${e2e.server.baseUrl}/admin/alerts`);
+    await page.getByTestId('deliveries').waitFor();
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, '/admin/alerts (a webhook, deliveries)');
     await context.close();
 
     // The sign-in page opened at another address than WEBOX_PUBLIC_URL, with its notice.

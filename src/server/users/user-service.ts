@@ -307,3 +307,16 @@ export async function promoteUserByEmail(
 }
 
 export type UserService = ReturnType<typeof createUserService>;
+
+/**
+ * The ids of the admins that are not disabled, read in the caller's transaction (the alerts'
+ * raise queues one e-mail per admin inside its own; on PGlite a read outside it would wait for it).
+ */
+export async function activeAdminIdsIn(tx: Database, now = Date.now()): Promise<string[]> {
+  const rows = await tx
+    .select({ id: user.id, banned: user.banned, banExpires: user.banExpires })
+    .from(user)
+    .where(eq(user.role, 'admin'))
+    .orderBy(asc(user.createdAt));
+  return rows.filter((row) => disabledUntil(row) <= now).map((row) => row.id);
+}

@@ -48,8 +48,10 @@ export const vaultPlugin = fastifyPlugin<{ config: Config; keyring: Keyring }>(
     );
     // The audit trail's fingerprint key is sealed with the same master keys: rotation re-seals it.
     app.vault.registerSealed(app.audit.sealed);
+    // And so are the alert webhooks' signing secrets.
+    app.vault.registerSealed(app.alerts.settings.sealed);
   },
-  { name: 'webox-vault', dependencies: ['webox-database', 'webox-audit'] },
+  { name: 'webox-vault', dependencies: ['webox-database', 'webox-audit', 'webox-alerts'] },
 );
 
 /** Where the embedded default keeps the generated better-auth secret (beside master.key). */

@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { AlertBell } from '../alerts/alert-bell.tsx';
+import { useUnreadAlerts } from '../alerts/use-unread.ts';
 import { api } from '../api/client.ts';
 import { useDisplaySettings } from '../display/use-display-settings.ts';
 import { AdminNotices } from '../first-run/admin-notices.tsx';
@@ -17,6 +19,7 @@ export function Layout() {
   const [managesGroup, setManagesGroup] = useState(false);
   const userId = user?.id;
   useDisplaySettings(userId);
+  const alerts = useUnreadAlerts(userId);
   useEffect(() => {
     if (!userId) return;
     let current = true;
@@ -63,8 +66,10 @@ export function Layout() {
           {user.role === 'admin' && <NavLink to="/admin/models">{t('nav.adminModels')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/sso">{t('nav.adminSso')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin/audit">{t('nav.adminAudit')}</NavLink>}
+          {user.role === 'admin' && <NavLink to="/admin/alerts">{t('nav.adminAlerts')}</NavLink>}
         </nav>
         <div className="top-actions">
+          {(user.role === 'admin' || alerts.any) && <AlertBell unread={alerts.unread} />}
           <LanguageSwitcher />
           <span className="user-chip" title={t('nav.signedInAs', { name: user.name })}>
             <span className="visually-hidden">{t('nav.signedInAs', { name: user.name })}</span>

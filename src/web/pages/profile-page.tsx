@@ -1,6 +1,7 @@
 // "Mon profil" / "My profile": the account, two-factor, the subscription (#billing), the personal keys, the global keys (the admin's
 // section, or their status for everyone else), the access tokens and the security events.
 import { useTranslation } from 'react-i18next';
+import { EmailPreference } from '../alerts/email-preference.tsx';
 import { errorMessage } from '../api/error-messages.ts';
 import { SecurityEvents } from '../audit/security-events.tsx';
 import { BillingSection } from '../billing/billing-section.tsx';
@@ -55,6 +56,7 @@ export function ProfilePage() {
       )}
       <AccessTokens />
       <SecurityEvents catalog={catalog} />
+      <EmailPreference />
     </div>
   );
 }
