@@ -154,9 +154,10 @@ export function createAdmission(options: {
   const budgetsHeld = new Map<string, BudgetLimits>();
 
   /** The operator's hard cap, when it holds global-key calls (cached: no promise on a hit). */
-  async function operatorCap(source: KeySource): Promise<OperatorLimits | null> {
+  function operatorCap(source: KeySource): OperatorLimits | null | Promise<OperatorLimits | null> {
     if (source !== 'global' || !operator) return null;
-    return capOf(operator.cached() ?? (await operator.current()));
+    const cached = operator.cached();
+    return cached ? capOf(cached) : operator.current().then(capOf);
   }
   // Calls running per user, in this process only: what it protects (the upstream connections,
   // this process's sockets) is per process too, and a count costs no round trip on the hot path.
@@ -229,7 +230,8 @@ export function createAdmission(options: {
     let release = () => {};
     const inForce = budgetInForce(limits, request.source, request.budgetFallback);
     const { ceiling } = inForce;
-    const cap = await operatorCap(request.source);
+    const known = operatorCap(request.source);
+    const cap = known instanceof Promise ? await known : known;
     const heldKey = `${request.userId}:${request.source}`;
     if (inForce.budget) budgetsHeld.set(heldKey, inForce.budget);
     else budgetsHeld.delete(heldKey);
