@@ -229,6 +229,13 @@ describe('the hard cap', () => {
     });
     expect(chat?.statusCode).toBe(429);
     expect(chat?.json().error.quota.source).toBe('operator');
+    // And conversations.
+    const conversation = (
+      await users[1]?.client.post('/api/conversations', { provider: 'openai', model: MODEL })
+    )?.json() as { id: string };
+    const turn = await users[1]?.client.post(`/api/conversations/${conversation.id}/messages`, { content: 'Hello?' });
+    expect(turn?.statusCode).toBe(429);
+    expect(turn?.json().error).toMatchObject({ code: 'quota_exceeded', quota: { source: 'operator' } });
 
     // A personal key is not the operator's to pause.
     const own = await member(test, { personalKey: 'openai' });
