@@ -23,6 +23,7 @@ import type { Config } from './config.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import { createConversationService } from './conversations/conversation-service.ts';
 import { databasePlugin } from './db/database-plugin.ts';
+import { detectorsPlugin } from './detectors/detectors-plugin.ts';
 import { displayPlugin } from './display/display-plugin.ts';
 import { displayRoutes } from './display/display-routes.ts';
 import { createDrain } from './drain.ts';
@@ -40,6 +41,7 @@ import { installJsonBodyParser } from './json-body.ts';
 import { childLoggerFactory, loggerOptions } from './logging.ts';
 import { limitsRoutes } from './metering/limits-routes.ts';
 import { meteringPlugin } from './metering/metering-plugin.ts';
+import { operatorBudgetRoutes } from './metering/operator-budget-routes.ts';
 import { requestLogRoutes } from './metering/request-log-routes.ts';
 import { usageRoutes } from './metering/usage-routes.ts';
 import { metricsPlugin } from './metrics/metrics-plugin.ts';
@@ -143,6 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(billingPlugin);
     await app.register(modelsPlugin);
     await app.register(completionsPlugin);
+    await app.register(detectorsPlugin);
 
     await app.register(healthRoutes);
     // Only with WEBOX_METRICS_TOKEN set: otherwise /metrics is no route at all.
@@ -183,6 +186,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await app.register(usageRoutes);
     await app.register(requestLogRoutes);
     await app.register(auditRoutes);
+    await app.register(operatorBudgetRoutes);
     // The budgets users see are the ones admission holds: the group's, billing's plans and
     // allowance included (the same answers the completion gates hand admission).
     await app.register(limitsRoutes, {

@@ -27,6 +27,15 @@ export class AppError extends Error {
     this.headers = options.headers;
   }
 
+  /** The same error with what caused it (never rendered: e.g. the provider's own failure). */
+  withCause(cause: unknown): AppError {
+    return new AppError(this.statusCode, this.code, this.message, {
+      details: this.details,
+      headers: this.headers,
+      cause,
+    });
+  }
+
   /** The same error with more fields beside code and message. */
   withDetails(details: Record<string, unknown>): AppError {
     return new AppError(this.statusCode, this.code, this.message, {

@@ -12,7 +12,11 @@ const validationIssue = z.object({
 
 /** A budget that refused a request (429 `quota_exceeded`). */
 const quotaRefusal = z.object({
-  source: z.enum(['global', 'personal']),
+  source: z
+    .enum(['global', 'personal', 'operator'])
+    .describe(
+      "Whose budget: the user's on the global or the personal keys, or the operator's hard cap on the global keys ('operator': every user's spend together; a personal key still works).",
+    ),
   period: z.enum(['day', 'month']),
   unit: z.enum(['microusd', 'tokens']),
   limit: z.number(),

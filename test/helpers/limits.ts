@@ -63,7 +63,7 @@ export function recordHolds(test: TestApp): HoldRequest[] {
   const holds: HoldRequest[] = [];
   const quota = test.app.metering.quota;
   const hold = quota.hold;
-  quota.hold = (request, limits, ceiling, shorten) => {
+  quota.hold = (request, limits, ceiling, shorten, operator) => {
     const index = holds.push(request) - 1;
     const recordingFit =
       shorten &&
@@ -72,7 +72,7 @@ export function recordHolds(test: TestApp): HoldRequest[] {
         holds[index] = next;
         return next;
       });
-    return hold(request, limits, ceiling, recordingFit);
+    return hold(request, limits, ceiling, recordingFit, operator);
   };
   return holds;
 }

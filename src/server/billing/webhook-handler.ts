@@ -68,6 +68,16 @@ type Effect = (tx: Database) => Promise<void>;
 interface Prepared {
   userId: string;
   effect: Effect;
+  /** After the commit, for an event this delivery applied (the failed payment's alert). */
+  after?: () => Promise<void>;
+}
+
+/** A subscription's invoice that failed to pay, as the admins' alert tells it. */
+export interface PaymentFailure {
+  userId: string;
+  invoiceId: string;
+  /** What was due, when the invoice is in dollars (micro-dollars); null otherwise. */
+  amountMicrousd: number | null;
 }
 
 export function createWebhookHandler(options: {
@@ -79,6 +89,8 @@ export function createWebhookHandler(options: {
   plans: () => readonly PlanView[];
   /** After a commit: the user's cached billing is dropped on every instance. */
   changed: (userId: string) => Promise<void>;
+  /** After the commit of an invoice.payment_failed (never throws: the delivery is done). */
+  paymentFailed?: (failure: PaymentFailure) => Promise<void>;
 }) {
   const { db, store } = options;
 
@@ -178,12 +190,15 @@ export function createWebhookHandler(options: {
         const invoiceId = invoice.id;
         // The grace needs the subscription's row: a failure that arrives first reads it.
         const first = (await store.get(subscriptionId)) ? null : await fromApi(subscriptionId, event.created);
+        const due = typeof invoice.amount_due === 'number' ? invoice.amount_due : null;
+        const amountMicrousd = due !== null && invoice.currency?.toLowerCase() === 'usd' ? due * 10_000 : null;
         return {
           userId,
           effect: async (tx) => {
             await first?.(tx);
             await store.paymentFailed(tx, { subscriptionId, invoiceId, failedAt: new Date(event.created * 1000) });
           },
+          after: async () => options.paymentFailed?.({ userId, invoiceId, amountMicrousd }),
         };
       }
       default:
@@ -203,7 +218,10 @@ export function createWebhookHandler(options: {
         await prepared.effect(tx);
         return true;
       });
-      if (applied) await options.changed(prepared.userId);
+      if (applied) {
+        await options.changed(prepared.userId);
+        await prepared.after?.();
+      }
       return applied ? 'applied' : 'ignored';
     },
   };

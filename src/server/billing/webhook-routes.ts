@@ -32,6 +32,25 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         log.warn({ err: error, userId }, 'the subscription change could not be announced to the other instances');
       });
     },
+    // Admins are told once per invoice (Stripe retries a failed invoice under new event ids).
+    paymentFailed: async ({ userId, invoiceId, amountMicrousd }) => {
+      try {
+        const who = (await app.users.directory([userId])).get(userId);
+        await app.alerts.raise({
+          kind: 'subscription.payment_failed',
+          onceKey: `subscription.payment_failed|${invoiceId}`,
+          severity: 'warning',
+          audience: 'admins',
+          subjectUserId: userId,
+          details: {
+            ...(who ? { userEmail: who.email } : {}),
+            ...(amountMicrousd === null ? {} : { amountMicrousd }),
+          },
+        });
+      } catch (error) {
+        log.warn({ err: error, userId }, 'the failed payment alert could not be raised');
+      }
+    },
   });
 
   app.removeAllContentTypeParsers();

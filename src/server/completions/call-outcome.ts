@@ -18,13 +18,17 @@ export interface CallOutcome {
   estimatedOutputTokens?: number;
   /** Milliseconds from the call's start to the first token or byte of the answer. */
   firstTokenMs?: number | null;
+  /** The provider's own HTTP status, when the call failed upstream. */
+  upstreamStatus?: number;
 }
 
 /** A call that threw: its status and code when WeBox threw it, a 500 otherwise. */
 export function failureOutcome(error: unknown): CallOutcome {
-  return error instanceof AppError
-    ? { status: error.statusCode, errorCode: error.code }
-    : { status: 500, errorCode: 'internal_error' };
+  if (!(error instanceof AppError)) return { status: 500, errorCode: 'internal_error' };
+  const upstreamStatus = (error.cause as { status?: unknown } | undefined)?.status;
+  return typeof upstreamStatus === 'number'
+    ? { status: error.statusCode, errorCode: error.code, upstreamStatus }
+    : { status: error.statusCode, errorCode: error.code };
 }
 
 /** What the call is known by when it is recorded (labels already made safe for a refused call). */

@@ -86,6 +86,25 @@ export const planGate: CompletionGate = (call, plan) => {
   return undefined;
 };
 
+/** A call that reached a key, as it ended (what the detectors watch: refused keys, 429 streaks). */
+export interface ObservedCall {
+  userId: string;
+  provider: string;
+  source: KeySource;
+  status: number;
+  errorCode: string | null;
+  /** The provider's own HTTP status, when the call failed upstream. */
+  upstreamStatus: number | null;
+  /**
+   * The key, decrypted again: only to fingerprint it (app.audit.fingerprint) and tell key
+   * versions apart. Never logged, stored or sent.
+   */
+  key: () => string;
+}
+
+/** Told of every call that reached a key, as it ends; must not throw or wait (it is not awaited). */
+export type CallObserver = (call: ObservedCall) => void;
+
 export function createCompletionPipeline(options: {
   config: Config;
   vault: Vault;
@@ -104,6 +123,7 @@ export function createCompletionPipeline(options: {
   observe?: (record: UsageRecord, afterFirstByte: boolean) => void;
 }) {
   const { config, vault, metering, drain, gates, alternatives, observe } = options;
+  const observers: CallObserver[] = [];
 
   /** A call refused before it was read: recorded under safe forms of what the client sent. */
   function refuse(caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown, startedAt: number) {
@@ -154,6 +174,7 @@ export function createCompletionPipeline(options: {
       inputCharacters: plan.inputCharacters,
     };
     let release: ((tokens: CallOutcome['tokens']) => void) | null = null;
+    let decrypt: (() => string) | null = null;
     let finished = false;
     const finish = (outcome: CallOutcome) => {
       if (finished) return;
@@ -163,6 +184,7 @@ export function createCompletionPipeline(options: {
       const record = usageRecordOf(recorded, outcome);
       metering.ledger.record(record);
       observe?.(record, reply.raw.headersSent);
+      if (decrypt && recorded.source !== 'none') tellObservers(recorded, outcome, decrypt);
     };
 
     try {
@@ -189,6 +211,7 @@ export function createCompletionPipeline(options: {
       });
       release = (tokens) => admission.finish(tokens ?? null);
       reply.headers(admission.headers);
+      decrypt = key.decrypt;
 
       return await plan.upstream({
         call,
@@ -209,8 +232,32 @@ export function createCompletionPipeline(options: {
     }
   }
 
+  function tellObservers(recorded: RecordedCall, outcome: CallOutcome, key: () => string) {
+    if (recorded.source === 'none') return;
+    const observed: ObservedCall = {
+      userId: recorded.userId,
+      provider: recorded.provider,
+      source: recorded.source,
+      status: outcome.status,
+      errorCode: outcome.errorCode ?? null,
+      upstreamStatus: outcome.upstreamStatus ?? null,
+      key,
+    };
+    for (const observer of observers) {
+      try {
+        observer(observed);
+      } catch {
+        // A watcher's failure is its own; the call has ended either way.
+      }
+    }
+  }
+
   return {
     run,
+    /** Adds a watcher of every call's end (the alerts' detectors). */
+    onCallEnd(observer: CallObserver) {
+      observers.push(observer);
+    },
     refuse: (caller: Caller, sent: { provider: unknown; model: unknown }, error: unknown) =>
       refuse(caller, sent, error, performance.now()),
   };

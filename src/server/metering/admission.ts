@@ -8,9 +8,17 @@ import { AppError } from '../errors.ts';
 import { maxOutputTokensOf } from '../providers/registry.ts';
 import { OUTPUT_TOKENS_CEILING } from '../providers/spec.ts';
 import { costMicrousd, type Price } from './cost.ts';
-import { type BudgetFallback, budgetInForce, type LimitPolicies } from './limit-policies.ts';
+import {
+  type BudgetFallback,
+  type BudgetLimits,
+  budgetInForce,
+  type KeySource,
+  type LimitPolicies,
+  NO_LIMITS,
+} from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
 import { meteringErrors } from './metering-errors.ts';
+import { capOf, type OperatorBudgets, type OperatorLimits } from './operator-budget.ts';
 import type { PriceBook } from './price-book.ts';
 import type { Quota } from './quota.ts';
 import type { BudgetRoom, HoldRequest } from './quota-hold.ts';
@@ -135,8 +143,22 @@ export function createAdmission(options: {
   prices: PriceBook;
   /** Model calls one user may have running at once in this process. */
   maxInFlightPerUser: number;
+  /** The operator budget: its hard cap holds every global-key call too. */
+  operator?: OperatorBudgets;
 }) {
-  const { policies, rates, quota, prices, maxInFlightPerUser } = options;
+  const { policies, rates, quota, prices, maxInFlightPerUser, operator } = options;
+  /**
+   * The budget last held for each user and key source (group's and plan's included), read by the
+   * ledger's threshold detector so it warns admins about the budget the user is really held to.
+   */
+  const budgetsHeld = new Map<string, BudgetLimits>();
+
+  /** The operator's hard cap, when it holds global-key calls (cached: no promise on a hit). */
+  function operatorCap(source: KeySource): OperatorLimits | null | Promise<OperatorLimits | null> {
+    if (source !== 'global' || !operator) return null;
+    const cached = operator.cached();
+    return cached ? capOf(cached) : operator.current().then(capOf);
+  }
   // Calls running per user, in this process only: what it protects (the upstream connections,
   // this process's sockets) is per process too, and a count costs no round trip on the hot path.
   const running = new Map<string, number>();
@@ -206,7 +228,15 @@ export function createAdmission(options: {
     let capOutputTokens = request.maxOutputTokens;
     let capped: OutputCap | null = null;
     let release = () => {};
-    const { budget, ceiling } = budgetInForce(limits, request.source, request.budgetFallback);
+    const inForce = budgetInForce(limits, request.source, request.budgetFallback);
+    const { ceiling } = inForce;
+    const known = operatorCap(request.source);
+    const cap = known instanceof Promise ? await known : known;
+    const heldKey = `${request.userId}:${request.source}`;
+    if (inForce.budget) budgetsHeld.set(heldKey, inForce.budget);
+    else budgetsHeld.delete(heldKey);
+    // Under the operator's hard cap every global-key call is held, with or without a budget of its own.
+    const budget = inForce.budget ?? (cap ? NO_LIMITS : null);
     if (budget) {
       const [unbounded] = request.unboundedParameters ?? [];
       if (unbounded) throw meteringErrors.unboundedParameter(unbounded);
@@ -218,7 +248,7 @@ export function createAdmission(options: {
       if (choices * asked + extraOutputTokens > OUTPUT_TOKENS_CEILING) throw meteringErrors.tooMuchOutput();
       const inputTokens = worstCaseInputTokens(request.promptBytes, request.messageCount);
       const price = prices.priceAt(request.provider, request.model, new Date());
-      if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null)) {
+      if (!price && (budget.dayMicrousd !== null || budget.monthMicrousd !== null || cap)) {
         throw meteringErrors.unpricedModel(request.provider, request.model);
       }
       const shape = { inputTokens, choices, extraOutputTokens };
@@ -239,23 +269,24 @@ export function createAdmission(options: {
       };
       // The shortest answer worth giving; a client's own shorter limit is kept as it is.
       const minimum = Math.min(asked, limits.minUsefulOutputTokens);
-      let cap = asked;
+      let output = asked;
       let lastRoom: BudgetRoom | null = null;
       // When the whole answer does not fit what is left, the output is capped to what does (and
       // that is what is held, so the cap is as exact as any hold), down to the minimum.
       const shorten = (room: BudgetRoom) => {
         lastRoom = room;
         const fitting = Math.min(asked, outputThatFits(room, shape, price));
-        cap = fitting >= minimum ? fitting : minimum;
-        return holdFor(cap);
+        output = fitting >= minimum ? fitting : minimum;
+        return holdFor(output);
       };
       try {
-        release = await quota.hold(holdFor(asked), budget, ceiling, shorten);
+        release = await quota.hold(holdFor(asked), budget, ceiling, shorten, cap);
       } catch (error) {
+        if (cap) tellOperatorRefusal(error);
         throw await withSuggestion(error, request, lastRoom, shape, limits.minUsefulOutputTokens);
       }
-      capOutputTokens = cap;
-      if (cap < asked) capped = { outputTokens: cap, reason: 'budget' };
+      capOutputTokens = output;
+      if (output < asked) capped = { outputTokens: output, reason: 'budget' };
     }
 
     let finished = false;
@@ -272,6 +303,17 @@ export function createAdmission(options: {
         }
       },
     };
+  }
+
+  /** A refusal of the operator's hard cap is told to its watchers (the 100 % alert). */
+  function tellOperatorRefusal(error: unknown) {
+    if (!(error instanceof AppError) || error.code !== 'quota_exceeded' || !operator) return;
+    const quota = error.details?.quota as
+      | { source?: unknown; period?: unknown; limit?: unknown; remaining?: unknown }
+      | undefined;
+    if (quota?.source !== 'operator' || typeof quota.limit !== 'number') return;
+    const period = quota.period === 'day' ? 'day' : 'month';
+    operator.refused({ period, limitMicrousd: quota.limit, spentMicrousd: quota.limit - Number(quota.remaining ?? 0) });
   }
 
   /**
@@ -316,7 +358,13 @@ export function createAdmission(options: {
     return rateLimitHeaders(await rates.peek(`user:${userId}`, limits.requestsPerMinute));
   }
 
-  return { admit, peekHeaders, inFlight: (userId: string) => running.get(userId) ?? 0 };
+  return {
+    admit,
+    peekHeaders,
+    inFlight: (userId: string) => running.get(userId) ?? 0,
+    /** The budget last held for this user on this key source (null: none seen). */
+    budgetHeld: (userId: string, source: KeySource) => budgetsHeld.get(`${userId}:${source}`) ?? null,
+  };
 }
 
 export type Admit = ReturnType<typeof createAdmission>['admit'];

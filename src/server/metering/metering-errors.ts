@@ -73,6 +73,34 @@ export const meteringErrors = {
       },
     );
   },
+  /**
+   * The operator's hard cap on the global keys is reached (every user's spend together): the
+   * global keys are paused until the period resets; a personal key still works.
+   */
+  operatorQuotaExceeded: (line: BudgetLineView, requested: number) => {
+    const period = line.period === 'day' ? 'daily' : 'monthly';
+    const resetsInSeconds = Math.max(1, Math.ceil((Date.parse(line.resetsAt) - Date.now()) / 1000));
+    return new AppError(
+      429,
+      'quota_exceeded',
+      `The service's ${period} budget on the shared (global) keys is used up, so they are paused until ${line.resetsAt}. ` +
+        'A personal key of your own still works.',
+      {
+        details: {
+          quota: {
+            source: 'operator',
+            period: line.period,
+            unit: line.unit,
+            limit: line.limit,
+            remaining: line.remaining,
+            requested,
+            resetsAt: line.resetsAt,
+          },
+        },
+        headers: { 'retry-after': String(resetsInSeconds), 'x-should-retry': 'false' },
+      },
+    );
+  },
   /** A parameter whose cost the price book cannot bound, while a budget applies. */
   unboundedParameter: (param: string) =>
     new AppError(

@@ -5,7 +5,9 @@
 // Registered before the accounts module: sign-in attempts are throttled with the rate limits.
 import fastifyPlugin from 'fastify-plugin';
 import { type Admit, createAdmission } from './admission.ts';
+import type { BudgetLimits, KeySource } from './limit-policies.ts';
 import { createLimitPolicies, type LimitPolicies } from './limit-policies.ts';
+import { createOperatorBudgets, type OperatorBudgets } from './operator-budget.ts';
 import { createPriceBook, type PriceBook } from './price-book.ts';
 import { createQuota, type Quota } from './quota.ts';
 import { warnWhenCountedAlone } from './rate-limit-instances.ts';
@@ -27,6 +29,10 @@ export interface Metering {
   peekHeaders: (userId: string) => Promise<Record<string, string>>;
   /** Model calls the user has running on this instance. */
   inFlight: (userId: string) => number;
+  /** The operator budget on the global keys (its hard cap is held by admission). */
+  operator: OperatorBudgets;
+  /** The budget this instance last held a user's call against, per key source (null: none). */
+  budgetHeld: (userId: string, source: KeySource) => BudgetLimits | null;
 }
 
 declare module 'fastify' {
@@ -68,12 +74,14 @@ export const meteringPlugin = fastifyPlugin(
       holdTtlMs: config.quotaHoldTtlMs,
       log: app.log.child({ module: 'quota' }),
     });
-    const { admit, peekHeaders, inFlight } = createAdmission({
+    const operator = createOperatorBudgets({ db: app.database.db, database: app.database, bus: app.bus });
+    const { admit, peekHeaders, inFlight, budgetHeld } = createAdmission({
       policies,
       rates,
       quota,
       prices,
       maxInFlightPerUser: config.maxInFlightPerUser,
+      operator,
     });
     // Read when Prometheus scrapes, never on a request's path.
     app.metrics.readings.ledgerQueueDepth = ledger.pending;
@@ -89,6 +97,8 @@ export const meteringPlugin = fastifyPlugin(
       admit,
       peekHeaders,
       inFlight,
+      operator,
+      budgetHeld,
     });
     // One hook, in this order: the quota's sweeper stops first, then the ledger's final flush
     // writes the last usage rows (which release their holds), then the rate-limit store closes.

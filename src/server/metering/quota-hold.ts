@@ -8,6 +8,7 @@ import type { DatabaseHandle } from '../db/client.ts';
 import type { BudgetCeiling, BudgetLimits } from './limit-policies.ts';
 import type { MeteredCall } from './metered-call.ts';
 import { meteringErrors } from './metering-errors.ts';
+import type { OperatorLimits } from './operator-budget.ts';
 import type { PeriodBounds } from './periods.ts';
 import { type BudgetLine, bindingLine, budgetLines, type Totals } from './quota-status.ts';
 
@@ -23,6 +24,34 @@ const requestedIn = (request: HoldRequest, line: BudgetLine) =>
 
 const HOLD = `select * from webox_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::date, $13::date,
   $14, $15, $16, $17)`;
+// The same, inside the operator's hard cap (migration 0019): the operator-wide lock, then the user's.
+const OPERATOR_HOLD = `select * from webox_operator_quota_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+  $12::date, $13::date, $14, $15, $16, $17, $18, $19)`;
+
+/** What every user spent and holds on the global keys (the operator's hard cap), int8 as strings. */
+interface OperatorTotals {
+  operator_fits: boolean | null;
+  operator_day_microusd: string | number | null;
+  operator_month_microusd: string | number | null;
+  operator_held_microusd: string | number | null;
+}
+
+/** The operator's figures as the budget lines' totals (money only). */
+const operatorTotalsOf = (totals: Partial<OperatorTotals>): Totals => ({
+  day_microusd: totals.operator_day_microusd ?? 0,
+  month_microusd: totals.operator_month_microusd ?? 0,
+  day_tokens: 0,
+  month_tokens: 0,
+  held_microusd: totals.operator_held_microusd ?? 0,
+  held_tokens: 0,
+});
+
+const operatorBudgetLimits = (operator: OperatorLimits): BudgetLimits => ({
+  dayMicrousd: operator.dayMicrousd,
+  monthMicrousd: operator.monthMicrousd,
+  dayTokens: null,
+  monthTokens: null,
+});
 
 /**
  * What is left in each unit once spent and held are taken from every limit of the budget (the
@@ -62,27 +91,32 @@ async function tryHold(
   limits: BudgetLimits,
   bounds: PeriodBounds,
   holdTtlMs: number,
-): Promise<Totals | null> {
+  operator: OperatorLimits | null,
+): Promise<(Totals & Partial<OperatorTotals>) | null> {
   // One round trip: lock, read, check and insert happen in webox_quota_hold.
-  const { rows } = await database.query<Totals & { held: boolean }>(HOLD, [
-    request.requestId,
-    request.userId,
-    request.tokenId,
-    request.endpoint,
-    request.provider,
-    request.model,
-    request.source,
-    request.inputTokens,
-    request.outputTokens,
-    request.microusd,
-    holdTtlMs,
-    bounds.day,
-    bounds.monthStart,
-    limits.dayMicrousd,
-    limits.monthMicrousd,
-    limits.dayTokens,
-    limits.monthTokens,
-  ]);
+  const { rows } = await database.query<Totals & Partial<OperatorTotals> & { held: boolean }>(
+    operator ? OPERATOR_HOLD : HOLD,
+    [
+      request.requestId,
+      request.userId,
+      request.tokenId,
+      request.endpoint,
+      request.provider,
+      request.model,
+      request.source,
+      request.inputTokens,
+      request.outputTokens,
+      request.microusd,
+      holdTtlMs,
+      bounds.day,
+      bounds.monthStart,
+      limits.dayMicrousd,
+      limits.monthMicrousd,
+      limits.dayTokens,
+      limits.monthTokens,
+      ...(operator ? [operator.dayMicrousd, operator.monthMicrousd] : []),
+    ],
+  );
   const result = rows[0];
   if (!result) throw new Error('webox_quota_hold returned no row');
   return result.held ? null : result;
@@ -103,21 +137,30 @@ export async function placeHold(
   holdTtlMs: number,
   ceiling: BudgetCeiling | null = null,
   shorten?: FitToRoom,
+  operator: OperatorLimits | null = null,
 ): Promise<HoldRequest> {
   const resets = { day: bounds.dayResetsAt, month: bounds.monthResetsAt };
   const fits = (attempt: HoldRequest) => (line: BudgetLine) =>
     line.spent + line.held + requestedIn(attempt, line) <= line.limit;
   let attempt = request;
   for (let tries = 0; ; tries++) {
-    const totals = await tryHold(database, attempt, limits, bounds, holdTtlMs);
+    const totals = await tryHold(database, attempt, limits, bounds, holdTtlMs, operator);
     if (!totals) return attempt;
     const lines = budgetLines(limits, request.source, totals, resets);
-    const next = shorten && tries < FIT_ATTEMPTS ? shorten(roomOf(lines)) : null;
-    if (next && lines.every(fits(next))) {
+    const operatorLines = operator
+      ? budgetLines(operatorBudgetLimits(operator), 'global', operatorTotalsOf(totals), resets)
+      : [];
+    const next = shorten && tries < FIT_ATTEMPTS ? shorten(roomOf([...lines, ...operatorLines])) : null;
+    if (next && lines.every(fits(next)) && operatorLines.every(fits(next))) {
       attempt = next;
       continue;
     }
     const refused = next ?? attempt;
+    // The operator's pause first: no budget of the user's would let the call through.
+    if (operator && (totals.operator_fits === false || !operatorLines.every(fits(refused)))) {
+      const binding = bindingLine(operatorLines.filter((line) => !fits(refused)(line))) ?? bindingLine(operatorLines);
+      if (binding) throw meteringErrors.operatorQuotaExceeded(binding, requestedIn(refused, binding));
+    }
     // The first limit the request does not fit is the one the refusal names.
     if (ceiling && !budgetLines(ceiling.limits, request.source, totals, resets).every(fits(refused))) {
       throw ceiling.refusal();

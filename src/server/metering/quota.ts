@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '../db/client.ts';
 import { createBudgetLeases } from './budget-lease.ts';
 import { createHoldSweeper } from './hold-sweeper.ts';
 import type { BudgetCeiling, BudgetLimits, KeySource } from './limit-policies.ts';
+import type { OperatorLimits } from './operator-budget.ts';
 import { periodsIn, type TimeZoneSource } from './periods.ts';
 import { type FitToRoom, type HoldRequest, placeHold } from './quota-hold.ts';
 import { type BudgetLine, readBudgetLines, readSpentByUser } from './quota-status.ts';
@@ -52,16 +53,19 @@ export function createQuota(options: {
      * one it does not fit). With `shorten`, a request that does not fit is tried again shorter, as
      * `shorten` says (placeHold): what is held is then the last request it gave. Returns a release
      * function to call when the request ends (the ledger's write of its usage row removes the hold
-     * itself).
+     * itself). With `operator` (the operator's hard cap on the global keys), the request is held
+     * one by one under the operator-wide lock as well, never against a slice: a slice is one
+     * user's, and the cap is everyone's.
      */
     async hold(
       request: HoldRequest,
       limits: BudgetLimits,
       ceiling: BudgetCeiling | null = null,
       shorten?: FitToRoom,
+      operator: OperatorLimits | null = null,
     ): Promise<() => void> {
-      if (!(await leases.admit(request, limits))) {
-        await placeHold(database, request, limits, periods(), holdTtlMs, ceiling, shorten);
+      if (operator || !(await leases.admit(request, limits))) {
+        await placeHold(database, request, limits, periods(), holdTtlMs, ceiling, shorten, operator);
       }
       return sweeper.keep(request.requestId);
     },
@@ -86,6 +90,9 @@ export function createQuota(options: {
       );
       return Number(rows[0]?.count ?? 0);
     },
+
+    /** Where the budgets' days and months stand now (the operator's time zone). */
+    periods,
 
     sweep: sweeper.sweep,
 

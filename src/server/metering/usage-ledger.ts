@@ -99,6 +99,8 @@ export function createUsageLedger(options: {
   const counts = { written: 0, rejected: 0, orphaned: 0 };
   /** Writes the holds of requests admitted against a budget lease (their rows must exist first). */
   const holdsFirst: Array<() => Promise<void>> = [];
+  /** Told of each batch once written (the detectors: thresholds, spend jumps); never awaited. */
+  const written: Array<(rows: readonly UsageRow[]) => void> = [];
   const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS);
   timer.unref();
 
@@ -150,6 +152,13 @@ export function createUsageLedger(options: {
       await writeBatch(rows);
       counts.written += rows.length;
       progress.done += rows.length;
+      for (const hook of written) {
+        try {
+          hook(rows);
+        } catch (error) {
+          log.warn({ err: error }, 'usage batch watcher failed');
+        }
+      }
     } catch (error) {
       if (!isDataError(error)) throw error;
       const [only] = rows;
@@ -228,6 +237,10 @@ export function createUsageLedger(options: {
     /** Adds what to await before each write (the budget leases' waiting holds, quota.ts). */
     writeHoldsFirst(write: () => Promise<void>) {
       holdsFirst.push(write);
+    },
+    /** Calls `hook` after each batch is written (off every request's path; it must not throw). */
+    onWritten(hook: (rows: readonly UsageRow[]) => void) {
+      written.push(hook);
     },
     /**
      * Rows written (or found already written), set aside, and dropped for a deleted account since

@@ -158,7 +158,15 @@ function isConnectionFailure(error: unknown): boolean {
   return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError' || name === 'SocketError';
 }
 
+/**
+ * The client's error for an upstream failure; the UpstreamError is its cause (never rendered), so
+ * the call's outcome knows the provider's own status (the detectors: a 401 or 403 on a global key).
+ */
 export function upstreamErrorToAppError(error: UpstreamError, source: KeySource): AppError {
+  return appErrorOf(error, source).withCause(error);
+}
+
+function appErrorOf(error: UpstreamError, source: KeySource): AppError {
   const { provider } = error;
   switch (error.failure) {
     case 'rejected_key':

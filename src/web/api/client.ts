@@ -12,6 +12,7 @@ import type {
   MyLimits,
   UserLimitsDetail,
 } from '../../shared/limits.ts';
+import type { OperatorBudgetSettings, OperatorBudgetView } from '../../shared/operator-budget.ts';
 import type { RequestLogPage } from '../../shared/request-log.ts';
 import type { UsageRangeReport, UsageReport } from '../../shared/usage.ts';
 import { readEvents } from './sse.ts';
@@ -370,6 +371,9 @@ export const api = {
     personal: BudgetLimitsView;
     minUsefulOutputTokens?: number | null;
   }) => send<DefaultLimits>('PUT', '/api/admin/limits/default', body),
+  operatorBudget: () => get<OperatorBudgetView>('/api/admin/operator-budget'),
+  saveOperatorBudget: (body: OperatorBudgetSettings) =>
+    send<OperatorBudgetView>('PUT', '/api/admin/operator-budget', body),
   saveUserLimits: (id: string, body: LimitOverride) =>
     send<UserLimitsDetail>('PUT', `/api/admin/users/${encodeURIComponent(id)}/limits`, body),
 

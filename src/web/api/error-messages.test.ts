@@ -27,6 +27,24 @@ describe('errorMessage', () => {
     expect(errorMessage(fr, global, nameOf)).toContain('a refusé la clé globale');
   });
 
+  it("says the operator's budget paused the shared keys, not the user's own, and that a personal key still works", () => {
+    const error = new ApiError(429, 'quota_exceeded', '', {
+      quota: {
+        source: 'operator',
+        period: 'day',
+        unit: 'microusd',
+        limit: 5_000_000,
+        remaining: 0,
+        requested: 1_000,
+        resetsAt: '2026-12-03T00:00:00.000Z',
+      },
+    });
+    expect(errorMessage(en, error, nameOf)).toMatch(/budget on the shared keys is used up.*personal key/);
+    expect(errorMessage(fr, error, nameOf)).toMatch(
+      /budget du service sur les clés partagées est épuisé.*clé personnelle/,
+    );
+  });
+
   it('gives the expected key format in the reader’s language', () => {
     const error = new ApiError(400, 'invalid_key_format', '…', {
       provider: 'mistral',

@@ -131,6 +131,11 @@ export function errorMessage(t: TFunction, error: unknown, providerName: (id: st
   }
   if (authKey) return t(authKey);
   if (code === 'quota_exceeded') {
+    const operator = details.quota as { source?: unknown; resetsAt?: unknown } | undefined;
+    // The operator's budget on the global keys, not the user's own: a personal key still works.
+    if (operator?.source === 'operator' && typeof operator.resetsAt === 'string') {
+      return t('errors.quota_exceeded_operator', { resetsAt: operator.resetsAt });
+    }
     const quota = quotaOf(details.quota);
     if (quota) {
       const amount = (value: number) => budgetAmount(t, quota.unit, value);

@@ -15,6 +15,22 @@ afterEach(() => {
 const none: BudgetLimitsView = { dayMicrousd: null, monthMicrousd: null, dayTokens: null, monthTokens: null };
 const monthly: BudgetLimitsView = { ...none, monthMicrousd: 5_000_000 };
 
+/** The operator budget section's own read (tested in operator-budget-form.test.ts and the HTTP suite). */
+const operatorBudgetRoute = {
+  'GET /api/admin/operator-budget': () => ({
+    body: {
+      dayMicrousd: null,
+      monthMicrousd: 20_000_000,
+      thresholds: [50, 80, 100],
+      hardCap: false,
+      spendJumpMultiple: null,
+      spent: { dayMicrousd: 300_000, monthMicrousd: 1_500_000 },
+      timezone: 'Europe/Paris',
+      updatedAt: null,
+    },
+  }),
+};
+
 const users = [
   {
     id: 'u1',
@@ -88,6 +104,7 @@ function renderPage(language: 'en' | 'fr' = 'en') {
 describe('Admin › Users budgets', () => {
   it('shows each user’s global budget against this month’s spend, and where rate limits are counted', async () => {
     mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
     });
@@ -99,8 +116,37 @@ describe('Admin › Users budgets', () => {
     expect(screen.getByTestId('limits-store').textContent).toContain('mémoire de ce processus');
   });
 
+  it('shows the operator budget against what was spent, and saves it in micro-dollars', async () => {
+    const { calls } = mockFetch({
+      ...operatorBudgetRoute,
+      'GET /api/admin/users': () => ({ body: { users } }),
+      'GET /api/admin/limits': () => ({ body: adminLimits }),
+      'PUT /api/admin/operator-budget': (call) => ({
+        body: { ...operatorBudgetRoute['GET /api/admin/operator-budget']().body, ...(call.body as object) },
+      }),
+    });
+    renderPage('en');
+    const spent = await screen.findByTestId('operator-budget-spent');
+    expect(spent.textContent).toContain('Spent this month: $1.50 of $20.00');
+    expect(spent.textContent).toContain('Spent today: $0.30 (no limit)');
+    const section = within(screen.getByTestId('operator-budget'));
+    await userEvent.type(section.getByLabelText('Per day (USD)'), '2.5');
+    await userEvent.click(section.getByLabelText('Pause the global keys when a limit is reached'));
+    await userEvent.click(section.getByRole('button', { name: 'Save the operator budget' }));
+    await screen.findByText('Operator budget saved.');
+    const put = calls.find((call) => call.method === 'PUT' && call.url === '/api/admin/operator-budget');
+    expect(put?.body).toEqual({
+      dayMicrousd: 2_500_000,
+      monthMicrousd: 20_000_000,
+      thresholds: [50, 80, 100],
+      hardCap: true,
+      spendJumpMultiple: null,
+    });
+  });
+
   it('shows what each account spent on the global keys, with a budget or without one', async () => {
     mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
     });
@@ -114,6 +160,7 @@ describe('Admin › Users budgets', () => {
 
   it('saves the default budgets in micro-dollars, an empty field as no limit', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
       'PUT /api/admin/limits/default': (call) => ({
@@ -139,6 +186,7 @@ describe('Admin › Users budgets', () => {
 
   it('refuses an amount that is not a number, naming the field', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
     });
@@ -154,6 +202,7 @@ describe('Admin › Users budgets', () => {
 
   it('gives one user their own global budget and RPM, the personal budget left to the default', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
       'PUT /api/admin/users/u2/limits': (call) => ({
@@ -185,6 +234,7 @@ describe('Admin › Users budgets', () => {
 describe('Admin › Users accounts', () => {
   it('lists every account in a named table, and promotes one', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
       'PATCH /api/admin/users/u2': (call) => ({ body: { ...users[1], ...(call.body as object) } }),
@@ -204,6 +254,7 @@ describe('Admin › Users accounts', () => {
   it('creates an account, says so and empties the form; a refusal keeps what was typed', async () => {
     let taken = false;
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users } }),
       'GET /api/admin/limits': () => ({ body: adminLimits }),
       'POST /api/admin/users': (call) => {
@@ -253,6 +304,7 @@ describe('Admin › Users search, groups and delete', () => {
 
   it('shows where a budget comes from and the group, and asks the server for one page of the search', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users: grouped, total: 2, page: 1, limit: 25 } }),
       'GET /api/admin/limits': () => ({ body: groupLimits }),
       'GET /api/admin/groups': () => ({ body: { groups: [] } }),
@@ -269,6 +321,7 @@ describe('Admin › Users search, groups and delete', () => {
 
   it('says what deleting an account removes before deleting it', async () => {
     const { calls } = mockFetch({
+      ...operatorBudgetRoute,
       'GET /api/admin/users': () => ({ body: { users: grouped, total: 2, page: 1, limit: 25 } }),
       'GET /api/admin/limits': () => ({ body: groupLimits }),
       'GET /api/admin/groups': () => ({ body: { groups: [] } }),
@@ -300,6 +353,7 @@ describe('Admin › Users search, groups and delete', () => {
 
 describe('Admin › Users password reset, from the row', () => {
   const routes = (emailEnabled: boolean) => ({
+    ...operatorBudgetRoute,
     'GET /api/admin/users': () => ({ body: { users, total: 2, page: 1, limit: 25 } }),
     'GET /api/admin/limits': () => ({ body: adminLimits }),
     'GET /api/admin/groups': () => ({ body: { groups: [] } }),

@@ -11,6 +11,7 @@ import { Notice } from '../components/notice.tsx';
 import { useCatalog } from '../components/use-catalog.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { DefaultBudgetsForm } from '../limits/default-budgets-form.tsx';
+import { OperatorBudgetForm } from '../limits/operator-budget-form.tsx';
 import { UserLimitsForm } from '../limits/user-limits-form.tsx';
 import { useSession } from '../session.tsx';
 import { CreateUserForm, type NewUser } from '../users/create-user-form.tsx';
@@ -198,6 +199,8 @@ export function AdminUsersPage() {
       )}
 
       {limits && <DefaultBudgetsForm limits={limits} onSaved={() => void loadLimits()} />}
+
+      <OperatorBudgetForm />
 
       <CreateUserForm create={create} />
     </div>

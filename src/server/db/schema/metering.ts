@@ -12,6 +12,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -187,3 +188,19 @@ export const budgetLease = pgTable(
     index('budget_lease_expires_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * The operator budget on the global keys (one row, id 'operator'; migration 0019): what the whole
+ * community may spend per day and month, the thresholds that raise an alert, whether reaching a
+ * limit pauses global-key traffic, and the spend-jump detector's multiple (null: off).
+ */
+export const operatorBudget = pgTable('operator_budget', {
+  id: text('id').primaryKey(),
+  dayMicrousd: micro('day_microusd'),
+  monthMicrousd: micro('month_microusd'),
+  thresholds: jsonb('thresholds').$type<number[]>().notNull().default([50, 80, 100]),
+  hardCap: boolean('hard_cap').notNull().default(false),
+  spendJumpMultiple: doublePrecision('spend_jump_multiple'),
+  updatedBy: text('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow().notNull(),
+});
