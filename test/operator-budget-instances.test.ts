@@ -1,13 +1,15 @@
 // The operator budget across two WeBox instances on one PostgreSQL (and Redis): /v1 traffic on both
 // at once crosses the thresholds and each alert row exists exactly once (PostgreSQL's once key, not
-// either instance's memory), and the hard cap holds whatever instance the requests arrive on.
+// either instance's memory), and reaches the admin's webhook exactly once, signed, though both
+// instances' delivery workers run; the hard cap holds whatever instance the requests arrive on.
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/server/app.ts';
 import { costMicrousd } from '../src/server/metering/cost.ts';
 import { signUp } from './helpers/client.ts';
 import { postgresUrl } from './helpers/database.ts';
 import { twoInstancesOnPostgres } from './helpers/two-instances.ts';
+import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const redisUrl = process.env.REDIS_URL;
 const MODEL = 'gpt-4.1';
@@ -34,6 +36,21 @@ describe.skipIf(!postgresUrl || !redisUrl)('the operator budget across two insta
   const instances = twoInstancesOnPostgres({
     REDIS_URL: redisUrl ?? '',
     WEBOX_REDIS_PREFIX: `webox-test-${randomBytes(6).toString('hex')}`,
+  });
+
+  const secret = 'whsec_' + randomBytes(24).toString('base64');
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    const created = await instances().admin.post('/api/admin/alerts/webhooks', {
+      name: 'Ops',
+      url: receiver.url,
+      secret,
+    });
+    expect(created.statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await receiver?.close();
   });
 
   async function members(count: number) {
@@ -90,6 +107,16 @@ describe.skipIf(!postgresUrl || !redisUrl)('the operator budget across two insta
       [25, 50, 75, 100].map((threshold) => `operator_budget.threshold|day|${day}|${threshold}`).sort(),
     );
     for (const row of rows) expect(Number(row.count)).toBe(1);
+
+    // Both instances' workers deliver at once, twice over: each alert reaches the webhook once.
+    await Promise.all([first.alerts.deliverDue(), second.alerts.deliverDue()]);
+    await Promise.all([first.alerts.deliverDue(), second.alerts.deliverDue()]);
+    const thresholds = receiver.received.filter((post) => JSON.parse(post.body).kind === 'operator_budget.threshold');
+    expect(thresholds.map((post) => JSON.parse(post.body).details.threshold).sort((a, b) => a - b)).toEqual([
+      25, 50, 75, 100,
+    ]);
+    expect(new Set(thresholds.map((post) => post.headers['webhook-id'])).size).toBe(4);
+    for (const post of thresholds) expect(verifyStandardWebhook(secret, post)).toBe(true);
   });
 
   it('the hard cap holds across both: 60 requests split over two instances never spend past it', async () => {
