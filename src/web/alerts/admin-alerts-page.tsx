@@ -317,7 +317,7 @@ export function AdminAlertsPage() {
             <tbody>
               {deliveries.map((delivery) => (
                 <tr key={delivery.id} className={delivery.status === 'failed' ? 'row-failed' : undefined}>
-                  <td>{format.dateTime(delivery.createdAt)}</td>
+                  <td>{format.zonedDateTime(delivery.createdAt)}</td>
                   <td>{t(`alerts.kinds.${delivery.kind.replace('.', '_')}`)}</td>
                   <td>{t(`alerts.channels.${delivery.channel}`)}</td>
                   <td className="break-anywhere">{delivery.recipient ?? t('alerts.admin.gone')}</td>

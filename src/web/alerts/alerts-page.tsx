@@ -104,7 +104,7 @@ export function AlertsPage() {
                     <p>{text}</p>
                     <p className="muted">
                       {t(`alerts.severity.${alert.severity}`)} ·{' '}
-                      <time dateTime={alert.createdAt}>{format.dateTime(alert.createdAt)}</time>
+                      <time dateTime={alert.createdAt}>{format.zonedDateTime(alert.createdAt)}</time>
                     </p>
                     {!alert.read && (
                       <button
