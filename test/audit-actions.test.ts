@@ -407,6 +407,28 @@ describe('limits, prices and billing', () => {
     ]);
   });
 
+  it("a group's budget", async () => {
+    const made = await admin.post('/api/admin/groups', { name: `Audit ${Date.now()}` });
+    expect(made.statusCode, made.body).toBe(201);
+    const groupId = made.json().id;
+    await newRows();
+    const changed = await send(admin, 'PATCH', `/api/admin/groups/${groupId}`, {
+      budgets: { ...NO_LIMITS, dayTokens: 5000 },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    // A change that leaves the budgets alone is no budget change.
+    expect((await send(admin, 'PATCH', `/api/admin/groups/${groupId}`, { description: 'x' })).statusCode).toBe(200);
+    expect(await newRows()).toMatchObject([
+      {
+        action: 'budget.changed',
+        ...by(admin, () => adminId),
+        target_kind: 'budget',
+        target_id: `group/${groupId}`,
+        details: { scope: 'group', dayTokensBefore: null, dayTokens: 5000 },
+      },
+    ]);
+  });
+
   it('a price: the new one beside the one in force until then', async () => {
     const answer = await send(admin, 'POST', '/api/admin/prices', {
       provider: 'openai',

@@ -8,9 +8,10 @@
 // commit it announces the change.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { GroupRole, GroupView } from '../../shared/groups.ts';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
-import type { CommitScope } from '../db/after-commit.ts';
+import { type CommitScope, inTransaction } from '../db/after-commit.ts';
 import type { Database } from '../db/client.ts';
 import { userGroup, userGroupMember } from '../db/schema/groups.ts';
 import { commonErrors } from '../errors.ts';
@@ -83,8 +84,9 @@ export function createGroupService(options: {
   bus: ChangeBus;
   /** Whether an account exists (the users module answers; its table is not ours). */
   userExists: (userId: string) => Promise<boolean>;
+  audit: AuditTrail;
 }) {
-  const { db, bus, userExists } = options;
+  const { db, bus, userExists, audit } = options;
 
   const memberships = createCachedMap<Membership | null>({
     load: readMembership,
@@ -128,6 +130,9 @@ export function createGroupService(options: {
   }
   const groupChanged = (groupId: string, scope?: CommitScope) => announce(scope, `g:${groupId}`);
   const memberChanged = (userId: string, scope?: CommitScope) => announce(scope, `u:${userId}`);
+
+  /** A group's budgets are on the global keys only: one set of limits. */
+  const BUDGET_LIMITS = ['dayMicrousd', 'monthMicrousd', 'dayTokens', 'monthTokens'] as const;
 
   async function findRow(id: string, on: Database = db): Promise<GroupRow | undefined> {
     if (!UUID.test(id)) return undefined;
@@ -206,34 +211,56 @@ export function createGroupService(options: {
       return toView(row, 0);
     },
 
+    /** A change of the group's budgets is in the audit trail, in the change's transaction. */
     async update(
+      actor: AuditActor,
       id: string,
       change: { name?: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
-      scope?: CommitScope,
+      shared?: CommitScope,
     ): Promise<GroupView> {
-      const on = scope?.tx ?? db;
-      await requireGroup(id, on);
       const models = checkModels(change.models);
-      let row: GroupRow | undefined;
-      try {
-        [row] = await on
-          .update(userGroup)
-          .set({
-            ...(change.name === undefined ? {} : { name: change.name }),
-            ...(change.description === undefined ? {} : { description: change.description }),
-            ...(change.budgets === undefined ? {} : { budgets: change.budgets }),
-            ...(models === undefined ? {} : { models }),
-            updatedAt: new Date(),
-          })
-          .where(eq(userGroup.id, id))
-          .returning();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw groupErrors.nameTaken();
-        throw error;
-      }
-      if (!row) throw commonErrors.notFound('The group');
-      await groupChanged(id, scope);
-      return toView(row, await memberCount(id, on));
+      const apply = async (scope: CommitScope) => {
+        const on = scope.tx;
+        const before = await requireGroup(id, on);
+        let row: GroupRow | undefined;
+        try {
+          [row] = await on
+            .update(userGroup)
+            .set({
+              ...(change.name === undefined ? {} : { name: change.name }),
+              ...(change.description === undefined ? {} : { description: change.description }),
+              ...(change.budgets === undefined ? {} : { budgets: change.budgets }),
+              ...(models === undefined ? {} : { models }),
+              updatedAt: new Date(),
+            })
+            .where(eq(userGroup.id, id))
+            .returning();
+        } catch (error) {
+          if (isUniqueViolation(error)) throw groupErrors.nameTaken();
+          throw error;
+        }
+        if (!row) throw commonErrors.notFound('The group');
+        if (change.budgets !== undefined) {
+          const details: Record<string, number | string | null> = { scope: 'group', group: row.name };
+          for (const limit of BUDGET_LIMITS) {
+            const was = before.budgets?.[limit] ?? null;
+            const now = row.budgets?.[limit] ?? null;
+            if (was === now) continue;
+            details[`${limit}Before`] = was;
+            details[limit] = now;
+          }
+          await audit.record(on, {
+            action: 'budget.changed',
+            actor,
+            target: { kind: 'budget', id: `group/${id}` },
+            details,
+          });
+        }
+        await groupChanged(id, scope);
+        return toView(row, await memberCount(id, on));
+      };
+      // In the caller's transaction when there is one, else in one of its own (with the audit row).
+      return shared ? apply(shared) : inTransaction(db, apply);
     },
 
     /** Deletes the group; its members stay, in no group. */
