@@ -407,25 +407,28 @@ describe('limits, prices and billing', () => {
     ]);
   });
 
-  it("a group's budget", async () => {
-    const made = await admin.post('/api/admin/groups', { name: `Audit ${Date.now()}` });
+  it("a group's budget: made with one, then changed", async () => {
+    const made = await send(admin, 'POST', '/api/admin/groups', {
+      name: `Audit ${Date.now()}`,
+      budgets: { ...NO_LIMITS, dayTokens: 100 },
+    });
     expect(made.statusCode, made.body).toBe(201);
     const groupId = made.json().id;
-    await newRows();
     const changed = await send(admin, 'PATCH', `/api/admin/groups/${groupId}`, {
       budgets: { ...NO_LIMITS, dayTokens: 5000 },
     });
     expect(changed.statusCode, changed.body).toBe(200);
     // A change that leaves the budgets alone is no budget change.
     expect((await send(admin, 'PATCH', `/api/admin/groups/${groupId}`, { description: 'x' })).statusCode).toBe(200);
+    const group = {
+      action: 'budget.changed',
+      ...by(admin, () => adminId),
+      target_kind: 'budget',
+      target_id: `group/${groupId}`,
+    };
     expect(await newRows()).toMatchObject([
-      {
-        action: 'budget.changed',
-        ...by(admin, () => adminId),
-        target_kind: 'budget',
-        target_id: `group/${groupId}`,
-        details: { scope: 'group', dayTokensBefore: null, dayTokens: 5000 },
-      },
+      { ...group, details: { scope: 'group', dayTokensBefore: null, dayTokens: 100 } },
+      { ...group, details: { scope: 'group', dayTokensBefore: 100, dayTokens: 5000 } },
     ]);
   });
 

@@ -86,7 +86,7 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
             response: { 201: groupView },
           },
         },
-        async (request, reply) => reply.status(201).send(await groups.create(request.body)),
+        async (request, reply) => reply.status(201).send(await groups.create(signedInActor(request), request.body)),
       );
 
       app.get(

@@ -134,6 +134,24 @@ export function createGroupService(options: {
   /** A group's budgets are on the global keys only: one set of limits. */
   const BUDGET_LIMITS = ['dayMicrousd', 'monthMicrousd', 'dayTokens', 'monthTokens'] as const;
 
+  /** `budget.changed` for a group: each limit that changed, with its value before. */
+  async function recordBudgets(tx: Database, actor: AuditActor, row: GroupRow, before: BudgetLimits | null) {
+    const details: Record<string, number | string | null> = { scope: 'group', group: row.name };
+    for (const limit of BUDGET_LIMITS) {
+      const was = before?.[limit] ?? null;
+      const now = row.budgets?.[limit] ?? null;
+      if (was === now) continue;
+      details[`${limit}Before`] = was;
+      details[limit] = now;
+    }
+    await audit.record(tx, {
+      action: 'budget.changed',
+      actor,
+      target: { kind: 'budget', id: `group/${row.id}` },
+      details,
+    });
+  }
+
   async function findRow(id: string, on: Database = db): Promise<GroupRow | undefined> {
     if (!UUID.test(id)) return undefined;
     const [row] = await on.select().from(userGroup).where(eq(userGroup.id, id));
@@ -193,22 +211,22 @@ export function createGroupService(options: {
       return new Map(rows.map((row) => [row.id, row.name]));
     },
 
+    /** A group made with budgets is in the audit trail as their change (from none). */
     async create(
+      actor: AuditActor,
       input: { name: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
-      scope?: CommitScope,
     ): Promise<GroupView> {
-      const [row] = await (scope?.tx ?? db)
-        .insert(userGroup)
-        .values({
-          name: input.name,
-          description: input.description ?? '',
-          budgets: input.budgets ?? null,
-          models: checkModels(input.models) ?? null,
-        })
-        .onConflictDoNothing({ target: userGroup.name })
-        .returning();
-      if (!row) throw groupErrors.nameTaken();
-      return toView(row, 0);
+      const models = checkModels(input.models) ?? null;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(userGroup)
+          .values({ name: input.name, description: input.description ?? '', budgets: input.budgets ?? null, models })
+          .onConflictDoNothing({ target: userGroup.name })
+          .returning();
+        if (!row) throw groupErrors.nameTaken();
+        if (row.budgets) await recordBudgets(tx, actor, row, null);
+        return toView(row, 0);
+      });
     },
 
     /** A change of the group's budgets is in the audit trail, in the change's transaction. */
@@ -240,22 +258,7 @@ export function createGroupService(options: {
           throw error;
         }
         if (!row) throw commonErrors.notFound('The group');
-        if (change.budgets !== undefined) {
-          const details: Record<string, number | string | null> = { scope: 'group', group: row.name };
-          for (const limit of BUDGET_LIMITS) {
-            const was = before.budgets?.[limit] ?? null;
-            const now = row.budgets?.[limit] ?? null;
-            if (was === now) continue;
-            details[`${limit}Before`] = was;
-            details[limit] = now;
-          }
-          await audit.record(on, {
-            action: 'budget.changed',
-            actor,
-            target: { kind: 'budget', id: `group/${id}` },
-            details,
-          });
-        }
+        if (change.budgets !== undefined) await recordBudgets(on, actor, row, before.budgets);
         await groupChanged(id, scope);
         return toView(row, await memberCount(id, on));
       };
