@@ -217,7 +217,7 @@ describe('webox user promote', () => {
     const user = await member(test);
     await setPolicy('subscribers');
     expect((await ask(user)).statusCode).toBe(402);
-    expect(await promoteUserByEmail(test.app.database.db, test.app.bus, user.client.email)).toBe(true);
+    expect(await promoteUserByEmail(test.app.database.db, test.app.bus, user.client.email, test.app.audit)).toBe(true);
     expect((await ask(user)).statusCode).toBe(200);
     expect((await user.client.get('/api/billing')).json().globalAccess).toEqual({ allowed: true, reason: null });
   });

@@ -2,7 +2,9 @@
 // own group only (another group answers 404, admin routes 403), the one order of budgets
 // (own > group > plan > default) on /api/limits, in Admin › Users and in real admission, and the
 // model list the model policy reads (app.groups.modelsOf), dropped on every change.
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../src/server/audit/audit-trail.ts';
 import { inTransaction } from '../src/server/db/after-commit.ts';
 import { GROUP_CHANNEL } from '../src/server/groups/group-service.ts';
 import { type FakeUpstreams, startFakeUpstreams } from './fakes/index.ts';
@@ -365,7 +367,7 @@ describe("the group service's writes in a caller's transaction", () => {
     expect(await test.app.groups.modelsOf(user.id)).toEqual(['openai/gpt-4.1-mini']);
 
     await inTransaction(db, async (scope) => {
-      await test.app.groups.update(group.id, { models: ['openai/gpt-4.1'] }, scope);
+      await test.app.groups.update(SYSTEM_ACTOR, group.id, { models: ['openai/gpt-4.1'] }, scope);
       await test.app.groups.removeMember(group.id, user.id, undefined, scope);
       expect(heard).toEqual([`u:${user.id}`]);
     });

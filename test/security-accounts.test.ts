@@ -397,7 +397,7 @@ describe('9. admins (one instance; the races are in security-accounts-races)', (
   it('another admin may demote, disable or re-enable an admin; `webox user promote` still promotes', async () => {
     const second = await signUp(test.app);
     const secondId = await idOf(second);
-    expect(await promoteUserByEmail(test.app.database.db, test.app.bus, second.email)).toBe(true);
+    expect(await promoteUserByEmail(test.app.database.db, test.app.bus, second.email, test.app.audit)).toBe(true);
     expect((await second.get('/api/me')).json().role).toBe('admin');
 
     expect((await second.patch(`/api/admin/users/${adminId}`, { role: 'user' })).json()).toMatchObject({

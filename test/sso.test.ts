@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { parseConfig } from '../src/server/config.ts';
@@ -140,6 +140,18 @@ describe('single sign-on from the environment', () => {
 
     const again = await ssoSignIn(test.app, who);
     expect((await me(again.client as Client)).id).toBe(created.id);
+    // The audit trail: the account made by its first sign-in, then two sign-ins by single sign-on.
+    const audited = (
+      (await test.app.database.db.execute(
+        sql`select action, actor_id, details from audit_event where subject_user_id = ${created.id} order by at`,
+      )) as unknown as { rows: Array<{ action: string; actor_id: string; details: Record<string, unknown> }> }
+    ).rows;
+    expect(audited.map((row) => [row.action, row.details.via ?? row.details.method])).toEqual([
+      ['account.created', 'sso'],
+      ['signin.succeeded', 'sso'],
+      ['signin.succeeded', 'sso'],
+    ]);
+    expect(new Set(audited.map((row) => row.actor_id))).toEqual(new Set([created.id]));
   });
 
   it('links an existing account when the provider says the e-mail is verified', async () => {

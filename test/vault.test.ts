@@ -122,7 +122,8 @@ describe('master key rotation', () => {
         env: { PATH: process.env.PATH ?? '', ...envFor(keyring) },
       });
     const first = await cli();
-    expect(first.stdout).toContain('Re-encrypted 3 key(s) under new');
+    // The three provider keys and the audit trail's fingerprint key (made by the first key saved).
+    expect(first.stdout).toContain('Re-encrypted 4 key(s) under new');
     const second = await cli();
     expect(second.stdout).toContain('Re-encrypted 0 key(s) under new');
 
@@ -130,6 +131,16 @@ describe('master key rotation', () => {
     const app = await open({ WEBOX_MASTER_KEYS: `new:${base64(keyB)}` });
     try {
       expect(new Set((await rows(app)).map((row) => row.master_key_id))).toEqual(new Set(['new']));
+      // Each run is in the audit trail, as WeBox's own (no account, no address).
+      const audited = (
+        (await app.database.db.execute(
+          sql`select actor_id, ip, target_id, details from audit_event where action = 'vault.rotated' order by at`,
+        )) as unknown as { rows: Array<Record<string, unknown>> }
+      ).rows;
+      expect(audited).toMatchObject([
+        { actor_id: null, ip: null, target_id: 'new', details: { via: 'cli', rotated: 4, unreadable: 0 } },
+        { details: { via: 'cli', rotated: 0 } },
+      ]);
       expect(await app.vault.getApiKey(aliceId, 'openai')).toBe(keys.aliceOpenai);
       expect(await app.vault.getApiKey(bobId, 'anthropic')).toBe(keys.bobAnthropic);
       expect(await app.vault.getApiKey(bobId, 'openai')).toBe(keys.adminOpenai);
@@ -147,7 +158,8 @@ describe('master key rotation', () => {
       expect((await clientWithCookie(app, aliceCookie).post('/api/admin/vault/rotate', {})).statusCode).toBe(403);
       const report = await clientWithCookie(app, adminCookie).post('/api/admin/vault/rotate', {});
       expect(report.statusCode).toBe(200);
-      expect(report.json()).toEqual({ activeKeyId: 'newer', rotated: 4, skipped: 0, unreadable: 0 });
+      // Four provider keys and the audit trail's fingerprint key.
+      expect(report.json()).toEqual({ activeKeyId: 'newer', rotated: 5, skipped: 0, unreadable: 0 });
       expect(await app.vault.getApiKey(aliceId, 'openai')).toBe(keys.aliceOpenai);
       const again = await clientWithCookie(app, adminCookie).post('/api/admin/vault/rotate', {});
       expect(again.json().rotated).toBe(0);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createAlertSettings } from './alerts/alert-settings.ts';
 import { buildApp, version } from './app.ts';
-import { createAuditTrail } from './audit/audit-trail.ts';
+import { createAuditTrail, SYSTEM_ACTOR } from './audit/audit-trail.ts';
 import { ssoSealedSecret } from './auth/sso-settings.ts';
 import { BillingSyncError, billingSyncCommand, syncClient } from './billing/billing-sync.ts';
 import { type ChangeBus, createLocalBus, createPostgresBus } from './cache/change-bus.ts';
@@ -118,9 +118,10 @@ async function main(argv: string[]) {
     case 'user': {
       const [action, email] = rest;
       if (action !== 'promote' || !email) throw new UsageError('Usage: webox user promote EMAIL');
-      const found = await withDatabase(config, 'webox user promote', (database) =>
-        withChangeBus(config, (bus) => promoteUserByEmail(database.db, bus, email)),
-      );
+      const found = await withDatabase(config, 'webox user promote', async (database) => {
+        const audit = createAuditTrail({ db: database.db, keyring: await loadConfiguredKeyring(config, cliLogger) });
+        return withChangeBus(config, (bus) => promoteUserByEmail(database.db, bus, email, audit));
+      });
       if (!found) throw new UsageError(`No account has the email ${email}.`);
       console.log(`${email} is now an admin.`);
       return;
@@ -128,17 +129,25 @@ async function main(argv: string[]) {
     case 'vault': {
       if (rest[0] !== 'rotate') throw new UsageError('Usage: webox vault rotate');
       const keyring = await loadConfiguredKeyring(config, cliLogger);
-      const report = await withDatabase(config, 'webox vault rotate', (database) =>
-        rotateVault({
+      const report = await withDatabase(config, 'webox vault rotate', async (database) => {
+        const audit = createAuditTrail({ db: database.db, keyring });
+        const done = await rotateVault({
           keyring,
           store: createKeyStore(database.db),
-          sealed: (() => {
-            const audit = createAuditTrail({ db: database.db, keyring });
-            const alerts = createAlertSettings({ db: database.db, keyring, audit });
-            return [ssoSealedSecret(database.db), audit.sealed, alerts.sealed];
-          })(),
-        }),
-      );
+          sealed: [
+            ssoSealedSecret(database.db),
+            audit.sealed,
+            createAlertSettings({ db: database.db, keyring, audit }).sealed,
+          ],
+        });
+        await audit.recordNow({
+          action: 'vault.rotated',
+          actor: SYSTEM_ACTOR,
+          target: { kind: 'vault', id: done.activeKeyId },
+          details: { ...done, via: 'cli' },
+        });
+        return done;
+      });
       console.log(
         `Re-encrypted ${report.rotated} key(s) under ${report.activeKeyId}; ${report.skipped} changed meanwhile (already current); ${report.unreadable} unreadable.`,
       );

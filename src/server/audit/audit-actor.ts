@@ -3,6 +3,7 @@
 // which proxies are believed) and its user agent. Built once per request at the boundary; the
 // trail clips and cleans every part again, since each is the client's to choose.
 import type { FastifyRequest } from 'fastify';
+import { commonErrors } from '../errors.ts';
 import type { AuditActor } from './audit-trail.ts';
 
 export function auditActor(request: FastifyRequest, who?: { id: string; email?: string | null } | null): AuditActor {
@@ -14,4 +15,11 @@ export function auditActor(request: FastifyRequest, who?: { id: string; email?: 
     ip: request.ip ?? null,
     userAgent: typeof agent === 'string' ? agent : null,
   };
+}
+
+/** The signed-in account as the actor, for routes behind requireUser or requireAdmin. */
+export function signedInActor(request: FastifyRequest): AuditActor & { userId: string } {
+  const user = request.sessionUser;
+  if (!user) throw commonErrors.unauthenticated();
+  return { ...auditActor(request, user), userId: user.id };
 }

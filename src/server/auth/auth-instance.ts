@@ -17,6 +17,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 // better-auth's adapter is given its own tables only.
 import * as schema from '../db/schema/auth.ts';
+import type { AuthAudit } from './auth-audit.ts';
 import { authErrors } from './auth-errors.ts';
 import { checkAuthInput, USER_IMAGE_MAX, USER_NAME_MAX, validateUserFields } from './user-fields.ts';
 
@@ -70,8 +71,10 @@ export function createAuth(options: {
   rateLimitStorage: BetterAuthRateLimitStorage;
   /** Only on the single sign-on instance (auth/sso-instance.ts); the main instance has none. */
   oidc?: OidcProviderSettings | null;
+  /** Records accounts made, sign-ins and refused sign-ins in the audit trail. */
+  audit: AuthAudit;
 }) {
-  const { config, db, secret, logger, hooks, rateLimitStorage } = options;
+  const { config, db, secret, logger, hooks, rateLimitStorage, audit } = options;
   const oidc = options.oidc ?? null;
   return betterAuth({
     appName: 'WeBox',
@@ -183,7 +186,7 @@ export function createAuth(options: {
           ]
         : []),
     ],
-    hooks: { before: checkAuthInput },
+    hooks: { before: checkAuthInput, after: audit.signInFailures },
     databaseHooks: {
       user: {
         create: {
@@ -207,10 +210,20 @@ export function createAuth(options: {
             }
             return { data: user };
           },
+          async after(user, context) {
+            await audit.userCreated(user, context);
+          },
         },
         update: {
           async before(user) {
             validateUserFields(user);
+          },
+        },
+      },
+      session: {
+        create: {
+          async after(session, context) {
+            await audit.sessionCreated(session, context);
           },
         },
       },

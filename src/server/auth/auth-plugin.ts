@@ -8,6 +8,7 @@ import { loadOrCreateSecretFile } from '../vault/keyring-source.ts';
 import { authSecretPath } from '../vault/vault-plugin.ts';
 import { hasAnyAccount, isDisabled, isFirstAdmin } from './account-state.ts';
 import { type AccountsLock, createAccountsLock } from './accounts-lock.ts';
+import { createAuthAudit } from './auth-audit.ts';
 import { type AuthRefusal, authErrors } from './auth-errors.ts';
 import { AUTH_ATTEMPTS_PER_MINUTE, type Auth, type AuthHooks, CLIENT_IP_HEADER, createAuth } from './auth-instance.ts';
 import { AUTH_BASE_PATH, allowedAuthPath, isSsoPath } from './auth-paths.ts';
@@ -87,6 +88,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
     const authLogger = { warn: (message: string) => log.warn(message), error: (message: string) => log.error(message) };
     // One count of attempts per address for both better-auth instances (main and single sign-on).
     const rateLimitStorage = authRateLimitStorage(app.metering.rates);
+    const audit = createAuthAudit({ audit: app.audit, db: app.database.db, clientIpHeader: CLIENT_IP_HEADER });
     const auth = createAuth({
       config,
       db: app.database.db,
@@ -94,6 +96,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       logger: authLogger,
       hooks: authHooks,
       rateLimitStorage,
+      audit,
     });
     app.decorate('auth', auth);
     const ssoSettings = createSsoSettings({
@@ -118,6 +121,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
           hooks: authHooks,
           rateLimitStorage,
           oidc,
+          audit,
         }),
       log: log.child({ module: 'sso' }),
     });
@@ -230,7 +234,7 @@ export const authPlugin = fastifyPlugin<{ config: Config }>(
       },
     });
   },
-  { name: 'webox-auth', dependencies: ['webox-database', 'webox-vault', 'webox-metering'] },
+  { name: 'webox-auth', dependencies: ['webox-database', 'webox-audit', 'webox-vault', 'webox-metering'] },
 );
 
 const SIGN_UP_PATH = `${AUTH_BASE_PATH}/sign-up/email`;

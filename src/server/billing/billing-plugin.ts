@@ -5,7 +5,7 @@ import fastifyPlugin from 'fastify-plugin';
 import type { BudgetFallback } from '../metering/limit-policies.ts';
 import { type BillingAccess, createBillingAccess } from './billing-access.ts';
 import { budgetFallbackOf } from './billing-budgets.ts';
-import { type BillingStore, createBillingStore } from './billing-store.ts';
+import { type BillingActor, type BillingStore, createBillingStore } from './billing-store.ts';
 import { createStripeClient, type StripeClient } from './stripe-client.ts';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store.ts';
 
@@ -24,7 +24,7 @@ export interface Billing {
    * Sets exchange rates (dollars per unit) from now on: usdPerCurrency keeps the others, and the
    * display module dates each one (GET /api/settings/display shows the display currency's).
    */
-  setRates: (rates: Record<string, number>, adminId: string) => Promise<void>;
+  setRates: (rates: Record<string, number>, actor: BillingActor) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -35,7 +35,7 @@ declare module 'fastify' {
 
 export const billingPlugin = fastifyPlugin(
   async (app) => {
-    const store = createBillingStore(app.database.db);
+    const store = createBillingStore(app.database.db, app.audit);
     const subscriptions = createSubscriptionStore(app.database.db);
     const { quota } = app.metering;
     const access = createBillingAccess({
@@ -57,13 +57,16 @@ export const billingPlugin = fastifyPlugin(
       stripe,
       subscribeUrl,
       budgetFallback: async (userId) => budgetFallbackOf(await access.decide(userId), access.settings(), subscribeUrl),
-      async setRates(rates, adminId) {
+      async setRates(rates, actor) {
         const current = (await store.settings())?.usdPerCurrency ?? {};
-        await store.updateSettings({ usdPerCurrency: { ...current, ...rates } }, adminId);
-        await app.display.ratesSet(rates, adminId);
+        await store.updateSettings({ usdPerCurrency: { ...current, ...rates } }, actor);
+        await app.display.ratesSet(rates, actor.userId);
         await access.settingsChanged();
       },
     });
   },
-  { name: 'webox-billing', dependencies: ['webox-database', 'webox-display', 'webox-metering', 'webox-users'] },
+  {
+    name: 'webox-billing',
+    dependencies: ['webox-database', 'webox-audit', 'webox-display', 'webox-metering', 'webox-users'],
+  },
 );

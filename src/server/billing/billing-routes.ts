@@ -1,5 +1,6 @@
 // A user's billing (GET /api/billing), the admin's billing settings (GET/PUT /api/admin/billing)
 // and plans granted by hand (PUT /api/admin/users/:id/plan).
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   type BillingSettingsView,
@@ -9,6 +10,7 @@ import {
   grantPlanBody,
 } from '../../shared/billing.ts';
 import { idParams } from '../../shared/contracts.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
@@ -64,9 +66,10 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
         },
         async (request) => {
           if (Object.keys(request.body).length > 0) {
-            const adminId = currentUser(request).id;
+            const actor = signedInActor(request);
+            const adminId = actor.userId;
             const before = access.settings().usdPerCurrency;
-            await store.updateSettings(request.body, adminId);
+            await store.updateSettings(request.body, actor);
             // Each rate that changed is dated from now (the display currency's shows its date).
             const { usdPerCurrency } = request.body;
             if (usdPerCurrency) {
@@ -99,11 +102,11 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
           // Accounts belong to the users module: asked through its service, never read from its table.
           if (!(await app.users.exists(userId))) throw commonErrors.notFound('The user');
           if (planId === null) {
-            await store.removeGrant(userId);
+            await store.removeGrant(userId, signedInActor(request));
           } else {
             if (!(await store.plans()).some((plan) => plan.id === planId && plan.active))
               throw billingErrors.planNotFound();
-            await store.setGrant(userId, planId, ends, currentUser(request).id);
+            await store.setGrant(userId, planId, ends, signedInActor(request));
           }
           await access.grantChanged(userId);
           return access.view(userId, enabled);

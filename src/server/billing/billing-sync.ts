@@ -7,7 +7,7 @@ import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
 import type { Database, DatabaseHandle } from '../db/client.ts';
 import { SUBSCRIPTION_CHANNEL } from './billing-access.ts';
-import { createBillingStore } from './billing-store.ts';
+import { listPlans } from './billing-store.ts';
 import { createStripeClient, loadStripe } from './stripe-client.ts';
 import {
   createSubscriptionStore,
@@ -116,7 +116,7 @@ export async function billingSyncCommand(options: {
       db: database.db,
       store: createSubscriptionStore(database.db),
       stripe,
-      plans: await createBillingStore(database.db).plans(),
+      plans: await listPlans(database.db),
       changed: (userId) => bus.publish(SUBSCRIPTION_CHANNEL, userId),
     });
   } catch (error) {

@@ -2,10 +2,12 @@
 // and retire them. A plan's prices are Stripe price ids whose amount and currency are read from
 // Stripe before anything is stored (stripe-prices.ts): 400 invalid_request for a price a slot
 // cannot take, 400 billing_not_configured while Stripe is off (DESIGN §6 "Billing").
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createPlanBody, type PlanView, planList, planView, updatePlanBody } from '../../shared/billing.ts';
 import { idParams } from '../../shared/contracts.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { billingErrors } from './billing-errors.ts';
 import { NO_BUDGETS } from './billing-store.ts';
@@ -58,14 +60,17 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         async (request, reply): Promise<PlanView> => {
           const { name, description, prices, budgets, models } = request.body;
           const read = await readPlanPrices(stripe, prices);
-          const created = await store.createPlan({
-            name,
-            description: description ?? '',
-            monthPrice: read.month,
-            yearPrice: read.year,
-            budgets: budgets ?? NO_BUDGETS,
-            models: models ?? null,
-          });
+          const created = await store.createPlan(
+            {
+              name,
+              description: description ?? '',
+              monthPrice: read.month,
+              yearPrice: read.year,
+              budgets: budgets ?? NO_BUDGETS,
+              models: models ?? null,
+            },
+            signedInActor(request),
+          );
           await access.plansChanged();
           reply.status(201);
           return created;
@@ -90,7 +95,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           if (!z.uuid().safeParse(request.params.id).success) throw billingErrors.planNotFound();
           const read = prices === undefined ? null : await readPlanPrices(stripe, prices);
           const change = read ? { ...fields, monthPrice: read.month, yearPrice: read.year } : fields;
-          const updated = await store.updatePlan(request.params.id, change);
+          const updated = await store.updatePlan(request.params.id, change, signedInActor(request));
           if (!updated) throw billingErrors.planNotFound();
           await access.plansChanged();
           return updated;

@@ -1,8 +1,10 @@
 // GET /api/settings/display (every signed-in user: the web app formats money and days with it) and
 // PUT /api/admin/settings/display (admins). The rates themselves are billing's usdPerCurrency, each
 // dated here when set (display-plugin.ts).
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { displaySettingsBody, displaySettingsView } from '../../shared/display.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
@@ -60,7 +62,7 @@ export const displayRoutes: FastifyPluginAsyncZod = async (app) => {
               `There is no exchange rate for ${currency.toUpperCase()} yet: give usdPerUnit (how many dollars one ${currency.toUpperCase()} is worth) with the currency.`,
             );
           }
-          if (usdPerUnit !== undefined) await app.billing.setRates({ [currency]: usdPerUnit }, adminId);
+          if (usdPerUnit !== undefined) await app.billing.setRates({ [currency]: usdPerUnit }, signedInActor(request));
           const change: Partial<DisplayRow> = {};
           if (asked !== undefined) change.currency = asked;
           if (timeZone !== undefined) change.timeZone = timeZone;

@@ -7,6 +7,7 @@
 // cached map's generation guard).
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { readAccountState } from '../auth/account-state.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus } from '../cache/change-bus.ts';
@@ -53,8 +54,8 @@ const tokenView = (row: typeof accessToken.$inferSelect) => ({
   requestsPerMinute: row.requestsPerMinute ?? null,
 });
 
-export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
-  const { db, bus } = options;
+export function createAccessTokens(options: { db: Database; bus: ChangeBus; audit: AuditTrail }) {
+  const { db, bus, audit } = options;
   const cache = createCachedMap<CachedToken>({ load, maxEntries: CACHE_MAX_ENTRIES, ttlMs: CACHE_TTL_MS });
   const lastUsed = new Map<string, Date>();
 
@@ -100,27 +101,44 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
   }
 
   return {
+    /** The actor is the token's owner: each user creates their own. */
     async create(
-      userId: string,
+      actor: AuditActor & { userId: string },
       input: { name: string; expiresAt?: string | null; requestsPerMinute?: number | null },
     ) {
+      const { userId } = actor;
       const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
       if (expiresAt && expiresAt.getTime() <= Date.now()) {
         throw gatewayErrors.expiryInPast();
       }
       const token = TOKEN_PREFIX + randomBytes(TOKEN_RANDOM_BYTES).toString('base64url');
-      const [row] = await db
-        .insert(accessToken)
-        .values({
-          userId,
-          name: input.name,
-          tokenHash: hashToken(token),
-          prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
-          expiresAt,
-          requestsPerMinute: input.requestsPerMinute ?? null,
-        })
-        .returning();
-      if (!row) throw new Error('token insert returned no row');
+      const row = await db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(accessToken)
+          .values({
+            userId,
+            name: input.name,
+            tokenHash: hashToken(token),
+            prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+            expiresAt,
+            requestsPerMinute: input.requestsPerMinute ?? null,
+          })
+          .returning();
+        if (!inserted) throw new Error('token insert returned no row');
+        // Neither the token nor its hash: the row names it by id and by the name its owner gave.
+        await audit.record(tx, {
+          action: 'token.created',
+          actor,
+          target: { kind: 'access_token', id: inserted.id },
+          subjectUserId: userId,
+          details: {
+            name: inserted.name,
+            expiresAt: inserted.expiresAt?.toISOString() ?? null,
+            requestsPerMinute: inserted.requestsPerMinute ?? null,
+          },
+        });
+        return inserted;
+      });
       const { lastUsedAt: _unused, ...view } = tokenView(row);
       return { ...view, token };
     },
@@ -135,13 +153,25 @@ export function createAccessTokens(options: { db: Database; bus: ChangeBus }) {
     },
 
     /** Another user's token answers 404, like a token that does not exist. */
-    async revoke(userId: string, tokenId: string) {
+    async revoke(actor: AuditActor & { userId: string }, tokenId: string) {
+      const { userId } = actor;
       if (!UUID.test(tokenId)) throw commonErrors.notFound('The token');
-      const [row] = await db
-        .update(accessToken)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(accessToken.id, tokenId), eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
-        .returning({ tokenHash: accessToken.tokenHash });
+      const row = await db.transaction(async (tx) => {
+        const [revoked] = await tx
+          .update(accessToken)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(accessToken.id, tokenId), eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
+          .returning({ tokenHash: accessToken.tokenHash, name: accessToken.name });
+        if (!revoked) return null;
+        await audit.record(tx, {
+          action: 'token.revoked',
+          actor,
+          target: { kind: 'access_token', id: tokenId },
+          subjectUserId: userId,
+          details: { name: revoked.name },
+        });
+        return revoked;
+      });
       if (!row) throw commonErrors.notFound('The token');
       // Drops the token here at once, then on the other instances.
       await bus.publish(TOKEN_CHANNEL, row.tokenHash);

@@ -80,7 +80,7 @@ function tokenCaller(request: FastifyRequest): TokenIdentity {
 
 export const gatewayPlugin = fastifyPlugin(
   async (app) => {
-    const accessTokens = createAccessTokens({ db: app.database.db, bus: app.bus });
+    const accessTokens = createAccessTokens({ db: app.database.db, bus: app.bus, audit: app.audit });
     const pools = createUpstreamPools();
     app.decorate('accessTokens', accessTokens);
     app.addHook('onClose', async () => {

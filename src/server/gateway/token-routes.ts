@@ -1,6 +1,7 @@
 // /api/tokens: each user creates, lists and revokes their own access tokens (cookie session).
 import { createTokenBody, idParams } from '../../shared/contracts.ts';
 import { accessTokenList, createdAccessToken } from '../../shared/tokens.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { userScope } from '../auth/route-scopes.ts';
 import { noContent } from '../openapi/route-docs.ts';
@@ -22,7 +23,7 @@ export const tokenRoutes = userScope(async (app) => {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await app.accessTokens.create(currentUser(request).id, request.body)),
+      reply.status(201).send(await app.accessTokens.create(signedInActor(request), request.body)),
   );
 
   app.get(
@@ -45,7 +46,7 @@ export const tokenRoutes = userScope(async (app) => {
       },
     },
     async (request, reply) => {
-      await app.accessTokens.revoke(currentUser(request).id, request.params.id);
+      await app.accessTokens.revoke(signedInActor(request), request.params.id);
       return reply.status(204).send();
     },
   );

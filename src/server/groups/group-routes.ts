@@ -1,6 +1,7 @@
 // Groups over HTTP: site admins manage every group (/api/admin/groups…); a group's admin sees their
 // own group, its members and what they spent, and adds or removes its members (/api/group…). A
 // group admin is a plain user everywhere else, and another group answers 404 to them.
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams } from '../../shared/contracts.ts';
 import {
@@ -15,6 +16,7 @@ import {
   setMemberBody,
   updateGroupBody,
 } from '../../shared/groups.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
@@ -84,7 +86,7 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
             response: { 201: groupView },
           },
         },
-        async (request, reply) => reply.status(201).send(await groups.create(request.body)),
+        async (request, reply) => reply.status(201).send(await groups.create(signedInActor(request), request.body)),
       );
 
       app.get(
@@ -112,7 +114,7 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
             response: { 200: groupView },
           },
         },
-        async (request) => groups.update(request.params.id, request.body),
+        async (request) => groups.update(signedInActor(request), request.params.id, request.body),
       );
 
       app.delete(

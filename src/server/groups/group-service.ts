@@ -8,9 +8,10 @@
 // commit it announces the change.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { GroupRole, GroupView } from '../../shared/groups.ts';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { ACCOUNT_CHANNEL, type ChangeBus, RESYNC } from '../cache/change-bus.ts';
-import type { CommitScope } from '../db/after-commit.ts';
+import { type CommitScope, inTransaction } from '../db/after-commit.ts';
 import type { Database } from '../db/client.ts';
 import { userGroup, userGroupMember } from '../db/schema/groups.ts';
 import { commonErrors } from '../errors.ts';
@@ -83,8 +84,9 @@ export function createGroupService(options: {
   bus: ChangeBus;
   /** Whether an account exists (the users module answers; its table is not ours). */
   userExists: (userId: string) => Promise<boolean>;
+  audit: AuditTrail;
 }) {
-  const { db, bus, userExists } = options;
+  const { db, bus, userExists, audit } = options;
 
   const memberships = createCachedMap<Membership | null>({
     load: readMembership,
@@ -128,6 +130,27 @@ export function createGroupService(options: {
   }
   const groupChanged = (groupId: string, scope?: CommitScope) => announce(scope, `g:${groupId}`);
   const memberChanged = (userId: string, scope?: CommitScope) => announce(scope, `u:${userId}`);
+
+  /** A group's budgets are on the global keys only: one set of limits. */
+  const BUDGET_LIMITS = ['dayMicrousd', 'monthMicrousd', 'dayTokens', 'monthTokens'] as const;
+
+  /** `budget.changed` for a group: each limit that changed, with its value before. */
+  async function recordBudgets(tx: Database, actor: AuditActor, row: GroupRow, before: BudgetLimits | null) {
+    const details: Record<string, number | string | null> = { scope: 'group', group: row.name };
+    for (const limit of BUDGET_LIMITS) {
+      const was = before?.[limit] ?? null;
+      const now = row.budgets?.[limit] ?? null;
+      if (was === now) continue;
+      details[`${limit}Before`] = was;
+      details[limit] = now;
+    }
+    await audit.record(tx, {
+      action: 'budget.changed',
+      actor,
+      target: { kind: 'budget', id: `group/${row.id}` },
+      details,
+    });
+  }
 
   async function findRow(id: string, on: Database = db): Promise<GroupRow | undefined> {
     if (!UUID.test(id)) return undefined;
@@ -188,52 +211,59 @@ export function createGroupService(options: {
       return new Map(rows.map((row) => [row.id, row.name]));
     },
 
+    /** A group made with budgets is in the audit trail as their change (from none). */
     async create(
+      actor: AuditActor,
       input: { name: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
-      scope?: CommitScope,
     ): Promise<GroupView> {
-      const [row] = await (scope?.tx ?? db)
-        .insert(userGroup)
-        .values({
-          name: input.name,
-          description: input.description ?? '',
-          budgets: input.budgets ?? null,
-          models: checkModels(input.models) ?? null,
-        })
-        .onConflictDoNothing({ target: userGroup.name })
-        .returning();
-      if (!row) throw groupErrors.nameTaken();
-      return toView(row, 0);
+      const models = checkModels(input.models) ?? null;
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(userGroup)
+          .values({ name: input.name, description: input.description ?? '', budgets: input.budgets ?? null, models })
+          .onConflictDoNothing({ target: userGroup.name })
+          .returning();
+        if (!row) throw groupErrors.nameTaken();
+        if (row.budgets) await recordBudgets(tx, actor, row, null);
+        return toView(row, 0);
+      });
     },
 
+    /** A change of the group's budgets is in the audit trail, in the change's transaction. */
     async update(
+      actor: AuditActor,
       id: string,
       change: { name?: string; description?: string; budgets?: BudgetLimits | null; models?: string[] | null },
-      scope?: CommitScope,
+      shared?: CommitScope,
     ): Promise<GroupView> {
-      const on = scope?.tx ?? db;
-      await requireGroup(id, on);
       const models = checkModels(change.models);
-      let row: GroupRow | undefined;
-      try {
-        [row] = await on
-          .update(userGroup)
-          .set({
-            ...(change.name === undefined ? {} : { name: change.name }),
-            ...(change.description === undefined ? {} : { description: change.description }),
-            ...(change.budgets === undefined ? {} : { budgets: change.budgets }),
-            ...(models === undefined ? {} : { models }),
-            updatedAt: new Date(),
-          })
-          .where(eq(userGroup.id, id))
-          .returning();
-      } catch (error) {
-        if (isUniqueViolation(error)) throw groupErrors.nameTaken();
-        throw error;
-      }
-      if (!row) throw commonErrors.notFound('The group');
-      await groupChanged(id, scope);
-      return toView(row, await memberCount(id, on));
+      const apply = async (scope: CommitScope) => {
+        const on = scope.tx;
+        const before = await requireGroup(id, on);
+        let row: GroupRow | undefined;
+        try {
+          [row] = await on
+            .update(userGroup)
+            .set({
+              ...(change.name === undefined ? {} : { name: change.name }),
+              ...(change.description === undefined ? {} : { description: change.description }),
+              ...(change.budgets === undefined ? {} : { budgets: change.budgets }),
+              ...(models === undefined ? {} : { models }),
+              updatedAt: new Date(),
+            })
+            .where(eq(userGroup.id, id))
+            .returning();
+        } catch (error) {
+          if (isUniqueViolation(error)) throw groupErrors.nameTaken();
+          throw error;
+        }
+        if (!row) throw commonErrors.notFound('The group');
+        if (change.budgets !== undefined) await recordBudgets(on, actor, row, before.budgets);
+        await groupChanged(id, scope);
+        return toView(row, await memberCount(id, on));
+      };
+      // In the caller's transaction when there is one, else in one of its own (with the audit row).
+      return shared ? apply(shared) : inTransaction(db, apply);
     },
 
     /** Deletes the group; its members stay, in no group. */

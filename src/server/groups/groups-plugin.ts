@@ -13,8 +13,13 @@ export const groupsPlugin = fastifyPlugin(
   async (app) => {
     app.decorate(
       'groups',
-      createGroupService({ db: app.database.db, bus: app.bus, userExists: (id) => app.users.exists(id) }),
+      createGroupService({
+        db: app.database.db,
+        bus: app.bus,
+        userExists: (id) => app.users.exists(id),
+        audit: app.audit,
+      }),
     );
   },
-  { name: 'webox-groups', dependencies: ['webox-database', 'webox-users'] },
+  { name: 'webox-groups', dependencies: ['webox-database', 'webox-audit', 'webox-users'] },
 );

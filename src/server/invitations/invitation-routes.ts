@@ -19,6 +19,7 @@ import {
   publicInvitation,
   secretToken,
 } from '../../shared/invitations.ts';
+import { auditActor, signedInActor } from '../audit/audit-actor.ts';
 import { CLIENT_IP_HEADER } from '../auth/auth-instance.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope } from '../auth/route-scopes.ts';
@@ -71,7 +72,12 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const headers = fromNodeHeaders(request.headers);
       headers.set(CLIENT_IP_HEADER, request.ip);
-      const { response, user } = await invitations.accept(checkedToken(request.params.token), request.body, headers);
+      const { response, user } = await invitations.accept(
+        checkedToken(request.params.token),
+        request.body,
+        headers,
+        auditActor(request, null),
+      );
       const cookies = response.headers.getSetCookie();
       if (cookies.length > 0) reply.header('set-cookie', cookies);
       return { user: { ...user, role: user.role === 'admin' ? ('admin' as const) : ('user' as const) } };
@@ -169,7 +175,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         },
         async (request) =>
-          passwordReset.byAdmin(request.params.id, {
+          passwordReset.byAdmin(signedInActor(request), request.params.id, {
             ...request.body,
             locale: request.body.locale ?? localeFromAcceptLanguage(request.headers['accept-language']),
           }),

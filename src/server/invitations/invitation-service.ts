@@ -2,8 +2,10 @@
 // optionally a group; the invitee follows the link, chooses a name and a password, and is signed
 // in. Tokens are stored hashed, used once, revocable, and expire. Without SMTP the links are given
 // back to the admin, once, in the answer that made them.
+
 import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { ClassListError, CreatedInvitation, InvitationView } from '../../shared/invitations.ts';
+import type { AuditActor } from '../audit/audit-trail.ts';
 import type { Auth } from '../auth/auth-instance.ts';
 import type { Config } from '../config.ts';
 import { inTransaction } from '../db/after-commit.ts';
@@ -233,7 +235,7 @@ export function createInvitationService(options: {
      * creates the account through better-auth, joins its group, and signs in: the Response of
      * better-auth's sign-in, whose cookies the route hands on.
      */
-    async accept(token: string, input: { name: string; password: string }, headers: Headers) {
+    async accept(token: string, input: { name: string; password: string }, headers: Headers, actor: AuditActor) {
       const row = await usable(token);
       const [claimed] = await db
         .update(invitation)
@@ -250,12 +252,15 @@ export function createInvitationService(options: {
       if (!claimed) throw invitationErrors.invalid();
       let userId: string;
       try {
-        const created = await users.create({
-          name: input.name,
-          email: claimed.email,
-          password: input.password,
-          role: claimed.role === 'admin' ? 'admin' : 'user',
-        });
+        const created = await users.create(
+          {
+            name: input.name,
+            email: claimed.email,
+            password: input.password,
+            role: claimed.role === 'admin' ? 'admin' : 'user',
+          },
+          { actor, via: 'invitation' },
+        );
         userId = created.id;
       } catch (error) {
         // No account was made: the link works again.

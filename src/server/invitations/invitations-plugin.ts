@@ -21,7 +21,15 @@ export const invitationsPlugin = fastifyPlugin(
     const log = app.log.child({ module: 'accounts-mail' });
     const mailer = createMailer(app.config.mail, log);
     const settings = createAccountSettings(app.database.db, { defaultSignup: app.config.signup });
-    const passwordReset = createPasswordReset({ auth: app.auth, config: app.config, users: app.users, mailer, log });
+    const passwordReset = createPasswordReset({
+      auth: app.auth,
+      config: app.config,
+      users: app.users,
+      mailer,
+      log,
+      accountsLock: app.accountsLock,
+      audit: app.audit,
+    });
     app.decorate('accountSettings', settings);
     app.decorate('passwordReset', passwordReset);
     app.decorate('emailEnabled', mailer !== null);
@@ -44,6 +52,6 @@ export const invitationsPlugin = fastifyPlugin(
   },
   {
     name: 'webox-invitations',
-    dependencies: ['webox-database', 'webox-auth', 'webox-users', 'webox-groups', 'webox-display'],
+    dependencies: ['webox-database', 'webox-audit', 'webox-auth', 'webox-users', 'webox-groups', 'webox-display'],
   },
 );

@@ -3,6 +3,8 @@
 // logs). By an admin: either a new password set at once, or a reset link made the same way as
 // better-auth's (so its /reset-password endpoint takes it), e-mailed or handed to the admin. Both
 // sign the account out everywhere.
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
+import type { AccountsLock } from '../auth/accounts-lock.ts';
 import type { Auth } from '../auth/auth-instance.ts';
 import { RESET_LINK_SECONDS } from '../auth/auth-instance.ts';
 import type { Config } from '../config.ts';
@@ -24,8 +26,11 @@ export function createPasswordReset(options: {
   users: UserService;
   mailer: Mailer | null;
   log: ResetLogger;
+  /** The admin's reset and its audit row commit together (better-auth's adapter writes in the lock's transaction). */
+  accountsLock: AccountsLock;
+  audit: AuditTrail;
 }) {
-  const { auth, config, users, mailer, log } = options;
+  const { auth, config, users, mailer, log, accountsLock, audit } = options;
   const linkOf = (token: string) => `${config.publicUrl}/reset-password#${token}`;
   const mail = (locale: MailLocale, token: string) =>
     passwordResetMail(locale, { url: linkOf(token), validMinutes: Math.round(RESET_LINK_SECONDS / 60) });
@@ -46,22 +51,37 @@ export function createPasswordReset(options: {
       }
     },
 
-    async byAdmin(userId: string, input: { password?: string; sendEmail?: boolean; locale: MailLocale }) {
+    async byAdmin(
+      actor: AuditActor,
+      userId: string,
+      input: { password?: string; sendEmail?: boolean; locale: MailLocale },
+    ) {
       const account = (await users.directory([userId])).get(userId);
       if (!account) throw commonErrors.notFound('The user');
       const context = await auth.$context;
+      const recorded = (tx: Parameters<AuditTrail['record']>[0], method: 'password' | 'link') =>
+        audit.record(tx, {
+          action: 'account.password_reset',
+          actor,
+          target: { kind: 'user', id: userId },
+          subjectUserId: userId,
+          details: { email: account.email, method },
+        });
       if (input.password !== undefined) {
         const hash = await context.password.hash(input.password);
-        const credential = await context.internalAdapter.findCredentialAccount(userId);
-        if (credential) await context.internalAdapter.updatePassword(userId, hash);
-        else
-          await context.internalAdapter.linkAccount({
-            userId,
-            providerId: 'credential',
-            accountId: userId,
-            password: hash,
-          });
-        await context.internalAdapter.deleteUserSessions(userId);
+        await accountsLock.transaction(async ({ tx, internalAdapter }) => {
+          const credential = await internalAdapter.findCredentialAccount(userId);
+          if (credential) await internalAdapter.updatePassword(userId, hash);
+          else
+            await internalAdapter.linkAccount({
+              userId,
+              providerId: 'credential',
+              accountId: userId,
+              password: hash,
+            });
+          await internalAdapter.deleteUserSessions(userId);
+          await recorded(tx, 'password');
+        });
         return { passwordSet: true, url: null, emailed: false, expiresAt: null, sessionsRevoked: true };
       }
       const sendEmail = input.sendEmail ?? mailer !== null;
@@ -69,12 +89,15 @@ export function createPasswordReset(options: {
       const token = newSecretToken();
       const expiresAt = new Date(Date.now() + RESET_LINK_SECONDS * 1000);
       // better-auth's own form of a reset token (stored hashed: verification.storeIdentifier).
-      await context.internalAdapter.createVerificationValue({
-        value: userId,
-        identifier: `reset-password:${token}`,
-        expiresAt,
+      await accountsLock.transaction(async ({ tx, internalAdapter }) => {
+        await internalAdapter.createVerificationValue({
+          value: userId,
+          identifier: `reset-password:${token}`,
+          expiresAt,
+        });
+        await internalAdapter.deleteUserSessions(userId);
+        await recorded(tx, 'link');
       });
-      await context.internalAdapter.deleteUserSessions(userId);
       let emailed = false;
       if (sendEmail && mailer) {
         try {

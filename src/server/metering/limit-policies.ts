@@ -3,6 +3,8 @@
 // dropped on every change, on every instance, through the change bus; a read that overlaps a
 // change is never kept (the cached map's generation guard). The admin's pages read the table.
 import { eq, inArray, ne } from 'drizzle-orm';
+import type { AuditDetails } from '../../shared/audit.ts';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
@@ -139,12 +141,35 @@ export interface EffectiveLimits {
 
 type PolicyRow = typeof limitPolicy.$inferSelect;
 
+/** `name` → after and `nameBefore` → before, when they differ (numbers, or null for "no limit"). */
+function addChange(details: AuditDetails, name: string, before: number | null, after: number | null) {
+  if (before === after) return;
+  details[`${name}Before`] = before;
+  details[name] = after;
+}
+
+/**
+ * Each limit that changed, named by key source and limit (`globalDayMicrousd`, its
+ * `globalDayMicrousdBefore`); a source without a budget of its own counts as no limit.
+ */
+function budgetChanges(before: PolicyBudgets, after: PolicyBudgets): AuditDetails {
+  const details: AuditDetails = {};
+  for (const source of ['global', 'personal'] as const) {
+    for (const limit of LIMIT_NAMES) {
+      const name = `${source}${limit[0]?.toUpperCase()}${limit.slice(1)}`;
+      addChange(details, name, before[source]?.[limit] ?? null, after[source]?.[limit] ?? null);
+    }
+  }
+  return details;
+}
+
 export function createLimitPolicies(options: {
   db: Database;
   bus: ChangeBus;
   defaults: { requestsPerMinute: number; tokensPerMinute: number | undefined };
+  audit: AuditTrail;
 }) {
-  const { db, bus, defaults } = options;
+  const { db, bus, defaults, audit } = options;
   /** Each user's combined limits (the default changing drops them all). */
   const combined = createCachedMap<EffectiveLimits>({
     load: readEffective,
@@ -155,8 +180,8 @@ export function createLimitPolicies(options: {
     subject === DEFAULT_SUBJECT ? combined.invalidateAll() : combined.invalidate(subject),
   );
 
-  async function row(subject: string): Promise<PolicyRow | null> {
-    const [found] = await db.select().from(limitPolicy).where(eq(limitPolicy.subject, subject));
+  async function row(subject: string, from: Database = db): Promise<PolicyRow | null> {
+    const [found] = await from.select().from(limitPolicy).where(eq(limitPolicy.subject, subject));
     return found ?? null;
   }
 
@@ -218,17 +243,40 @@ export function createLimitPolicies(options: {
     },
 
     /** `minUsefulOutputTokens` left undefined keeps the one set; null gives the default back. */
-    async setDefault(budgets: Record<KeySource, BudgetLimits>, adminId: string, minUsefulOutputTokens?: number | null) {
+    async setDefault(
+      budgets: Record<KeySource, BudgetLimits>,
+      actor: AuditActor & { userId: string },
+      minUsefulOutputTokens?: number | null,
+    ) {
       const values = {
         budgets,
-        updatedBy: adminId,
+        updatedBy: actor.userId,
         updatedAt: new Date(),
         ...(minUsefulOutputTokens === undefined ? {} : { minUsefulOutputTokens }),
       };
-      await db
-        .insert(limitPolicy)
-        .values({ subject: DEFAULT_SUBJECT, ...values })
-        .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
+      await db.transaction(async (tx) => {
+        const before = await row(DEFAULT_SUBJECT, tx);
+        await tx
+          .insert(limitPolicy)
+          .values({ subject: DEFAULT_SUBJECT, ...values })
+          .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
+        const details = budgetChanges(before?.budgets ?? {}, budgets);
+        if (minUsefulOutputTokens !== undefined) {
+          // The numbers in force: null gives the default back.
+          addChange(
+            details,
+            'minUsefulOutputTokens',
+            before?.minUsefulOutputTokens ?? DEFAULT_MIN_USEFUL_OUTPUT_TOKENS,
+            minUsefulOutputTokens ?? DEFAULT_MIN_USEFUL_OUTPUT_TOKENS,
+          );
+        }
+        await audit.record(tx, {
+          action: 'budget.changed',
+          actor,
+          target: { kind: 'budget', id: 'default' },
+          details: { scope: 'default', ...details },
+        });
+      });
       await changed(DEFAULT_SUBJECT);
     },
 
@@ -250,7 +298,7 @@ export function createLimitPolicies(options: {
         requestsPerMinute: number | null;
         tokensPerMinute: number | null;
       },
-      adminId: string,
+      actor: AuditActor & { userId: string },
     ) {
       const budgets: PolicyBudgets = {};
       if (override.budgets.global) budgets.global = override.budgets.global;
@@ -259,13 +307,38 @@ export function createLimitPolicies(options: {
         budgets,
         requestsPerMinute: override.requestsPerMinute,
         tokensPerMinute: override.tokensPerMinute,
-        updatedBy: adminId,
+        updatedBy: actor.userId,
         updatedAt: new Date(),
       };
-      await db
-        .insert(limitPolicy)
-        .values({ subject: userId, ...values })
-        .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
+      await db.transaction(async (tx) => {
+        const before = await row(userId, tx);
+        await tx
+          .insert(limitPolicy)
+          .values({ subject: userId, ...values })
+          .onConflictDoUpdate({ target: limitPolicy.subject, set: values });
+        const entry = { actor, subjectUserId: userId };
+        const budgetDetails = budgetChanges(before?.budgets ?? {}, budgets);
+        // A save that changes nothing still says it was made: the admin pressed "save".
+        const rates: AuditDetails = {};
+        addChange(rates, 'requestsPerMinute', before?.requestsPerMinute ?? null, override.requestsPerMinute);
+        addChange(rates, 'tokensPerMinute', before?.tokensPerMinute ?? null, override.tokensPerMinute);
+        if (Object.keys(budgetDetails).length > 0 || Object.keys(rates).length === 0) {
+          await audit.record(tx, {
+            ...entry,
+            action: 'budget.changed',
+            target: { kind: 'budget', id: userId },
+            details: { scope: 'user', ...budgetDetails },
+          });
+        }
+        if (Object.keys(rates).length > 0) {
+          await audit.record(tx, {
+            ...entry,
+            action: 'rate_limit.changed',
+            target: { kind: 'rate_limit', id: userId },
+            details: rates,
+          });
+        }
+      });
       await changed(userId);
     },
 

@@ -1,5 +1,6 @@
 // Budgets and rate limits over HTTP: each user reads what applies to them (/api/limits); admins
 // set the default budgets and each user's own (/api/admin/limits, /api/admin/users/:id/limits).
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defaultLimitsBody, idParams, userLimitsBody } from '../../shared/contracts.ts';
 import {
@@ -11,6 +12,7 @@ import {
   type UserLimitsDetail,
   userLimitsDetail,
 } from '../../shared/limits.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
@@ -164,7 +166,7 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
         },
         async (request) => {
           const { global, personal, minUsefulOutputTokens } = request.body;
-          await policies.setDefault({ global, personal }, currentUser(request).id, minUsefulOutputTokens);
+          await policies.setDefault({ global, personal }, signedInActor(request), minUsefulOutputTokens);
           return policies.getDefault();
         },
       );
@@ -204,7 +206,7 @@ export const limitsRoutes: FastifyPluginAsyncZod<LimitsRoutesOptions> = async (a
           await policies.setOverride(
             request.params.id,
             { budgets: { global, personal }, requestsPerMinute, tokensPerMinute },
-            currentUser(request).id,
+            signedInActor(request),
           );
           return detail(request.params.id);
         },

@@ -44,7 +44,7 @@ declare module 'fastify' {
 export const meteringPlugin = fastifyPlugin(
   async (app) => {
     const { config } = app;
-    const prices = createPriceBook({ db: app.database.db, bus: app.bus });
+    const prices = createPriceBook({ db: app.database.db, bus: app.bus, audit: app.audit });
     await prices.seedCatalogue();
     const ledger = createUsageLedger({
       query: app.database.query,
@@ -65,6 +65,7 @@ export const meteringPlugin = fastifyPlugin(
         requestsPerMinute: config.rateLimit.requestsPerMinute,
         tokensPerMinute: config.rateLimit.tokensPerMinute,
       },
+      audit: app.audit,
     });
     const quota = createQuota({
       database: app.database,
@@ -110,5 +111,5 @@ export const meteringPlugin = fastifyPlugin(
     });
     if (rates.store === 'memory' && app.database.kind === 'postgres') await warnWhenCountedAlone(app.bus, limitsLog);
   },
-  { name: 'webox-metering', dependencies: ['webox-metrics', 'webox-database', 'webox-display'] },
+  { name: 'webox-metering', dependencies: ['webox-metrics', 'webox-database', 'webox-audit', 'webox-display'] },
 );

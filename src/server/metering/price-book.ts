@@ -3,6 +3,7 @@
 // the order they started (the cached snapshot). The catalogue's list prices are seeded once,
 // effective from CATALOGUE_PRICES_FROM; a later row replaces them from its date on.
 import { and, asc, eq } from 'drizzle-orm';
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { createCachedSnapshot } from '../cache/cached-snapshot.ts';
 import type { ChangeBus } from '../cache/change-bus.ts';
 import type { Database } from '../db/client.ts';
@@ -30,8 +31,8 @@ const priceView = (row: PriceRow) => ({
   createdBy: row.createdBy,
 });
 
-export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
-  const { db, bus } = options;
+export function createPriceBook(options: { db: Database; bus: ChangeBus; audit: AuditTrail }) {
+  const { db, bus, audit } = options;
   /** `${provider}/${model}` → rows by effectiveFrom ascending. */
   const byModel = createCachedSnapshot({
     initial: new Map<string, PriceRow[]>(),
@@ -47,6 +48,25 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
     },
   });
   byModel.follow(bus, PRICE_CHANNEL);
+
+  /** The price in force at `at`, or null for a model with no price (metered as unpriced). */
+  function priceAt(provider: string, model: string, at: Date): Price | null {
+    const rows = byModel.current().get(`${provider}/${model}`);
+    if (!rows) return null;
+    let found: PriceRow | null = null;
+    for (const row of rows) {
+      if (row.effectiveFrom.getTime() <= at.getTime()) found = row;
+      else break;
+    }
+    return found
+      ? {
+          id: found.id,
+          inputMicrousdPerMtok: found.inputMicrousdPerMtok,
+          outputMicrousdPerMtok: found.outputMicrousdPerMtok,
+          cachedInputMicrousdPerMtok: found.cachedInputMicrousdPerMtok,
+        }
+      : null;
+  }
 
   return {
     /** Inserts the catalogue's list prices that are not there yet; idempotent. */
@@ -74,24 +94,7 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
     /** Reads the prices again; resolves once they are in force here. */
     reload: () => byModel.invalidate(),
 
-    /** The price in force at `at`, or null for a model with no price (metered as unpriced). */
-    priceAt(provider: string, model: string, at: Date): Price | null {
-      const rows = byModel.current().get(`${provider}/${model}`);
-      if (!rows) return null;
-      let found: PriceRow | null = null;
-      for (const row of rows) {
-        if (row.effectiveFrom.getTime() <= at.getTime()) found = row;
-        else break;
-      }
-      return found
-        ? {
-            id: found.id,
-            inputMicrousdPerMtok: found.inputMicrousdPerMtok,
-            outputMicrousdPerMtok: found.outputMicrousdPerMtok,
-            cachedInputMicrousdPerMtok: found.cachedInputMicrousdPerMtok,
-          }
-        : null;
-    },
+    priceAt,
 
     list() {
       return [...byModel.current().values()].flat().map(priceView);
@@ -99,7 +102,7 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
 
     /** An admin's new price, applying from its date; history is never rewritten. */
     async add(
-      adminId: string,
+      actor: AuditActor & { userId: string },
       input: {
         provider: string;
         model: string;
@@ -112,18 +115,40 @@ export function createPriceBook(options: { db: Database; bus: ChangeBus }) {
       if (!isProviderId(input.provider)) {
         throw providerErrors.unknownProvider(input.provider);
       }
-      const [row] = await db
-        .insert(modelPrice)
-        .values({
-          provider: input.provider,
-          model: input.model,
-          effectiveFrom: new Date(input.effectiveFrom),
-          inputMicrousdPerMtok: input.inputMicrousdPerMtok,
-          outputMicrousdPerMtok: input.outputMicrousdPerMtok,
-          cachedInputMicrousdPerMtok: input.cachedInputMicrousdPerMtok ?? null,
-          createdBy: adminId,
-        })
-        .returning();
+      const model = `${input.provider}/${input.model}`;
+      const before = priceAt(input.provider, input.model, new Date(input.effectiveFrom));
+      const row = await db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(modelPrice)
+          .values({
+            provider: input.provider,
+            model: input.model,
+            effectiveFrom: new Date(input.effectiveFrom),
+            inputMicrousdPerMtok: input.inputMicrousdPerMtok,
+            outputMicrousdPerMtok: input.outputMicrousdPerMtok,
+            cachedInputMicrousdPerMtok: input.cachedInputMicrousdPerMtok ?? null,
+            createdBy: actor.userId,
+          })
+          .returning();
+        if (!inserted) throw new Error('price insert returned no row');
+        // The price in force at that date until now beside the new one: what the change changed.
+        await audit.record(tx, {
+          action: 'price.changed',
+          actor,
+          target: { kind: 'price', id: inserted.id },
+          details: {
+            model,
+            effectiveFrom: inserted.effectiveFrom.toISOString(),
+            inputMicrousdPerMtok: inserted.inputMicrousdPerMtok,
+            outputMicrousdPerMtok: inserted.outputMicrousdPerMtok,
+            cachedInputMicrousdPerMtok: inserted.cachedInputMicrousdPerMtok ?? null,
+            inputMicrousdPerMtokBefore: before?.inputMicrousdPerMtok ?? null,
+            outputMicrousdPerMtokBefore: before?.outputMicrousdPerMtok ?? null,
+            cachedInputMicrousdPerMtokBefore: before?.cachedInputMicrousdPerMtok ?? null,
+          },
+        });
+        return inserted;
+      });
       // The notice starts the reload here too; the answer waits for it to land.
       await bus.publish(PRICE_CHANNEL, 'changed');
       await byModel.refresh();

@@ -1,6 +1,7 @@
 // Usage statistics: each user reads their own (/api/usage); admins read everyone's
 // (/api/admin/usage, with groupBy=user for what each user cost on the global keys) and manage
 // prices (/api/admin/prices). `format=csv` exports the same series the JSON answer holds.
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import {
   usageRangeReport,
   usageReport,
 } from '../../shared/usage.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { csvReplyHeaders, describeCsvColumns, writeCsv } from '../exports/csv-export.ts';
@@ -178,7 +180,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         },
         async (request, reply) => {
-          const row = await app.metering.prices.add(currentUser(request).id, request.body);
+          const row = await app.metering.prices.add(signedInActor(request), request.body);
           return reply.status(201).send(row);
         },
       );

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createUserBody, idParams, updateUserBody } from '../../shared/contracts.ts';
 import type { GroupMembership } from '../../shared/groups.ts';
 import { accountImpact, adminUser, adminUserList, adminUsersQuery, me } from '../../shared/users.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { commonErrors } from '../errors.ts';
@@ -117,7 +118,8 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
             response: { 201: adminUser },
           },
         },
-        async (request, reply) => reply.status(201).send(await users.create(request.body)),
+        async (request, reply) =>
+          reply.status(201).send(await users.create(request.body, { actor: signedInActor(request), via: 'admin' })),
       );
 
       app.patch(
@@ -135,7 +137,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
         },
         async (request) => {
           const [updated] = await withGroups([
-            await users.update(currentUser(request).id, request.params.id, request.body),
+            await users.update(signedInActor(request), request.params.id, request.body),
           ]);
           return updated;
         },
@@ -154,7 +156,7 @@ export const userRoutes: FastifyPluginAsyncZod<UserRoutesOptions> = async (app, 
           },
         },
         async (request, reply) => {
-          await users.remove(currentUser(request).id, request.params.id);
+          await users.remove(signedInActor(request), request.params.id);
           return reply.status(204).send();
         },
       );

@@ -21,6 +21,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { UserSort } from '../../shared/users.ts';
+import { type AuditActor, type AuditTrail, SYSTEM_ACTOR } from '../audit/audit-trail.ts';
 import { disabledUntil } from '../auth/account-state.ts';
 import type { AccountsLock, AccountsTransaction } from '../auth/accounts-lock.ts';
 import type { Auth } from '../auth/auth-instance.ts';
@@ -103,8 +104,9 @@ export function createUserService(options: {
   accountsLock: AccountsLock;
   bus: ChangeBus;
   personalProvidersByOwner: () => Promise<Map<string, string[]>>;
+  audit: AuditTrail;
 }) {
-  const { db, auth, accountsLock, bus, personalProvidersByOwner } = options;
+  const { db, auth, accountsLock, bus, personalProvidersByOwner, audit } = options;
 
   /**
    * Under the accounts lock, in one transaction: the target (404 when unknown), refusing a change
@@ -115,12 +117,12 @@ export function createUserService(options: {
     actorId: string,
     id: string,
     removesAdmin: boolean,
-    apply: (scope: AccountsTransaction) => Promise<void>,
+    apply: (scope: AccountsTransaction, target: AccountRow & { email: string }) => Promise<void>,
   ) {
     return accountsLock.transaction(async (scope) => {
       const now = new Date();
-      const rows: AccountRow[] = await scope.tx
-        .select({ id: user.id, role: user.role, banned: user.banned, banExpires: user.banExpires })
+      const rows: Array<AccountRow & { email: string }> = await scope.tx
+        .select({ id: user.id, email: user.email, role: user.role, banned: user.banned, banExpires: user.banExpires })
         .from(user)
         .where(or(eq(user.id, id), eq(user.id, actorId)));
       const target = rows.find((row) => row.id === id);
@@ -130,7 +132,7 @@ export function createUserService(options: {
       }
       const actor = rows.find((row) => row.id === actorId);
       if (!actor || !isActiveAdmin(actor, now.getTime())) throw commonErrors.forbidden();
-      await apply(scope);
+      await apply(scope, target);
     });
   }
 
@@ -231,7 +233,14 @@ export function createUserService(options: {
       return row ?? null;
     },
 
-    async create(input: { name: string; email: string; password: string; role?: 'admin' | 'user' }) {
+    /**
+     * `made` says who asked and how (an admin, an accepted invitation). better-auth writes the
+     * account outside our transactions: its audit row follows once it exists.
+     */
+    async create(
+      input: { name: string; email: string; password: string; role?: 'admin' | 'user' },
+      made: { actor: AuditActor; via: 'admin' | 'invitation' },
+    ) {
       const email = input.email.toLowerCase();
       const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
       if (existing) throw userErrors.emailTaken();
@@ -240,10 +249,24 @@ export function createUserService(options: {
       });
       const row = await findRow(created.user.id);
       if (!row) throw new Error('created user not found');
+      const role = row.role === 'admin' ? 'admin' : 'user';
+      await audit.recordNow({
+        action: 'account.created',
+        // An invitation's account is its own actor: the person who accepted it.
+        actor: made.via === 'invitation' ? { ...made.actor, userId: row.id, email: row.email } : made.actor,
+        target: { kind: 'user', id: row.id },
+        subjectUserId: row.id,
+        details: { via: made.via, role },
+      });
       return viewOf(row);
     },
 
-    async update(actorId: string, id: string, change: { role?: 'admin' | 'user'; disabled?: boolean; name?: string }) {
+    async update(
+      actor: AuditActor & { userId: string },
+      id: string,
+      change: { role?: 'admin' | 'user'; disabled?: boolean; name?: string },
+    ) {
+      const actorId = actor.userId;
       if (id === actorId && (change.role === 'user' || change.disabled === true)) {
         // An admin locking themselves out could leave the instance without any admin.
         throw userErrors.cannotChangeSelf('demote or disable');
@@ -252,7 +275,7 @@ export function createUserService(options: {
         actorId,
         id,
         change.role === 'user' || change.disabled === true,
-        async ({ internalAdapter }) => {
+        async ({ internalAdapter, tx }, target) => {
           await internalAdapter.updateUser(id, {
             ...(change.role ? { role: change.role } : {}),
             ...(change.name === undefined ? {} : { name: change.name }),
@@ -266,6 +289,23 @@ export function createUserService(options: {
           });
           // A disabled account is signed out everywhere at once.
           if (change.disabled) await internalAdapter.deleteUserSessions(id);
+          const entry = { actor, target: { kind: 'user' as const, id }, subjectUserId: id };
+          const roleBefore = target.role === 'admin' ? 'admin' : 'user';
+          if (change.role && change.role !== roleBefore) {
+            await audit.record(tx, {
+              ...entry,
+              action: 'account.role_changed',
+              details: { email: target.email, roleBefore, roleAfter: change.role },
+            });
+          }
+          const wasDisabled = disabledUntil(target) > Date.now();
+          if (change.disabled !== undefined && change.disabled !== wasDisabled) {
+            await audit.record(tx, {
+              ...entry,
+              action: change.disabled ? 'account.disabled' : 'account.enabled',
+              details: { email: target.email },
+            });
+          }
         },
       );
       // Its access tokens (and what billing caches of its role) are read again, here at once and on
@@ -277,10 +317,19 @@ export function createUserService(options: {
     },
 
     /** Deletes the account and everything it owns (sessions, keys, tokens, conversations, usage). */
-    async remove(actorId: string, id: string) {
+    async remove(actor: AuditActor & { userId: string }, id: string) {
+      const actorId = actor.userId;
       if (id === actorId) throw userErrors.cannotChangeSelf('delete');
-      await changeAccount(actorId, id, true, async ({ internalAdapter }) => {
+      await changeAccount(actorId, id, true, async ({ internalAdapter, tx }, target) => {
         await internalAdapter.deleteUser(id);
+        // The address stays in the trail: the account it named is gone.
+        await audit.record(tx, {
+          action: 'account.deleted',
+          actor,
+          target: { kind: 'user', id },
+          subjectUserId: id,
+          details: { email: target.email, role: target.role === 'admin' ? 'admin' : 'user' },
+        });
       });
       await bus.publish(ACCOUNT_CHANNEL, id);
     },
@@ -296,12 +345,28 @@ export async function promoteUserByEmail(
   db: Database,
   bus: Pick<ChangeBus, 'publish'>,
   email: string,
+  audit: Pick<AuditTrail, 'record'>,
 ): Promise<boolean> {
-  const updated = await db
-    .update(user)
-    .set({ role: 'admin' })
-    .where(eq(user.email, email.trim().toLowerCase()))
-    .returning({ id: user.id });
+  const updated = await db.transaction(async (tx) => {
+    const address = email.trim().toLowerCase();
+    const [before] = await tx.select({ role: user.role }).from(user).where(eq(user.email, address));
+    const rows = await tx.update(user).set({ role: 'admin' }).where(eq(user.email, address)).returning({ id: user.id });
+    for (const { id } of rows) {
+      await audit.record(tx, {
+        action: 'account.role_changed',
+        actor: SYSTEM_ACTOR,
+        target: { kind: 'user', id },
+        subjectUserId: id,
+        details: {
+          email: address,
+          roleBefore: before?.role === 'admin' ? 'admin' : 'user',
+          roleAfter: 'admin',
+          via: 'cli',
+        },
+      });
+    }
+    return rows;
+  });
   for (const { id } of updated) await bus.publish(ACCOUNT_CHANNEL, id);
   return updated.length > 0;
 }

@@ -19,8 +19,9 @@ export const usersPlugin = fastifyPlugin(
         accountsLock: app.accountsLock,
         bus: app.bus,
         personalProvidersByOwner: () => app.vault.personalProvidersByOwner(),
+        audit: app.audit,
       }),
     );
   },
-  { name: 'webox-users', dependencies: ['webox-database', 'webox-auth', 'webox-vault'] },
+  { name: 'webox-users', dependencies: ['webox-database', 'webox-audit', 'webox-auth', 'webox-vault'] },
 );

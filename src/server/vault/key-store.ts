@@ -45,6 +45,11 @@ function placeCondition(place: KeyPlace) {
 
 export function createKeyStore(db: Database) {
   return {
+    /** Runs `work` in one transaction, with a store that writes in it (a key and its audit row). */
+    transaction<T>(work: (store: KeyStore, tx: Database) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => work(createKeyStore(tx), tx));
+    },
+
     async upsert(
       place: KeyPlace,
       sealed: { ciphertext: string; masterKeyId: string; mask: string },
@@ -63,13 +68,21 @@ export function createKeyStore(db: Database) {
         verifiedAt,
       };
       const set = { ...sealed, updatedAt: now, updatedBy, verifiedAt };
+      // xmax is 0 on a freshly inserted row version and set on one an update wrote: it tells a
+      // first save from a replacement in the same statement, with no race between a read and it.
+      const returning = {
+        provider: providerKey.provider,
+        mask: providerKey.mask,
+        updatedAt: providerKey.updatedAt,
+        inserted: sql<boolean>`(xmax = 0)`,
+      };
       const [row] =
         place.scope === 'global'
           ? await db
               .insert(providerKey)
               .values(values)
               .onConflictDoUpdate({ target: providerKey.provider, targetWhere: sql`scope = 'global'`, set })
-              .returning({ provider: providerKey.provider, mask: providerKey.mask, updatedAt: providerKey.updatedAt })
+              .returning(returning)
           : await db
               .insert(providerKey)
               .values(values)
@@ -78,7 +91,7 @@ export function createKeyStore(db: Database) {
                 targetWhere: sql`scope = 'personal'`,
                 set,
               })
-              .returning({ provider: providerKey.provider, mask: providerKey.mask, updatedAt: providerKey.updatedAt });
+              .returning(returning);
       if (!row) throw new Error('upsert returned no row');
       return row;
     },
@@ -175,4 +188,6 @@ export function createKeyStore(db: Database) {
   };
 }
 
-export type KeyStore = ReturnType<typeof createKeyStore>;
+export interface KeyStore extends Omit<ReturnType<typeof createKeyStore>, 'transaction'> {
+  transaction<T>(work: (store: KeyStore, tx: Database) => Promise<T>): Promise<T>;
+}

@@ -44,6 +44,7 @@ export const vaultPlugin = fastifyPlugin<{ config: Config; keyring: Keyring }>(
         store: createKeyStore(app.database.db),
         bus: app.bus,
         log: app.log.child({ module: 'vault' }),
+        audit: app.audit,
       }),
     );
     // The audit trail's fingerprint key is sealed with the same master keys: rotation re-seals it.

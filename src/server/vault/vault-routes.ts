@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { providerParams, saveKeyBody } from '../../shared/contracts.ts';
 import { globalKeyImpact, globalKeyList, rotationReport, savedKey, userKeyList } from '../../shared/keys.ts';
+import { signedInActor } from '../audit/audit-actor.ts';
 import { currentUser } from '../auth/auth-plugin.ts';
 import { adminScope, userScope } from '../auth/route-scopes.ts';
 import { noContent } from '../openapi/route-docs.ts';
@@ -50,7 +51,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app
             response: { 200: savedKey },
           },
         },
-        async (request) => app.vault.savePersonalKey(currentUser(request).id, request.params.provider, request.body),
+        async (request) => app.vault.savePersonalKey(signedInActor(request), request.params.provider, request.body),
       );
 
       app.delete(
@@ -65,7 +66,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app
           },
         },
         async (request, reply) => {
-          await app.vault.deletePersonalKey(currentUser(request).id, request.params.provider);
+          await app.vault.deletePersonalKey(signedInActor(request), request.params.provider);
           return reply.status(204).send();
         },
       );
@@ -92,7 +93,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app
             response: { 200: savedKey },
           },
         },
-        async (request) => app.vault.saveGlobalKey(currentUser(request).id, request.params.provider, request.body),
+        async (request) => app.vault.saveGlobalKey(signedInActor(request), request.params.provider, request.body),
       );
 
       app.get(
@@ -123,7 +124,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app
           },
         },
         async (request, reply) => {
-          await app.vault.deleteGlobalKey(currentUser(request).id, request.params.provider);
+          await app.vault.deleteGlobalKey(signedInActor(request), request.params.provider);
           return reply.status(204).send();
         },
       );
@@ -142,7 +143,7 @@ export const vaultRoutes: FastifyPluginAsyncZod<VaultRoutesOptions> = async (app
           },
         },
         async (request) => {
-          const report = await app.vault.rotate();
+          const report = await app.vault.rotate(signedInActor(request));
           request.log.info({ ...report }, 'vault rotated');
           return report;
         },

@@ -1,9 +1,10 @@
 // The hybrid key system: personal keys first, then the global key, then none (DESIGN §5).
 // Only this service decrypts; plaintext lives in memory for the length of one provider call.
+import type { AuditActor, AuditTrail } from '../audit/audit-trail.ts';
 import { createCachedMap } from '../cache/cached-map.ts';
 import { type ChangeBus, RESYNC } from '../cache/change-bus.ts';
 import type { Config } from '../config.ts';
-import { commonErrors } from '../errors.ts';
+import { AppError, commonErrors } from '../errors.ts';
 import { providerErrors } from '../providers/provider-errors.ts';
 import { getProvider, isProviderId, type ProviderId, providerIds } from '../providers/registry.ts';
 import type { ProviderSpec } from '../providers/spec.ts';
@@ -44,8 +45,9 @@ export function createVault(options: {
   store: KeyStore;
   bus: ChangeBus;
   log: VaultLogger;
+  audit: AuditTrail;
 }) {
-  const { config, keyring, store, bus, log } = options;
+  const { config, keyring, store, bus, log, audit } = options;
   const cache = createSealedKeyCache(store, bus);
   /** What other modules keep sealed in their own tables (registerSealed), re-sealed by rotate(). */
   const sealed: SealedValues[] = [];
@@ -66,26 +68,85 @@ export function createVault(options: {
     }
   }
 
-  async function saveKey(place: KeyPlace, input: { apiKey: unknown; verify?: boolean }, actorId: string) {
+  /** How the audit trail names a key's place: stable across deletes and re-saves. */
+  function keyTarget(place: KeyPlace) {
+    const id = place.scope === 'global' ? `global/${place.provider}` : `personal/${place.ownerId}/${place.provider}`;
+    return { kind: 'provider_key' as const, id };
+  }
+
+  /** The fingerprint of the key stored at a place now, or null (none, or it no longer opens). */
+  async function storedFingerprint(place: KeyPlace): Promise<string | null> {
+    const row =
+      place.scope === 'global'
+        ? await store.findGlobal(place.provider)
+        : await store.findPersonal(place.ownerId ?? '', place.provider);
+    if (!row) return null;
+    try {
+      return await audit.fingerprint(open(keyring, row.ciphertext, place));
+    } catch (error) {
+      if (error instanceof VaultDecryptError) return null;
+      throw error;
+    }
+  }
+
+  async function saveKey(place: KeyPlace, input: { apiKey: unknown; verify?: boolean }, actor: AuditActor) {
     const provider = requireProvider(place.provider);
     const apiKey = checkKeyFormat(provider, input.apiKey);
+    // Before any transaction: the fingerprint key is read outside it (on PGlite a query outside an
+    // open transaction waits for it), and the previous key is opened in memory only to be told apart.
+    const fingerprint = await audit.fingerprint(apiKey);
+    const subjectUserId = place.scope === 'personal' ? place.ownerId : null;
     if (input.verify) {
-      await verifyKeyWithProvider({
-        provider,
-        apiKey,
-        baseUrl: config.providerBaseUrls[provider.id],
-        source: place.scope,
-        timeoutMs: Math.min(config.upstreamTimeoutMs, 15_000),
-      });
+      try {
+        await verifyKeyWithProvider({
+          provider,
+          apiKey,
+          baseUrl: config.providerBaseUrls[provider.id],
+          source: place.scope,
+          timeoutMs: Math.min(config.upstreamTimeoutMs, 15_000),
+        });
+      } catch (error) {
+        // Nothing was stored: the refusal is recorded on its own, then answered as before.
+        await audit.recordNow({
+          action: `key.${place.scope}.verified`,
+          actor,
+          target: keyTarget(place),
+          subjectUserId,
+          outcome: 'failure',
+          details: {
+            provider: provider.id,
+            fingerprint,
+            reason: error instanceof AppError ? error.code : 'verify_failed',
+          },
+        });
+        throw error;
+      }
     }
-    const row = await store.upsert(
-      place,
-      { ciphertext: seal(keyring, apiKey, place), masterKeyId: keyring.active.id, mask: mask(apiKey) },
-      actorId,
-      input.verify === true,
-    );
+    const previousFingerprint = await storedFingerprint(place);
+    const row = await store.transaction(async (keys, tx) => {
+      const saved = await keys.upsert(
+        place,
+        { ciphertext: seal(keyring, apiKey, place), masterKeyId: keyring.active.id, mask: mask(apiKey) },
+        actor.userId ?? 'system',
+        input.verify === true,
+      );
+      const replaced = !saved.inserted;
+      await audit.record(tx, {
+        action: `key.${place.scope}.${replaced ? 'replaced' : 'saved'}`,
+        actor,
+        target: keyTarget(place),
+        subjectUserId,
+        details: {
+          provider: provider.id,
+          fingerprint,
+          verified: input.verify === true,
+          ...(replaced ? { previousFingerprint } : {}),
+        },
+      });
+      return saved;
+    });
     await announceChange(place);
-    log.info({ scope: place.scope, provider: provider.id, actorId }, 'provider key saved');
+    log.info({ scope: place.scope, provider: provider.id, actorId: actor.userId }, 'provider key saved');
     return {
       provider: provider.id,
       mask: row.mask,
@@ -94,12 +155,23 @@ export function createVault(options: {
     };
   }
 
-  async function deleteKey(place: KeyPlace, actorId: string) {
+  async function deleteKey(place: KeyPlace, actor: AuditActor) {
     requireProvider(place.provider);
-    const deleted = await store.remove(place);
+    const fingerprint = await storedFingerprint(place);
+    const deleted = await store.transaction(async (keys, tx) => {
+      if (!(await keys.remove(place))) return false;
+      await audit.record(tx, {
+        action: `key.${place.scope}.deleted`,
+        actor,
+        target: keyTarget(place),
+        subjectUserId: place.scope === 'personal' ? place.ownerId : null,
+        details: { provider: place.provider, fingerprint },
+      });
+      return true;
+    });
     if (!deleted) throw commonErrors.notFound('The key');
     await announceChange(place);
-    log.info({ scope: place.scope, provider: place.provider, actorId }, 'provider key deleted');
+    log.info({ scope: place.scope, provider: place.provider, actorId: actor.userId }, 'provider key deleted');
   }
 
   function announceChange(place: KeyPlace) {
@@ -153,8 +225,16 @@ export function createVault(options: {
      * and the values other modules registered; then every instance drops the sealed rows it cached
      * (they were read under the old key).
      */
-    async rotate(): Promise<RotationReport> {
+    async rotate(actor: AuditActor): Promise<RotationReport> {
       const report = await rotateVault({ keyring, store, sealed });
+      // Each row was re-sealed in its own statement (rotation runs online, in batches): the trail
+      // says what the run did once it is over, and a run that stopped halfway says nothing.
+      await audit.recordNow({
+        action: 'vault.rotated',
+        actor,
+        target: { kind: 'vault', id: report.activeKeyId },
+        details: { ...report },
+      });
       await bus.publish(KEY_CHANNEL, RESYNC);
       return report;
     },
@@ -167,12 +247,17 @@ export function createVault(options: {
       sealed.push(values);
     },
 
-    savePersonalKey: (userId: string, provider: string, input: { apiKey: unknown; verify?: boolean }) =>
-      saveKey(personalPlace(userId, provider), input, userId),
-    deletePersonalKey: (userId: string, provider: string) => deleteKey(personalPlace(userId, provider), userId),
-    saveGlobalKey: (adminId: string, provider: string, input: { apiKey: unknown; verify?: boolean }) =>
-      saveKey(globalPlace(provider), input, adminId),
-    deleteGlobalKey: (adminId: string, provider: string) => deleteKey(globalPlace(provider), adminId),
+    /** The actor is the key's owner (the user's own request). */
+    savePersonalKey: (
+      actor: AuditActor & { userId: string },
+      provider: string,
+      input: { apiKey: unknown; verify?: boolean },
+    ) => saveKey(personalPlace(actor.userId, provider), input, actor),
+    deletePersonalKey: (actor: AuditActor & { userId: string }, provider: string) =>
+      deleteKey(personalPlace(actor.userId, provider), actor),
+    saveGlobalKey: (actor: AuditActor, provider: string, input: { apiKey: unknown; verify?: boolean }) =>
+      saveKey(globalPlace(provider), input, actor),
+    deleteGlobalKey: (actor: AuditActor, provider: string) => deleteKey(globalPlace(provider), actor),
 
     /** GET /api/keys: what a user may know — their own masks, and only whether a global key exists. */
     async listKeysForUser(userId: string) {
