@@ -1,5 +1,6 @@
-// The journal in a real browser: an admin filters Admin › Journal by the "Keys" group (the filter
-// goes to the address) and sees the key's row in words and not the token's; then, in English, the
+// The journal in a real browser: an admin sees their own sign-up recorded, filters Admin › Journal
+// by the "Keys" group (the filter goes to the address) and sees the key's row in words and not the
+// token's; then, in English, the
 // same by Audit log; and the profile tells the user's own events as sentences.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,10 @@ const idOf = async (page: Page) =>
 async function filterByKeys(page: Page, texts: typeof en) {
   await page.goto(`${server.baseUrl}/admin/audit`);
   await page.getByRole('heading', { level: 1, name: texts.audit.title }).waitFor();
-  await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 20_000 }).toBe(2);
+  // The two rows written below, and the one the sign-up itself recorded.
+  await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 20_000 }).toBe(3);
+  await page.getByRole('cell', { name: texts.audit.actions.account_created }).waitFor();
+  await page.getByRole('cell', { name: texts.audit.actions.token_created }).waitFor();
   await page.getByLabel(texts.audit.action, { exact: true }).selectOption('key.');
   await page.getByRole('button', { name: texts.audit.apply, exact: true }).click();
   await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 20_000 }).toBe(1);

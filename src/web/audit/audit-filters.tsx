@@ -1,11 +1,11 @@
 // The journal's filters: a form whose values live in the page's address (?action=key.&actor=…),
 // so that a filtered journal is a link. "Who" and "Account concerned" take an e-mail address or an
 // id, with the accounts matching what is typed offered (the admin users API's search).
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_ACTIONS, AUDIT_TARGET_KINDS } from '../../shared/audit.ts';
 import { type AuditParams, api } from '../api/client.ts';
-import { Field } from '../components/field.tsx';
+import { FilterActions, FilterDate, FilterSelect, FilterText, useFilterDraft } from '../components/filter-form.tsx';
 import { ACTION_GROUPS, actionName, groupName, kindName } from './audit-words.ts';
 
 export const AUDIT_FILTER_NAMES = [
@@ -18,16 +18,6 @@ export const AUDIT_FILTER_NAMES = [
   'from',
   'to',
 ] as const;
-
-/** The filters an address holds (unknown parameters ignored; the server validates the rest). */
-export function auditFiltersFrom(search: URLSearchParams): AuditParams {
-  const params: AuditParams = {};
-  for (const name of AUDIT_FILTER_NAMES) {
-    const value = search.get(name);
-    if (value) params[name] = value;
-  }
-  return params;
-}
 
 /** The e-mail addresses of the accounts matching what is typed (at most ten). */
 function useAccountSuggestions(text: string | undefined): string[] {
@@ -56,52 +46,25 @@ function useAccountSuggestions(text: string | undefined): string[] {
 export function AuditFilters({ value, onApply }: { value: AuditParams; onApply: (params: AuditParams) => void }) {
   const { t } = useTranslation();
   const listId = useId();
-  const [draft, setDraft] = useState<AuditParams>(value);
-  useEffect(() => setDraft(value), [value]);
-  const set = (name: keyof AuditParams) => (text: string) => setDraft((current) => ({ ...current, [name]: text }));
+  const { draft, set, submit, clear } = useFilterDraft(value, onApply);
   const [typing, setTyping] = useState<string | undefined>();
   const suggestions = useAccountSuggestions(typing);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const cleaned: AuditParams = {};
-    for (const [name, text] of Object.entries(draft)) {
-      const trimmed = text?.trim();
-      if (trimmed) cleaned[name as keyof AuditParams] = trimmed;
-    }
-    onApply(cleaned);
-  };
-
   const account = (name: 'actor' | 'subject', label: string, hint: string) => (
-    <Field label={label} hint={hint}>
-      {(control) => (
-        <input
-          {...control}
-          type="text"
-          name={name}
-          list={listId}
-          autoComplete="off"
-          value={draft[name] ?? ''}
-          onChange={(e) => {
-            set(name)(e.target.value);
-            setTyping(e.target.value);
-          }}
-        />
-      )}
-    </Field>
+    <FilterText
+      name={name}
+      label={label}
+      hint={hint}
+      list={listId}
+      value={draft[name]}
+      onChange={(text) => {
+        set(name)(text);
+        setTyping(text);
+      }}
+    />
   );
   const date = (name: 'from' | 'to', label: string) => (
-    <Field label={label}>
-      {(control) => (
-        <input
-          {...control}
-          type="date"
-          name={name}
-          value={(draft[name] ?? '').slice(0, 10)}
-          onChange={(e) => set(name)(e.target.value)}
-        />
-      )}
-    </Field>
+    <FilterDate name={name} label={label} value={draft[name]} onChange={set(name)} />
   );
   const known = new Set<string>([...AUDIT_ACTIONS, ...ACTION_GROUPS.map((group) => `${group}.`)]);
 
@@ -115,89 +78,43 @@ export function AuditFilters({ value, onApply }: { value: AuditParams; onApply: 
       <div className="filters-grid">
         {account('actor', t('audit.actor'), t('audit.actorHint'))}
         {account('subject', t('audit.subject'), t('audit.subjectHint'))}
-        <Field label={t('audit.action')}>
-          {(control) => (
-            <select
-              {...control}
-              name="action"
-              value={draft.action ?? ''}
-              onChange={(e) => set('action')(e.target.value)}
-            >
-              <option value="">{t('audit.anyAction')}</option>
-              {ACTION_GROUPS.map((group) => (
-                <optgroup key={group} label={groupName(t, group)}>
-                  <option value={`${group}.`}>{t('audit.group', { name: groupName(t, group) })}</option>
-                  {AUDIT_ACTIONS.filter((action) => action.startsWith(`${group}.`)).map((action) => (
-                    <option key={action} value={action}>
-                      {actionName(t, action)}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-              {draft.action && !known.has(draft.action) && <option value={draft.action}>{draft.action}</option>}
-            </select>
-          )}
-        </Field>
-        <Field label={t('audit.targetKind')}>
-          {(control) => (
-            <select
-              {...control}
-              name="targetKind"
-              value={draft.targetKind ?? ''}
-              onChange={(e) => set('targetKind')(e.target.value)}
-            >
-              <option value="">{t('audit.anyTarget')}</option>
-              {AUDIT_TARGET_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {kindName(t, kind)}
+        <FilterSelect name="action" label={t('audit.action')} value={draft.action} onChange={set('action')}>
+          <option value="">{t('audit.anyAction')}</option>
+          {ACTION_GROUPS.map((group) => (
+            <optgroup key={group} label={groupName(t, group)}>
+              <option value={`${group}.`}>{t('audit.group', { name: groupName(t, group) })}</option>
+              {AUDIT_ACTIONS.filter((action) => action.startsWith(`${group}.`)).map((action) => (
+                <option key={action} value={action}>
+                  {actionName(t, action)}
                 </option>
               ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('audit.targetId')}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              name="targetId"
-              value={draft.targetId ?? ''}
-              onChange={(e) => set('targetId')(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('audit.outcome')}>
-          {(control) => (
-            <select
-              {...control}
-              name="outcome"
-              value={draft.outcome ?? ''}
-              onChange={(e) => set('outcome')(e.target.value)}
-            >
-              <option value="">{t('audit.anyOutcome')}</option>
-              <option value="success">{t('audit.outcomes.success')}</option>
-              <option value="failure">{t('audit.outcomes.failure')}</option>
-            </select>
-          )}
-        </Field>
+            </optgroup>
+          ))}
+          {draft.action && !known.has(draft.action) && <option value={draft.action}>{draft.action}</option>}
+        </FilterSelect>
+        <FilterSelect
+          name="targetKind"
+          label={t('audit.targetKind')}
+          value={draft.targetKind}
+          onChange={set('targetKind')}
+        >
+          <option value="">{t('audit.anyTarget')}</option>
+          {AUDIT_TARGET_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {kindName(t, kind)}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterText name="targetId" label={t('audit.targetId')} value={draft.targetId} onChange={set('targetId')} />
+        <FilterSelect name="outcome" label={t('audit.outcome')} value={draft.outcome} onChange={set('outcome')}>
+          <option value="">{t('audit.anyOutcome')}</option>
+          <option value="success">{t('audit.outcomes.success')}</option>
+          <option value="failure">{t('audit.outcomes.failure')}</option>
+        </FilterSelect>
         {date('from', t('audit.from'))}
         {date('to', t('audit.to'))}
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button">
-          {t('audit.apply')}
-        </button>
-        <button
-          type="button"
-          className="button button-ghost"
-          onClick={() => {
-            setDraft({});
-            onApply({});
-          }}
-        >
-          {t('audit.clear')}
-        </button>
-      </div>
+      <FilterActions apply={t('audit.apply')} clear={t('audit.clear')} onClear={clear} />
     </form>
   );
 }

@@ -3,19 +3,19 @@
 // The filters live in the address; paging goes forward by the API's cursor and back through the
 // cursors already seen; the CSV link exports every row the filters match, in the page's language.
 // Below, the retention: how long rows are kept before the hourly expiry removes them.
-import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { AuditEventView } from '../../shared/audit.ts';
-import type { AuditPage, AuditSettingsView } from '../../shared/audit-log.ts';
+import type { AuditSettingsView } from '../../shared/audit-log.ts';
 import { type AuditParams, api, auditUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
-import { AUDIT_FILTER_NAMES, AuditFilters, auditFiltersFrom } from '../audit/audit-filters.tsx';
+import { AUDIT_FILTER_NAMES, AuditFilters } from '../audit/audit-filters.tsx';
 import { actionName, detailsText, kindName, shortAgent } from '../audit/audit-words.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
+import { useAddressFilters, useCursorPages } from '../components/use-cursor-pages.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { displayTimeZone, useFormat } from '../format.ts';
 import { currentLanguage } from '../i18n/languages.ts';
@@ -98,53 +98,11 @@ export function AdminAuditPage() {
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const { catalog } = useCatalog();
-  const [search, setSearch] = useSearchParams();
   useDocumentTitle(t('audit.title'));
 
-  const key = AUDIT_FILTER_NAMES.map((name) => `${name}=${search.get(name) ?? ''}`).join('&');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters change when their key does
-  const filters = useMemo(() => auditFiltersFrom(search), [key]);
-  const [trail, setTrail] = useState<Array<string | null>>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [page, setPage] = useState<AuditPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (at: string | null) => {
-      setError(null);
-      try {
-        setPage(await api.audit(filters, at, PAGE_SIZE));
-      } catch (caught) {
-        setPage(null);
-        setError(caught);
-      }
-    },
-    [filters],
-  );
-
-  useEffect(() => {
-    setTrail([]);
-    setCursor(null);
-    void load(null);
-  }, [load]);
-
-  const apply = (params: AuditParams) => {
-    const next = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) if (value) next.set(name, value);
-    setSearch(next);
-  };
-  const goNext = () => {
-    if (!page?.nextCursor) return;
-    setTrail((before) => [...before, cursor]);
-    setCursor(page.nextCursor);
-    void load(page.nextCursor);
-  };
-  const goBack = () => {
-    const previous = trail.at(-1) ?? null;
-    setTrail((before) => before.slice(0, -1));
-    setCursor(previous);
-    void load(previous);
-  };
+  const { filters, apply } = useAddressFilters<AuditParams>(AUDIT_FILTER_NAMES);
+  const fetchPage = useCallback((at: string | null) => api.audit(filters, at, PAGE_SIZE), [filters]);
+  const { page, error, goNext, goBack, hasPrevious, pageNumber } = useCursorPages(fetchPage);
 
   const provider = (id: string) => providerName(catalog, id);
   const columns: Column<AuditEventView>[] = [
@@ -234,10 +192,10 @@ export function AdminAuditPage() {
             wrapperClassName="table-wrap card"
           />
           <nav className="pager" aria-label={t('audit.paging')}>
-            <button type="button" className="button button-small" disabled={trail.length === 0} onClick={goBack}>
+            <button type="button" className="button button-small" disabled={!hasPrevious} onClick={goBack}>
               {t('audit.previous')}
             </button>
-            <span aria-live="polite">{t('audit.page', { number: trail.length + 1 })}</span>
+            <span aria-live="polite">{t('audit.page', { number: pageNumber })}</span>
             <button type="button" className="button button-small" disabled={!page.nextCursor} onClick={goNext}>
               {t('audit.next')}
             </button>

@@ -3,19 +3,19 @@
 // error. The filters live in the address (shareable; Admin › Users and the usage page link here
 // filtered); paging goes forward by the API's cursor and back through the cursors already seen.
 // The CSV link exports every row the filters match, in the page's language.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import type { RequestLogPage, RequestLogRow } from '../../shared/request-log.ts';
+import type { RequestLogRow } from '../../shared/request-log.ts';
 import { api, type RequestLogParams, requestLogUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
+import { useAddressFilters, useCursorPages } from '../components/use-cursor-pages.ts';
 import { useDocumentTitle } from '../components/use-document-title.ts';
 import { useFormat } from '../format.ts';
 import { currentLanguage } from '../i18n/languages.ts';
-import { FILTER_NAMES, filtersFrom, RequestFilters } from '../requests/request-filters.tsx';
+import { FILTER_NAMES, RequestFilters } from '../requests/request-filters.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -23,56 +23,12 @@ export function RequestsPage({ scope }: { scope: 'mine' | 'admin' }) {
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const { catalog } = useCatalog();
-  const [search, setSearch] = useSearchParams();
   const title = scope === 'admin' ? t('requests.adminTitle') : t('requests.title');
   useDocumentTitle(title);
 
-  const key = FILTER_NAMES.map((name) => `${name}=${search.get(name) ?? ''}`).join('&');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters change when their key does
-  const filters = useMemo(() => filtersFrom(search), [key]);
-  /** The cursors of the pages before this one (the first page's is null), and this page's. */
-  const [trail, setTrail] = useState<Array<string | null>>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [page, setPage] = useState<RequestLogPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (at: string | null) => {
-      setError(null);
-      try {
-        setPage(await api.requestLog(scope, filters, at, PAGE_SIZE));
-      } catch (caught) {
-        setPage(null);
-        setError(caught);
-      }
-    },
-    [scope, filters],
-  );
-
-  // New filters start again from the first page.
-  useEffect(() => {
-    setTrail([]);
-    setCursor(null);
-    void load(null);
-  }, [load]);
-
-  const apply = (params: RequestLogParams) => {
-    const next = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) if (value) next.set(name, value);
-    setSearch(next);
-  };
-  const goNext = () => {
-    if (!page?.nextCursor) return;
-    setTrail((before) => [...before, cursor]);
-    setCursor(page.nextCursor);
-    void load(page.nextCursor);
-  };
-  const goBack = () => {
-    const previous = trail.at(-1) ?? null;
-    setTrail((before) => before.slice(0, -1));
-    setCursor(previous);
-    void load(previous);
-  };
+  const { filters, apply } = useAddressFilters<RequestLogParams>(FILTER_NAMES);
+  const fetchPage = useCallback((at: string | null) => api.requestLog(scope, filters, at, PAGE_SIZE), [scope, filters]);
+  const { page, error, goNext, goBack, hasPrevious, pageNumber } = useCursorPages(fetchPage);
 
   const columns: Column<RequestLogRow>[] = [
     { key: 'at', header: t('requests.at'), cell: (row) => <time dateTime={row.at}>{format.dateTime(row.at)}</time> },
@@ -143,7 +99,6 @@ export function RequestsPage({ scope }: { scope: 'mine' | 'admin' }) {
   ];
 
   const csv = requestLogUrl(scope, filters, { format: 'csv', lang: currentLanguage(i18n) });
-  const pageNumber = trail.length + 1;
 
   return (
     <div className="page requests-page">
@@ -170,7 +125,7 @@ export function RequestsPage({ scope }: { scope: 'mine' | 'admin' }) {
             wrapperClassName="table-wrap card"
           />
           <nav className="pager" aria-label={t('requests.paging')}>
-            <button type="button" className="button button-small" disabled={trail.length === 0} onClick={goBack}>
+            <button type="button" className="button button-small" disabled={!hasPrevious} onClick={goBack}>
               {t('requests.previous')}
             </button>
             <span aria-live="polite">{t('requests.page', { number: pageNumber })}</span>
