@@ -42,7 +42,10 @@ export function DataTable<Row>({
   const classOf = (column: Column<Row>) =>
     [column.numeric ? 'numeric' : '', column.className ?? ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={wrapperClassName}>
+    // A wide table scrolls sideways inside its wrapper: the wrapper is a named region that takes the
+    // focus, so the keyboard can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section className={wrapperClassName} aria-label={caption} tabIndex={0}>
       <table className={className}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -66,6 +69,6 @@ export function DataTable<Row>({
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
