@@ -4,7 +4,7 @@
 // its prefix ending in a dot (`key.`, `key.personal.`), never free text.
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_TARGET_KINDS, type AuditAction } from './audit.ts';
-import { csvLanguageQuery } from './contracts.ts';
+import { logExportQuery } from './contracts.ts';
 import { singleLineText } from './text.ts';
 
 export const AUDIT_PAGE_MAX = 200;
@@ -90,11 +90,7 @@ export const auditQuery = z.object({
     ),
   cursor,
   limit,
-  format: z
-    .enum(['json', 'csv'])
-    .default('json')
-    .describe('csv: every matching row (cursor and limit ignored), streamed as a CSV attachment.'),
-  lang: csvLanguageQuery,
+  ...logExportQuery,
 });
 
 export type AuditQuery = z.infer<typeof auditQuery>;

@@ -61,6 +61,15 @@ export const csvLanguageQuery = z
     "CSV only: the reader's language (fr: `;` and decimal commas; en: `,` and points). Default: Accept-Language, else fr.",
   );
 
+/** A log's listing as JSON pages, or the whole of it as one CSV file (the request log, the journal). */
+export const logExportQuery = {
+  format: z
+    .enum(['json', 'csv'])
+    .default('json')
+    .describe('csv: every matching row (cursor and limit ignored), streamed as a CSV attachment.'),
+  lang: csvLanguageQuery,
+};
+
 export const usageQuery = z.object({
   from: singleLineText({ max: 10 })
     .optional()

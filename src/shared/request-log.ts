@@ -2,7 +2,7 @@
 // ledger recorded, newest first, paged by an opaque cursor. Shared by the server's route schemas
 // and the web app's pages. Money is integer micro-dollars (1 USD = 1,000,000).
 import { z } from 'zod';
-import { csvLanguageQuery } from './contracts.ts';
+import { logExportQuery } from './contracts.ts';
 import { singleLineText } from './text.ts';
 
 export const REQUEST_LOG_PAGE_MAX = 200;
@@ -70,11 +70,7 @@ export const requestLogQuery = z.object({
     .max(REQUEST_LOG_PAGE_MAX)
     .default(REQUEST_LOG_PAGE_DEFAULT)
     .describe(`Rows per page (at most ${REQUEST_LOG_PAGE_MAX}).`),
-  format: z
-    .enum(['json', 'csv'])
-    .default('json')
-    .describe('csv: every matching row (cursor and limit ignored), streamed as a CSV attachment.'),
-  lang: csvLanguageQuery,
+  ...logExportQuery,
 });
 
 export type RequestLogQuery = z.infer<typeof requestLogQuery>;

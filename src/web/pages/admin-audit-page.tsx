@@ -11,6 +11,7 @@ import { type AuditParams, api, auditUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
 import { AUDIT_FILTER_NAMES, AuditFilters } from '../audit/audit-filters.tsx';
 import { actionName, detailsText, kindName, shortAgent } from '../audit/audit-words.ts';
+import { CursorPager } from '../components/cursor-pager.tsx';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -191,15 +192,16 @@ export function AdminAuditPage() {
             empty={t('audit.empty')}
             wrapperClassName="table-wrap card"
           />
-          <nav className="pager" aria-label={t('audit.paging')}>
-            <button type="button" className="button button-small" disabled={!hasPrevious} onClick={goBack}>
-              {t('audit.previous')}
-            </button>
-            <span aria-live="polite">{t('audit.page', { number: pageNumber })}</span>
-            <button type="button" className="button button-small" disabled={!page.nextCursor} onClick={goNext}>
-              {t('audit.next')}
-            </button>
-          </nav>
+          <CursorPager
+            label={t('audit.paging')}
+            previous={t('audit.previous')}
+            next={t('audit.next')}
+            pageText={t('audit.page', { number: pageNumber })}
+            hasPrevious={hasPrevious}
+            hasNext={Boolean(page.nextCursor)}
+            onPrevious={goBack}
+            onNext={goNext}
+          />
         </>
       )}
       <RetentionForm />

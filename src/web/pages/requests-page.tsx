@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { RequestLogRow } from '../../shared/request-log.ts';
 import { api, type RequestLogParams, requestLogUrl } from '../api/client.ts';
 import { errorMessage } from '../api/error-messages.ts';
+import { CursorPager } from '../components/cursor-pager.tsx';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { Notice } from '../components/notice.tsx';
 import { providerName, useCatalog } from '../components/use-catalog.ts';
@@ -124,15 +125,16 @@ export function RequestsPage({ scope }: { scope: 'mine' | 'admin' }) {
             empty={t('requests.empty')}
             wrapperClassName="table-wrap card"
           />
-          <nav className="pager" aria-label={t('requests.paging')}>
-            <button type="button" className="button button-small" disabled={!hasPrevious} onClick={goBack}>
-              {t('requests.previous')}
-            </button>
-            <span aria-live="polite">{t('requests.page', { number: pageNumber })}</span>
-            <button type="button" className="button button-small" disabled={!page.nextCursor} onClick={goNext}>
-              {t('requests.next')}
-            </button>
-          </nav>
+          <CursorPager
+            label={t('requests.paging')}
+            previous={t('requests.previous')}
+            next={t('requests.next')}
+            pageText={t('requests.page', { number: pageNumber })}
+            hasPrevious={hasPrevious}
+            hasNext={Boolean(page.nextCursor)}
+            onPrevious={goBack}
+            onNext={goNext}
+          />
         </>
       )}
     </div>
